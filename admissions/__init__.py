@@ -1,0 +1,1 @@
+"""The Flask application of the admissions platform."""
