@@ -1,1 +1,57 @@
 """The Flask application of the admissions platform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from admissions.config import INSTANCE_DIR, REPO_ROOT, from_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, security, blueprints, errors, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    load_config(app, config)
+    init_extensions(app)
+    from admissions import errors, labels, security
+    from admissions.cli import register_commands
+    from admissions.views import register_blueprints
+
+    security.init_security(app)
+    labels.init_labels(app)
+    register_blueprints(app)
+    errors.register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config: Mapping[str, Any] | None) -> None:
+    """Environment first, then explicit overrides (tests pass theirs here)."""
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.from_mapping(config)
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind every extension of ``admissions.extensions`` to this app."""
+    from admissions import models
+    from admissions.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_account(account_id: str) -> models.Account | None:
+        return db.session.get(models.Account, int(account_id))

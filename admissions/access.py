@@ -1,0 +1,116 @@
+"""Access rules: role decorators on every view, and ownership checks where objects are loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from admissions.extensions import db
+from admissions.models import Account, Candidate, Exam, Institution, PlanLine, Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+ACCESS_ATTR = "_access_rule"
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without logging in."""
+    setattr(view, ACCESS_ATTR, "public")
+    return view
+
+
+def login_only(view: F) -> F:
+    """Any logged-in account, whatever its role (e.g. log out, the home dispatcher)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            from admissions.extensions import login_manager
+
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    setattr(wrapper, ACCESS_ATTR, "login")
+    return wrapper  # type: ignore[return-value]
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Allow only logged-in accounts with one of ``roles``; others get 403."""
+    allowed = {Role(r) for r in roles}
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from admissions.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTR, ("roles", frozenset(allowed)))
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def access_rule(view: Callable[..., Any]) -> Any:
+    """The rule a view was marked with, or None."""
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def _account() -> Account:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def get_exam_for_board(exam_id: int, account: Account | None = None) -> Exam:
+    """The exam, if the board account's province runs it (admin: any); else 404/403."""
+    account = account or _account()
+    exam = db.session.get(Exam, exam_id) or abort(404)
+    if account.role == Role.ADMIN:
+        return exam
+    if account.role != Role.BOARD or exam.province_id != account.province_id:
+        abort(403)
+    return exam
+
+
+def get_candidate_for_student(candidate_id: int, account: Account | None = None) -> Candidate:
+    """The candidate, only if it is the student's own registration; another's is 404.
+
+    404 rather than 403, so that ids of other candidates cannot be probed.
+    """
+    account = account or _account()
+    if account.role != Role.STUDENT or account.candidate_id != candidate_id:
+        abort(404)
+    return db.session.get(Candidate, candidate_id) or abort(404)
+
+
+def get_candidate_for_board(candidate_id: int, account: Account | None = None) -> Candidate:
+    """A candidate of an exam the board account may manage; else 404/403."""
+    candidate = db.session.get(Candidate, candidate_id) or abort(404)
+    get_exam_for_board(candidate.exam_id, account)
+    return candidate
+
+
+def get_institution_for_university(
+    institution_id: int, account: Account | None = None
+) -> Institution:
+    """The institution, if the university account belongs to it (admin: any); else 404/403."""
+    account = account or _account()
+    institution = db.session.get(Institution, institution_id) or abort(404)
+    if account.role == Role.ADMIN:
+        return institution
+    if account.role != Role.UNIVERSITY or account.institution_id != institution_id:
+        abort(403)
+    return institution
+
+
+def get_plan_line_for_university(plan_line_id: int, account: Account | None = None) -> PlanLine:
+    """A plan line of the university account's own institution; else 404/403."""
+    line = db.session.get(PlanLine, plan_line_id) or abort(404)
+    get_institution_for_university(line.institution_id, account)
+    return line

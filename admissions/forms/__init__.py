@@ -1,0 +1,1 @@
+"""WTForms by audience; every form carries a CSRF token (Flask-WTF)."""

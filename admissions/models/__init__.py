@@ -1,0 +1,70 @@
+"""All models, importable from one place (Alembic sees every table through this module)."""
+
+from admissions.models.account import Account, ApiToken
+from admissions.models.allocation import AllocationRun, Cutoff, Dispatch
+from admissions.models.audit import AuditEvent
+from admissions.models.base import Base, ExactDecimal, utcnow
+from admissions.models.candidate import Candidate, ComponentScore, CreditedScore, ScoreResult
+from admissions.models.enums import (
+    BatchShape,
+    ComponentGroup,
+    DispatchStatus,
+    ExamStatus,
+    Gender,
+    PreferenceStatus,
+    Role,
+    RoundStatus,
+    RunStatus,
+)
+from admissions.models.exam import (
+    Batch,
+    Category,
+    Component,
+    ControlLine,
+    Exam,
+    Province,
+    Round,
+    RulesVersion,
+    Scheme,
+)
+from admissions.models.plan import Institution, PlanLine
+from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
+
+__all__ = [
+    "Account",
+    "AllocationRun",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Batch",
+    "BatchShape",
+    "Candidate",
+    "Category",
+    "Component",
+    "ComponentGroup",
+    "ComponentScore",
+    "ControlLine",
+    "CreditedScore",
+    "Cutoff",
+    "Dispatch",
+    "DispatchStatus",
+    "Exam",
+    "ExamStatus",
+    "ExactDecimal",
+    "Gender",
+    "Institution",
+    "PlanLine",
+    "PreferenceItem",
+    "PreferenceList",
+    "PreferenceMajor",
+    "PreferenceStatus",
+    "Province",
+    "Role",
+    "Round",
+    "RoundStatus",
+    "RulesVersion",
+    "RunStatus",
+    "Scheme",
+    "ScoreResult",
+    "utcnow",
+]

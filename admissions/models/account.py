@@ -1,0 +1,67 @@
+"""Accounts (one role each) and API tokens of institutions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from admissions.models.base import Base, UTCDateTime, utcnow
+from admissions.models.candidate import Candidate
+from admissions.models.enums import Role, str_enum
+from admissions.models.exam import Province
+from admissions.models.plan import Institution
+
+
+class Account(UserMixin, Base):
+    """A login. Board staff belong to a province, university staff to an institution,
+    a student to one candidate registration."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint(
+            "(role != 'board' OR province_id IS NOT NULL)"
+            " AND (role != 'university' OR institution_id IS NOT NULL)"
+            " AND (role != 'student' OR candidate_id IS NOT NULL)",
+            name="role_scope",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidate.id"), unique=True, index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    can_see_full_id: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    province: Mapped[Province | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+    candidate: Mapped[Candidate | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login refuses inactive accounts."""
+        return self.active
+
+
+class ApiToken(Base):
+    """A bearer token of an institution for the API; only its hash is stored."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

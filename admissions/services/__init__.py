@@ -1,0 +1,1 @@
+"""The rules of the house, by domain. Services flush and never commit; the caller commits once."""

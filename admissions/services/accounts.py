@@ -1,0 +1,71 @@
+"""Accounts: creation, password hashing and the login lookup (students by 考生号 or ID number)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from admissions import idcard
+from admissions.extensions import db
+from admissions.models import Account, Candidate, Role, utcnow
+from admissions.services import audit
+
+MIN_PASSWORD_LENGTH = 8
+# A hash to compare against when the account does not exist, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """Hash with werkzeug's default (scrypt)."""
+    return generate_password_hash(password)
+
+
+def create_account(
+    username: str,
+    password: str,
+    role: Role | str,
+    *,
+    actor: Account | None = None,
+    **fields: object,
+) -> Account:
+    """Create an account (flush only) and audit it; the password must be 8+ characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"密码至少需要{MIN_PASSWORD_LENGTH}个字符")
+    account = Account(
+        username=username, password_hash=hash_password(password), role=Role(role), **fields
+    )
+    db.session.add(account)
+    db.session.flush()
+    audit.record(actor, "account.create", account, after={"username": username, "role": role})
+    return account
+
+
+def find_for_login(identifier: str) -> Account | None:
+    """The account for a login name: a username, or for students their 考生号 or ID number."""
+    identifier = identifier.strip()
+    account = db.session.scalar(select(Account).where(Account.username == identifier))
+    if account is not None:
+        return account
+    student_ids = select(Candidate.id).where(
+        or_(
+            Candidate.candidate_no == identifier,
+            Candidate.national_id == idcard.normalize(identifier),
+        )
+    )
+    matches = db.session.scalars(
+        select(Account).where(Account.role == Role.STUDENT, Account.candidate_id.in_(student_ids))
+    ).all()
+    # The same ID number in two exams would be ambiguous: refuse rather than guess.
+    return matches[0] if len(matches) == 1 else None
+
+
+def authenticate(identifier: str, password: str) -> Account | None:
+    """The active account matching the credentials, else None. Audits success and failure."""
+    account = find_for_login(identifier)
+    valid = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
+    if account is None or not valid or not account.active:
+        audit.record(None, "login.failure", account, after={"login": identifier[:60]})
+        return None
+    account.last_login_at = utcnow()
+    audit.record(account, "login.success", account)
+    return account

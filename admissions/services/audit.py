@@ -1,0 +1,41 @@
+"""Recording audit events (who, when, what, before, after, why)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+
+from admissions.extensions import db
+from admissions.models import Account, AuditEvent
+
+
+def record(
+    actor: Account | None,
+    action: str,
+    obj: Any = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    exam_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event for ``action`` on ``obj`` (any model, or None) and flush it."""
+    object_type = obj.__tablename__ if obj is not None else ""
+    object_id = getattr(obj, "id", None) if obj is not None else None
+    if exam_id is None and obj is not None:
+        exam_id = getattr(obj, "exam_id", None)
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        exam_id=exam_id,
+        before=before,
+        after=after,
+        reason=reason,
+        ip=(request.remote_addr or "") if has_request_context() else "",
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,15 @@
+"""Blueprints, one per audience, registered explicitly in ``register_blueprints``."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint of the application."""
+    from admissions.views import admin, auth, board, public, student, university
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(student.bp, url_prefix="/student")
+    app.register_blueprint(board.bp, url_prefix="/board")
+    app.register_blueprint(university.bp, url_prefix="/university")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
