@@ -25,9 +25,11 @@ demo_cli = AppGroup("demo", help="演示数据 (demo data).")
 @click.option("--seed", type=int, default=2026, show_default=True)
 def demo_load(rules: Path, candidates: int, seed: int) -> None:
     """Create the demo exam, institutions, candidates, scores, preferences and accounts."""
-    from admissions.demo import load_demo
+    from admissions.extensions import db
+    from admissions.services.demo import load_demo
 
     result = load_demo(rules.read_text(encoding="utf-8"), candidates=candidates, seed=seed)
+    db.session.commit()
     click.echo(result.summary())
 
 

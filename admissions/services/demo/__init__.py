@@ -1,0 +1,178 @@
+"""The demo exam: Shandong-like rules, 40 institutions, synthetic candidates, one account per role.
+
+Deterministic (seeded) and idempotent: loading twice creates nothing new the second time.
+Flushes only; the CLI command commits.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from admissions.extensions import db
+from admissions.models import (
+    Account,
+    Candidate,
+    ComponentScore,
+    Exam,
+    ExamStatus,
+    PlanLine,
+    Role,
+)
+from admissions.services import audit
+from admissions.services.accounts import create_account
+from admissions.services.demo.people import Person, component_score, make_people
+from admissions.services.demo.plans import create_plan_lines
+from admissions.services.demo.preferences import create_preferences
+from admissions.services.rules import create_exam_from_rules
+
+DEMO_PASSWORDS = {
+    Role.ADMIN: "demo-admin-2026",
+    Role.BOARD: "demo-board-2026",
+    Role.UNIVERSITY: "demo-univ-2026",
+    Role.STUDENT: "demo-student-2026",
+}
+STAMP = datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class DemoResult:
+    """What the demo load did, and the logins to print."""
+
+    exam_code: str
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # role label, username, pw
+
+    def summary(self) -> str:
+        """Plain text for the terminal."""
+        head = "已创建演示考试" if self.created else "演示考试已存在，未重复创建"
+        lines = [f"{head}：{self.exam_code}"]
+        lines += [f"  {name}: {value}" for name, value in self.counts.items()]
+        lines.append("演示账号 (demo logins) — http://127.0.0.1:5000/login")
+        lines += [f"  {label:<6} 用户名 {user:<16} 密码 {pw}" for label, user, pw in self.logins]
+        return "\n".join(lines)
+
+
+def load_demo(toml_text: str, *, candidates: int = 5000, seed: int = 2026) -> DemoResult:
+    """Create the demo exam and accounts unless they exist; return counts and logins."""
+    code = tomllib.loads(toml_text)["exam"]["code"]
+    exam = db.session.scalar(select(Exam).where(Exam.code == code))
+    created = exam is None
+    if exam is None:
+        exam = _create_exam_data(toml_text, candidates, random.Random(seed))
+    result = DemoResult(exam_code=code, created=created, counts=_counts(exam))
+    result.logins = _ensure_accounts(exam)
+    return result
+
+
+def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
+    exam = create_exam_from_rules(toml_text, status=ExamStatus.SCORING)
+    exam.registration_opens_at = datetime(2025, 11, 20, tzinfo=UTC)
+    exam.registration_closes_at = datetime(2025, 12, 10, tzinfo=UTC)
+    people = make_people(rng, count, exam.year)
+    ids = _insert_candidates(exam, people)
+    totals = _insert_scores(rng, exam, people, ids)
+    per_category = Counter(p.category for p in people)
+    lines = create_plan_lines(rng, exam, dict(per_category))
+    create_preferences(rng, exam, lines, _percentiles(people, ids, totals), STAMP)
+    audit.record(None, "demo.load", exam, after={"candidates": count})
+    return exam
+
+
+def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
+    rows = [
+        {"exam_id": exam.id, "candidate_no": p.candidate_no, "national_id": p.national_id,
+         "name": p.name, "gender": p.gender, "birth_date": p.birth_date,
+         "category_code": p.category, "candidate_type": p.candidate_type, "school": p.school,
+         "major": "", "phone": p.phone, "bonus": p.bonus,
+         "bonus_reason": "省级技能大赛获奖" if p.bonus else "", "registered_at": STAMP}
+        for p in people
+    ]  # fmt: skip
+    db.session.execute(insert(Candidate), rows)
+    found = db.session.execute(
+        select(Candidate.candidate_no, Candidate.id).where(Candidate.exam_id == exam.id)
+    ).all()
+    return dict(found)  # type: ignore[arg-type]
+
+
+def _insert_scores(
+    rng: random.Random, exam: Exam, people: list[Person], ids: dict[str, int]
+) -> dict[int, Decimal]:
+    rows = []
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for person in people:
+        candidate_id = ids[person.candidate_no]
+        for component in exam.components:
+            value = component_score(rng, person.ability, component.max)
+            rows.append({"candidate_id": candidate_id, "component_id": component.id,
+                         "value": value, "grade": None, "source": "demo"})  # fmt: skip
+            totals[candidate_id] += value or 0
+    db.session.execute(insert(ComponentScore), rows)
+    return totals
+
+
+def _percentiles(
+    people: list[Person], ids: dict[str, int], totals: dict[int, Decimal]
+) -> list[tuple[int, str, float]]:
+    by_category: dict[str, list[Decimal]] = defaultdict(list)
+    for p in people:
+        by_category[p.category].append(totals[ids[p.candidate_no]])
+    for values in by_category.values():
+        values.sort()
+    result = []
+    for p in people:
+        values = by_category[p.category]
+        total = totals[ids[p.candidate_no]]
+        result.append((ids[p.candidate_no], p.category, bisect_left(values, total) / len(values)))
+    return result
+
+
+def _counts(exam: Exam) -> dict[str, int]:
+    def count(model: type, *where: object) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return {
+        "考生": count(Candidate, Candidate.exam_id == exam.id),
+        "计划条数": count(PlanLine, PlanLine.exam_id == exam.id),
+        "计划名额": db.session.scalar(
+            select(func.coalesce(func.sum(PlanLine.seats), 0)).where(PlanLine.exam_id == exam.id)
+        )
+        or 0,
+    }
+
+
+def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
+    """One account per role; existing ones are left as they are."""
+    first_line = db.session.scalar(
+        select(PlanLine).where(PlanLine.exam_id == exam.id).order_by(PlanLine.id).limit(1)
+    )
+    student = db.session.scalar(
+        select(Candidate).where(Candidate.exam_id == exam.id).order_by(Candidate.id).limit(1)
+    )
+    specs: list[tuple[str, str, Role, dict[str, object]]] = [
+        ("管理员", "admin", Role.ADMIN, {"display_name": "系统管理员", "can_see_full_id": True}),
+        ("考试院", "board-sd", Role.BOARD,
+         {"display_name": "山东省教育招生考试院", "province_id": exam.province_id, "can_see_full_id": True}),
+    ]  # fmt: skip
+    if first_line is not None:
+        specs.append(("高校", f"univ-{first_line.institution.code}", Role.UNIVERSITY,
+                      {"display_name": first_line.institution.name,
+                       "institution_id": first_line.institution_id}))  # fmt: skip
+    if student is not None:
+        specs.append(("考生", student.candidate_no, Role.STUDENT,
+                      {"display_name": student.name, "candidate_id": student.id}))  # fmt: skip
+    logins = []
+    for label, username, role, fields in specs:
+        exists = db.session.scalar(select(Account.id).where(Account.username == username))
+        if exists is None:
+            create_account(username, DEMO_PASSWORDS[role], role, **fields)
+        logins.append((label, username, DEMO_PASSWORDS[role]))
+    return logins
