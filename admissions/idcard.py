@@ -55,7 +55,7 @@ def validate(raw: str, today: date | None = None) -> str | None:
     born = _birth_date(number)
     if born is None:
         return "身份证号中的出生日期无效"
-    if born.year < 1900 or born > (today or date.today()):
+    if born.year < 1800 or born > (today or date.today()):
         return "身份证号中的出生日期不在合理范围内"
     expected = check_char(number[:17])
     if number[17] != expected:

@@ -1,7 +1,13 @@
-"""Shared test configuration."""
+"""Shared test configuration: hypothesis profiles, and the app/client/db fixtures.
+
+The schema is built by the migrations, once per session: into a fresh SQLite file, or, when
+DATABASE_URL is set, into that PostgreSQL database after dropping everything in its public schema.
+Each test starts from empty tables (they are emptied after every test).
+"""
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Bounded example counts keep the suite fast in CI; HYPOTHESIS_PROFILE=thorough digs deeper.
@@ -10,3 +16,79 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+
+def app_config(database_uri: str) -> dict[str, object]:
+    """The configuration every test app uses."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "LOGIN_RATE_LIMIT": "5 per minute",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from admissions.config import database_url
+
+    raw = os.environ.get("DATABASE_URL")
+    if raw:
+        return database_url(raw)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_uri: str):
+    """One application for the session, its schema built by running the migrations."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from admissions import create_app
+    from admissions.extensions import db
+
+    app = create_app(app_config(database_uri))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database inside an app context; every table is emptied after the test."""
+    from admissions.extensions import db as database
+    from admissions.extensions import limiter
+
+    with app.app_context():
+        yield database
+        database.session.remove()
+        _empty_tables(database)
+    limiter.reset()
+
+
+def _empty_tables(database) -> None:
+    from sqlalchemy import text
+
+    tables = list(reversed(database.metadata.sorted_tables))
+    with database.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db):
+    """A test client; the db fixture keeps tables clean around it."""
+    return app.test_client()

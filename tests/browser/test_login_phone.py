@@ -1,0 +1,47 @@
+"""A student logs in on a 375-px-wide phone and reaches the home page, with the keyboard."""
+
+import pytest
+
+from admissions.models import Role
+from tests.factories import PASSWORD, create_account, create_candidate
+
+pytestmark = pytest.mark.browser
+
+
+def test_student_logs_in_on_a_phone(live_server, phone, db):
+    candidate = create_candidate(name="王小明")
+    create_account(Role.STUDENT, candidate_id=candidate.id)
+    db.session.commit()
+    phone.goto(f"{live_server}/login")
+    phone.get_by_label("用户名 / 考生号 / 身份证号").fill(candidate.candidate_no)
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_label("密码").press("Enter")
+    phone.wait_for_url(f"{live_server}/student/")
+    assert phone.get_by_role("heading", name="考生首页").is_visible()
+    assert phone.get_by_text("王小明").is_visible()
+    # Nothing wider than the screen: no horizontal scrolling on a phone.
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+
+
+def test_wrong_password_shows_the_message(live_server, phone, db):
+    account = create_account(Role.ADMIN)
+    db.session.commit()
+    phone.goto(f"{live_server}/login")
+    phone.get_by_label("用户名 / 考生号 / 身份证号").fill(account.username)
+    phone.get_by_label("密码").fill("not-the-password")
+    phone.get_by_role("button", name="登录").click()
+    assert phone.get_by_role("alert").inner_text() == "用户名或密码错误，请重试。"
+
+
+def test_logout_from_the_header(live_server, phone, db):
+    account = create_account(Role.ADMIN)
+    db.session.commit()
+    phone.goto(f"{live_server}/login")
+    phone.get_by_label("用户名 / 考生号 / 身份证号").fill(account.username)
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_url(f"{live_server}/admin/")
+    phone.get_by_role("button", name="退出登录").click()
+    phone.wait_for_url(f"{live_server}/login")
+    assert phone.get_by_text("您已退出登录。").is_visible()

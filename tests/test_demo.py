@@ -1,0 +1,123 @@
+"""The demo load: realistic, valid, deterministic and idempotent."""
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from admissions import idcard
+from admissions.config import REPO_ROOT
+from admissions.models import (
+    Account,
+    Candidate,
+    Component,
+    ComponentScore,
+    Exam,
+    ExamStatus,
+    PlanLine,
+    PreferenceItem,
+    PreferenceList,
+    Role,
+    RulesVersion,
+)
+from admissions.services.demo import DEMO_PASSWORDS, load_demo
+from tests.factories import login
+
+RULES = (REPO_ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def demo(db):
+    result = load_demo(RULES, candidates=1500, seed=7)
+    db.session.commit()
+    return result
+
+
+def _count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_creates_a_realistic_exam(db, demo):
+    exam = db.session.scalar(select(Exam))
+    assert (exam.code, exam.status, exam.province.name) == (
+        "SD2026CK",
+        ExamStatus.SCORING,
+        "山东省",
+    )
+    version = db.session.scalar(select(RulesVersion))
+    assert version.version == 1 and version.toml_text == RULES and len(version.digest) == 64
+    assert [c.code for c in exam.components] == ["chinese", "math", "english", "knowledge", "skill"]
+    categories = set(db.session.scalars(select(Candidate.category_code)))
+    assert len(categories) >= 5
+    institutions = {line.institution_id for line in db.session.scalars(select(PlanLine))}
+    assert len(institutions) == 40
+    assert {b.code for b in exam.batches} == {"BK", "ZK"}
+    seats = db.session.scalar(select(func.sum(PlanLine.seats)))
+    assert 0.4 * 1500 < seats < 0.9 * 1500
+
+
+def test_demo_candidates_have_valid_unique_ids_and_scores_in_range(db, demo):
+    candidates = db.session.scalars(select(Candidate)).all()
+    assert len(candidates) == 1500
+    assert all(idcard.validate(c.national_id) is None for c in candidates)
+    assert all(c.national_id.startswith("37") for c in candidates)
+    assert all(c.birth_date.year in (2007, 2008) for c in candidates)
+    assert len({c.national_id for c in candidates}) == 1500
+    rows = db.session.execute(select(ComponentScore.value, Component.max).join(Component)).all()
+    assert len(rows) == 1500 * 5
+    assert all(v is None or 0 <= v <= m for v, m in rows)
+    assert all(v is None or (v * 2) % 1 == 0 for v, _ in rows)
+
+
+def test_demo_preferences_are_ordered_and_within_the_category(db, demo):
+    assert _count(db, PreferenceList) > 1500
+    rows = db.session.execute(
+        select(PreferenceItem.list_id, PreferenceItem.position, PlanLine.category_code,
+               Candidate.category_code, PlanLine.batch_id, PreferenceList.batch_id)
+        .join(PreferenceList, PreferenceItem.list_id == PreferenceList.id)
+        .join(PlanLine, PreferenceItem.plan_line_id == PlanLine.id)
+        .join(Candidate, PreferenceList.candidate_id == Candidate.id)
+    ).all()  # fmt: skip
+    assert all(line_cat == cand_cat for _, _, line_cat, cand_cat, _, _ in rows)
+    assert all(line_batch == list_batch for *_, line_batch, list_batch in rows)
+    positions = Counter(list_id for list_id, *_ in rows)
+    per_list = {}
+    for list_id, position, *_ in rows:
+        per_list.setdefault(list_id, []).append(position)
+    assert all(sorted(p) == list(range(1, positions[k] + 1)) for k, p in per_list.items())
+
+
+def test_demo_is_idempotent_and_prints_the_logins(db, demo):
+    again = load_demo(RULES, candidates=1500, seed=7)
+    db.session.commit()
+    assert not again.created
+    assert _count(db, Candidate) == 1500 and _count(db, Exam) == 1
+    assert _count(db, Account) == 4
+    summary = again.summary()
+    for _, username, password in again.logins:
+        assert username in summary and password in summary
+
+
+def test_demo_is_deterministic(db):
+    first = load_demo(RULES, candidates=50, seed=3)
+    ids = db.session.scalars(select(Candidate.national_id).order_by(Candidate.candidate_no)).all()
+    db.session.rollback()
+    second = load_demo(RULES, candidates=50, seed=3)
+    again = db.session.scalars(select(Candidate.national_id).order_by(Candidate.candidate_no)).all()
+    assert ids == again and first.counts == second.counts
+
+
+def test_every_demo_login_reaches_its_home_page(client, demo):
+    homes = {"admin": "/admin/", "board-sd": "/board/"}
+    roles = {label: (user, pw) for label, user, pw in demo.logins}
+    assert set(roles) == {"管理员", "考试院", "高校", "考生"}
+    for user, password in roles.values():
+        response = login(client, user, password)
+        assert response.status_code == 302, user
+        target = homes.get(user, response.headers["Location"])
+        assert client.get(target).status_code == 200
+        client.get("/")  # landing redirects while logged in
+        from tests.factories import csrf_token
+
+        client.post("/logout", data={"csrf_token": csrf_token(client, target)})
+    assert set(DEMO_PASSWORDS) == set(Role)
