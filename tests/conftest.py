@@ -59,7 +59,9 @@ def app(database_uri: str):
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ def test_500_page_is_chinese_and_hides_the_error(database_uri, db):
 
     app.logger.disabled = True
     response = app.test_client().get("/boom")
+    with app.app_context():
+        db.engine.dispose()
     html = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "服务器错误" in html and "secret internal detail" not in html
