@@ -17,10 +17,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
+# The demo is served over plain HTTP on loopback, so its session cookie cannot be Secure-only.
 demo: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving http://127.0.0.1:5000 — stop with Ctrl-C"
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
