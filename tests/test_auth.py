@@ -151,3 +151,11 @@ def test_cookies_are_secure_by_default(app, monkeypatch):
 
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     assert from_environment()["SESSION_COOKIE_SECURE"] is True
+
+
+def test_account_creation_is_audited_without_the_password(db):
+    account = create_account(Role.ADMIN)
+    [event] = _events(db, "account.create")
+    assert event.object_id == account.id
+    assert event.after == {"username": account.username, "role": "admin"}
+    assert PASSWORD not in str(event.after)

@@ -39,3 +39,15 @@ def test_home_page_is_public_and_chinese(client):
     assert response.status_code == 200
     assert 'lang="zh-CN"' in html and 'name="viewport"' in html
     assert "http://" not in html.replace("http://www.w3.org", "")  # no external resources
+
+
+def test_403_page_is_chinese(client, db):
+    from admissions.models import Role
+    from tests.factories import create_account, login
+
+    student = create_account(Role.STUDENT)
+    db.session.commit()
+    login(client, student.username)
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "无权访问" in response.get_data(as_text=True)
