@@ -1,0 +1,182 @@
+"""A list as a printable PDF: landscape A4, embedded CJK font, repeating header, page X/Y, totals."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from admissions.files.columns import ExportColumn
+from admissions.files.pdf import MissingGlyphError, PdfFont, describe_missing, load_font
+from admissions.files.pdf import mark_missing as mark
+
+PAGE = landscape(A4)
+MARGIN = 28.0
+FONT_SIZE = 7.5
+CHUNK = 400  # rows per table: reportlab splits a table page by page, so long ones cost O(n²)
+
+
+def to_pdf_table(
+    title: str,
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[ExportColumn],
+    *,
+    headers: str = "zh",
+    subtitle: str = "",
+    totals: Sequence[str] | None = None,
+    font: PdfFont | None = None,
+    mark_missing: bool = False,
+) -> bytes:
+    """The rows as a PDF table. Every page repeats the column header and shows the title,
+    `subtitle` and 第 X 页 / 共 Y 页; the last line holds `totals` (default: the row count).
+
+    A character no font can draw raises MissingGlyphError listing every such cell, unless
+    `mark_missing` is set: then it is printed as a visible 〔U+XXXX〕 marker.
+    """
+    font = font or load_font()
+    table_rows, problems = _cells(rows, columns, font, mark_missing)
+    if problems:
+        raise MissingGlyphError(problems)
+    titles = [column.header(headers) for column in columns]
+    widths = _widths(titles, table_rows, font)
+    body = [_fit(row, widths, font) for row in table_rows]
+    story: list[Any] = []
+    for start in range(0, max(len(body), 1), CHUNK):
+        story.append(LongTable([titles, *body[start : start + CHUNK]], widths, repeatRows=1))
+        story[-1].setStyle(_style(font))
+    lines = totals if totals is not None else [f"合计：{len(body)} 条"]
+    story.append(Spacer(1, 6))
+    style = ParagraphStyle("totals", fontName=font.name, fontSize=9, leading=12)
+    story.extend(Paragraph(escape(line), style) for line in lines)
+    return _build(story, title, subtitle, font)
+
+
+def _cells(
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[ExportColumn],
+    font: PdfFont,
+    mark_missing: bool,
+) -> tuple[list[list[str]], list[str]]:
+    table: list[list[str]] = []
+    problems: list[str] = []
+    for row in rows:
+        cells = ["" if row.get(c.key) is None else str(row.get(c.key)) for c in columns]
+        for index, cell in enumerate(cells):
+            if cell.isascii():
+                continue
+            missing = {char for char in cell if font.font_for(char) is None}
+            if missing and mark_missing:
+                cells[index] = mark(cell, font)
+            elif missing:
+                problems.append(
+                    f"第 {len(table) + 1} 行 {columns[index].key}：{describe_missing(cell, missing)}"
+                )
+        table.append(cells)
+    return table, problems
+
+
+def _widths(titles: list[str], rows: list[list[str]], font: PdfFont) -> list[float]:
+    natural = [stringWidth(title, font.name, FONT_SIZE) + 8 for title in titles]
+    for row in rows[:2000]:
+        for index, cell in enumerate(row):
+            natural[index] = max(
+                natural[index], min(stringWidth(cell, font.name, FONT_SIZE) + 8, 200)
+            )
+    available = PAGE[0] - 2 * MARGIN
+    scale = min(1.0, available / sum(natural))
+    return [width * scale for width in natural]
+
+
+def _fit(row: list[str], widths: list[float], font: PdfFont) -> list[Any]:
+    """Plain strings are fast; a cell too wide for its column, or needing the fallback font, wraps."""
+    fitted: list[Any] = []
+    for cell, width in zip(row, widths, strict=True):
+        needs_fallback = not cell.isascii() and any(font.font_for(c) != font.name for c in cell)
+        if needs_fallback or stringWidth(cell, font.name, FONT_SIZE) > width - 6:
+            fitted.append(Paragraph(_markup(cell, font), _cell_style(font)))
+        else:
+            fitted.append(cell)
+    return fitted
+
+
+def _markup(text: str, font: PdfFont) -> str:
+    parts = []
+    for char in text:
+        name = font.font_for(char) or font.name
+        chunk = escape(char)
+        parts.append(chunk if name == font.name else f'<font name="{name}">{chunk}</font>')
+    return "".join(parts)
+
+
+def _cell_style(font: PdfFont) -> ParagraphStyle:
+    return ParagraphStyle("cell", fontName=font.name, fontSize=FONT_SIZE, leading=FONT_SIZE + 2)
+
+
+def _style(font: PdfFont) -> TableStyle:
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), font.name, FONT_SIZE),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+    )
+
+
+def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 24,
+        bottomMargin=MARGIN,
+        title=title,
+    )
+    canvas_class = _numbered_canvas(title, subtitle, font)
+    document.build(story, canvasmaker=canvas_class)
+    return buffer.getvalue()
+
+
+def _numbered_canvas(title: str, subtitle: str, font: PdfFont) -> type[Canvas]:
+    """A canvas that holds pages back until the end, to print 第 X 页 / 共 Y 页 on each."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("pageCompression", 1)
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._page_header(len(self._pages))
+                super().showPage()
+            super().save()
+
+        def _page_header(self, count: int) -> None:
+            width, height = PAGE
+            self.setFont(font.name, 12)
+            self.drawString(MARGIN, height - MARGIN - 4, title)
+            self.setFont(font.name, 8)
+            if subtitle:
+                self.drawString(MARGIN, height - MARGIN - 16, subtitle)
+            page = f"第 {self._pageNumber} 页 / 共 {count} 页"
+            self.drawRightString(width - MARGIN, height - MARGIN - 4, page)
+
+    return NumberedCanvas
