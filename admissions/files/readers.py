@@ -57,8 +57,7 @@ def read_table(
         return result
 
     if len(data) > max_bytes:
-        size, limit = len(data) / 2**20, max_bytes / 2**20
-        return fail(None, None, f"文件大小 {size:.1f} MB，超过上限 {limit:g} MB")
+        return fail(None, None, f"文件大小 {_size(len(data))}，超过上限 {_size(max_bytes)}")
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         return fail(None, None, "文件为空")
     try:
@@ -110,7 +109,7 @@ class _Reader:
         for offset, cells in enumerate(grid[1:]):
             if any(cells):
                 self._read_row(offset + 2, cells, bad_cells)
-        if not self.result.rows and not self.spec.empty_ok:
+        if not self.parsed and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
 
@@ -149,7 +148,7 @@ class _Reader:
             elif value:
                 ok = self._parse(line, name, self.columns[index], value, row) and ok
         for index, column in self.columns.items():
-            if column.required and not row[column.key] and (line, index) not in bad:
+            if column.required and not (cells[index] if index < len(cells) else ""):
                 ok = self._cell_error(line, self.headers[index], "必填，不能为空")
         for check in self.spec.row_checks:
             for key, message in check(row):
@@ -203,6 +202,12 @@ class _Reader:
 
 def _names(spec: TableSpec, keys: tuple[str, ...]) -> str:
     return "+".join(spec.column(key).aliases[0] for key in keys)
+
+
+def _size(count: int) -> str:
+    if count >= 2**20:
+        return f"{count / 2**20:.1f}".removesuffix(".0") + " MB"
+    return f"{count / 2**10:.1f}".removesuffix(".0") + " KB"
 
 
 def _fold(name: str) -> str:

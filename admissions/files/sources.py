@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 ENCODING_MESSAGE = "文件编码无法识别（请保存为 UTF-8 或 GBK）"
-_MAX_EXACT_FLOAT = 2**53
+_MAX_EXACT_FLOAT = 10**15  # Excel keeps 15 significant digits
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 CellProblem = tuple[int, int, str]  # (line, column index, message)
@@ -132,9 +132,8 @@ def _texts(grid: list[list[object]]) -> tuple[list[list[str]], list[CellProblem]
         texts = []
         for index, cell in enumerate(row):
             if isinstance(cell, float) and cell.is_integer() and abs(cell) >= _MAX_EXACT_FLOAT:
-                # Excel keeps 15 significant digits: an 18-digit ID typed as a number is already wrong.
-                shown = format(cell, ".15g")
-                problems.append((line, index, f"数字 {shown} 过长已失去精度，请将该列设为文本格式"))
+                message = "数字超过 15 位，Excel 已丢失末尾数字；请将该列设为文本格式后重新输入"
+                problems.append((line, index, message))
             texts.append(cell_text(cell))
         rows.append(texts)
     return rows, problems
