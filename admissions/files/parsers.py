@@ -6,6 +6,7 @@ text (IDs keep leading zeros and the X); numbers are normalised ("085.50" → "8
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -51,12 +52,21 @@ def integer(minimum: int = 0) -> Parser:
     return parse
 
 
+_PLAIN = re.compile(r"(\d+)(?:\.(\d*))?")
+
+
 def decimal(
     *, minimum: Decimal = Decimal(0), maximum: Decimal | None = None, places: int = 2
 ) -> Parser:
     """A number within [minimum, maximum] with at most `places` decimals."""
+    plain_ok = minimum <= 0
 
     def parse(value: str) -> str:
+        match = _PLAIN.fullmatch(value) if plain_ok else None
+        if match:  # fast path for the common "85" / "85.5": no Decimal unless near the bounds
+            whole, fraction = match.group(1).lstrip("0") or "0", (match.group(2) or "").rstrip("0")
+            if len(fraction) <= places and (maximum is None or int(whole) < maximum):
+                return f"{whole}.{fraction}" if fraction else whole
         number = _decimal(value)
         if number < minimum:
             raise CellError(f"「{value}」为负数" if minimum == 0 else f"「{value}」小于 {minimum}")

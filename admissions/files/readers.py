@@ -93,6 +93,9 @@ class _Reader:
         self.headers: list[str] = []
         self.columns: dict[int, Column] = {}  # grid column index → spec column
         self.parsed: list[tuple[int, Row]] = []  # every data row, bad cells left None
+        self.keys: list[str] = []
+        self.plan: list[tuple[int, Column, str, Validator | None]] = []
+        self.unnamed: list[int] = []  # header cells left blank
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
         self.result.errors.append(FileError(self.filename, line, column, message))
@@ -105,10 +108,20 @@ class _Reader:
             return
         self.headers = grid[0]
         self._match_header()
-        bad_cells = {(line, index): message for line, index, message in problems}
+        bad_cells: dict[int, dict[int, str]] = {}
+        for line, index, message in problems:
+            bad_cells.setdefault(line, {})[index] = message
+        self.keys = [column.key for column in self.spec.columns]
+        self.plan = [
+            (index, column, self.headers[index], self.validators.get(column.key))
+            for index, column in sorted(self.columns.items())
+        ]
+        self.unnamed = [index for index, header in enumerate(self.headers) if not header]
+        no_problems: dict[int, str] = {}
         for offset, cells in enumerate(grid[1:]):
             if any(cells):
-                self._read_row(offset + 2, cells, bad_cells)
+                line = offset + 2
+                self._read_row(line, cells, bad_cells.get(line, no_problems))
         if not self.parsed and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
@@ -135,21 +148,37 @@ class _Reader:
             if column.required and column.key not in seen:
                 self.error(1, column.key, f"缺少必填列 {column.label}")
 
-    def _read_row(self, line: int, cells: list[str], bad: dict[tuple[int, int], str]) -> None:
-        row: Row = {column.key: None for column in self.spec.columns}
+    def _read_row(self, line: int, cells: list[str], bad: dict[int, str]) -> None:
+        row: Row = dict.fromkeys(self.keys)
         ok = True
-        for index, value in enumerate(cells):
-            name = self.headers[index] if index < len(self.headers) else ""
-            if (line, index) in bad:
-                ok = self._cell_error(line, name or f"第 {index + 1} 列", bad[(line, index)])
-            elif index not in self.columns:
-                if value and not name:
+        width = len(cells)
+        for index, message in bad.items():
+            ok = self._cell_error(line, self._name_at(index), message)
+        for index, column, name, validator in self.plan:
+            value = cells[index] if index < width else ""
+            if not value:
+                if column.required and index not in bad:
+                    ok = self._cell_error(line, name, "必填，不能为空")
+                continue
+            if index in bad:
+                continue
+            try:
+                parsed = column.parser(value)
+            except CellError as error:
+                ok = self._cell_error(line, name, str(error))
+                continue
+            message = validator(parsed) if validator else None
+            if message:
+                ok = self._cell_error(line, name, message)
+            else:
+                row[column.key] = parsed
+        for index in self.unnamed:
+            if index < width and cells[index] and index not in bad:
+                ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
+        if width > len(self.headers):
+            for index in range(len(self.headers), width):
+                if cells[index] and index not in bad:
                     ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
-            elif value:
-                ok = self._parse(line, name, self.columns[index], value, row) and ok
-        for index, column in self.columns.items():
-            if column.required and not (cells[index] if index < len(cells) else ""):
-                ok = self._cell_error(line, self.headers[index], "必填，不能为空")
         for check in self.spec.row_checks:
             for key, message in check(row):
                 ok = self._cell_error(line, self._header_of(key), message)
@@ -158,17 +187,9 @@ class _Reader:
             self.result.rows.append(row)
             self.result.lines.append(line)
 
-    def _parse(self, line: int, name: str, column: Column, value: str, row: Row) -> bool:
-        try:
-            parsed = column.parser(value)
-        except CellError as error:
-            return self._cell_error(line, name, str(error))
-        validator = self.validators.get(column.key)
-        message = validator(parsed) if validator else None
-        if message:
-            return self._cell_error(line, name, message)
-        row[column.key] = parsed
-        return True
+    def _name_at(self, index: int) -> str:
+        name = self.headers[index] if index < len(self.headers) else ""
+        return name or f"第 {index + 1} 列"
 
     def _cell_error(self, line: int, column: str, message: str) -> bool:
         self.error(line, column, message)
