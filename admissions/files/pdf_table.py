@@ -51,7 +51,7 @@ def to_pdf_table(
     story: list[Any] = []
     for start in range(0, max(len(body), 1), CHUNK):
         story.append(LongTable([titles, *body[start : start + CHUNK]], widths, repeatRows=1))
-        story[-1].setStyle(_style(font))
+        story[-1].setStyle(_style(font, columns))
     lines = totals if totals is not None else [f"合计：{len(body)} 条"]
     story.append(Spacer(1, 6))
     style = ParagraphStyle("totals", fontName=font.name, fontSize=9, leading=12)
@@ -120,9 +120,15 @@ def _cell_style(font: PdfFont) -> ParagraphStyle:
     return ParagraphStyle("cell", fontName=font.name, fontSize=FONT_SIZE, leading=FONT_SIZE + 2)
 
 
-def _style(font: PdfFont) -> TableStyle:
+def _style(font: PdfFont, columns: Sequence[ExportColumn]) -> TableStyle:
+    numeric = [
+        ("ALIGN", (index, 1), (index, -1), "RIGHT")
+        for index, column in enumerate(columns)
+        if column.numeric
+    ]
     return TableStyle(
         [
+            *numeric,
             ("FONT", (0, 0), (-1, -1), font.name, FONT_SIZE),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),

@@ -21,6 +21,7 @@ ENCODING_MESSAGE = "文件编码无法识别（请保存为 UTF-8 或 GBK）"
 _MAX_EXACT_FLOAT = 10**15  # Excel keeps 15 significant digits
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+MAX_UNPACKED = 400 * 2**20  # a 20 MB XLSX of plain cells unpacks to well under this
 CellProblem = tuple[int, int, str]  # (line, column index, message)
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -80,6 +81,9 @@ def xlsx_rows(data: bytes) -> tuple[list[list[str]], list[CellProblem]]:
     except zipfile.BadZipFile:
         raise SourceError("不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）") from None
     with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise SourceError(f"XLSX 解压后超过 {MAX_UNPACKED // 2**20} MB，文件过大或已损坏")
         _check_formulas(archive)
     try:
         book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))

@@ -110,7 +110,7 @@ def _write_xlsx(
         "strings_to_urls": False,
     }
     with xlsxwriter.Workbook(path, options) as book:
-        sheet = book.add_worksheet(sheet_name[:31])
+        sheet = book.add_worksheet(_sheet_title(sheet_name))
         bold = book.add_format({"bold": True})
         titles = [column.header(headers) for column in columns]
         for index, width in enumerate(_widths(titles, sample, columns)):
@@ -122,6 +122,12 @@ def _write_xlsx(
             for row in chunk:
                 _write_row(sheet, line, row, columns)
                 line += 1
+
+
+def _sheet_title(name: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
+    cleaned = "".join("_" if char in "[]:*?/\\" else char for char in name).strip("'")
+    return cleaned[:31] or "Sheet1"
 
 
 def _write_row(

@@ -297,3 +297,16 @@ def test_bad_rows_yield_no_rows_for_them() -> None:
 def test_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown import kind"):
         read_table(b"a\n1\n", "c.csv", "teachers")
+
+
+def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from admissions.files import sources
+
+    monkeypatch.setattr(sources, "MAX_UNPACKED", 2**20)
+    data = xlsx_bytes(
+        [CANDIDATE_HEADER, *[[f"{i:05}", ID, "张三" * 20, "IT"] for i in range(5000)]]
+    )
+    assert len(data) < 2**20
+    assert _errors(data, "candidates", "c.xlsx") == [
+        "c.xlsx: XLSX 解压后超过 1 MB，文件过大或已损坏"
+    ]
