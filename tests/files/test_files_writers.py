@@ -147,7 +147,7 @@ def test_empty_export_has_just_the_header() -> None:
 
 
 def test_xlsx_sheet_name_is_made_valid() -> None:
-    data = to_xlsx([_row(0)], COLUMNS, "2026/本科批[第1轮]: 录取名单（山东职业学院）全部名单")
+    data = to_xlsx([_row(0)], COLUMNS, "2026/本科批[第1轮]: 录取名单（山东职业学院）全部名单及备注")
     title = openpyxl.load_workbook(io.BytesIO(data)).active.title
-    assert title == "2026_本科批_第1轮__ 录取名单（山东职业学院）全部"
+    assert title == "2026_本科批_第1轮__ 录取名单（山东职业学院）全部名单"
     assert len(title) == 31
