@@ -73,7 +73,9 @@ class _Pen:
         self.canvas, self.font = canvas, font
 
     def width(self, text: str, size: float) -> float:
-        return sum(stringWidth(chunk, name, size) for name, chunk in text_runs(text, self.font))
+        return float(
+            sum(stringWidth(chunk, name, size) for name, chunk in text_runs(text, self.font))
+        )
 
     def write(self, x: float, y: float, text: str, size: float, centred: bool = False) -> None:
         if centred:
@@ -98,7 +100,7 @@ def _letter_texts(letter: LetterData) -> list[str]:
 def letter_problems(letter: LetterData, font: PdfFont | None = None) -> list[str]:
     """Every text of the letter that holds a character no font can draw (empty when fine)."""
     font = font or load_font()
-    problems = []
+    problems: list[str] = []
     for text in _letter_texts(letter):
         try:
             text_runs(text, font)

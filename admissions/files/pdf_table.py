@@ -158,7 +158,7 @@ def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
 def _numbered_canvas(title: str, subtitle: str, font: PdfFont) -> type[Canvas]:
     """A canvas that holds pages back until the end, to print 第 X 页 / 共 Y 页 on each."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("pageCompression", 1)
             super().__init__(*args, **kwargs)

@@ -135,15 +135,15 @@ class _Reader:
         for index, header in enumerate(self.headers):
             if not header:
                 continue  # blank header cells: checked per row (data under them is an error)
-            column = by_name.get(_fold(header))
-            if column is None:
+            match = by_name.get(_fold(header))
+            if match is None:
                 known = "、".join(c.label for c in self.spec.columns)
                 self.error(1, header, f"未知的列（可用的列：{known}）")
-            elif column.key in seen:
-                self.error(1, header, f"列重复：与「{seen[column.key]}」是同一列 {column.key}")
+            elif match.key in seen:
+                self.error(1, header, f"列重复：与「{seen[match.key]}」是同一列 {match.key}")
             else:
-                seen[column.key] = header
-                self.columns[index] = column
+                seen[match.key] = header
+                self.columns[index] = match
         for column in self.spec.columns:
             if column.required and column.key not in seen:
                 self.error(1, column.key, f"缺少必填列 {column.label}")
@@ -167,9 +167,9 @@ class _Reader:
             except CellError as error:
                 ok = self._cell_error(line, name, str(error))
                 continue
-            message = validator(parsed) if validator else None
-            if message:
-                ok = self._cell_error(line, name, message)
+            problem = validator(parsed) if validator else None
+            if problem:
+                ok = self._cell_error(line, name, problem)
             else:
                 row[column.key] = parsed
         for index in self.unnamed:

@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -129,7 +130,7 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _texts(grid: list[list[object]]) -> tuple[list[list[str]], list[CellProblem]]:
+def _texts(grid: Sequence[Sequence[object]]) -> tuple[list[list[str]], list[CellProblem]]:
     rows: list[list[str]] = []
     problems: list[CellProblem] = []
     for line, row in enumerate(grid, start=1):
