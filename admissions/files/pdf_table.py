@@ -84,15 +84,28 @@ def _cells(
 
 
 def _widths(titles: list[str], rows: list[list[str]], font: PdfFont) -> list[float]:
+    """Natural widths; if too wide for the page, cap only the widest columns (they wrap)."""
     natural = [stringWidth(title, font.name, FONT_SIZE) + 8 for title in titles]
     for row in rows[:2000]:
         for index, cell in enumerate(row):
-            natural[index] = max(
-                natural[index], min(stringWidth(cell, font.name, FONT_SIZE) + 8, 200)
-            )
+            natural[index] = max(natural[index], stringWidth(cell, font.name, FONT_SIZE) + 8)
     available = PAGE[0] - 2 * MARGIN
-    scale = min(1.0, available / sum(natural))
-    return [width * scale for width in natural]
+    cap = _water_level(natural, available)
+    widths = [min(width, cap) for width in natural]
+    scale = available / sum(widths) if sum(widths) > available else 1.0  # many narrow columns
+    return [width * scale for width in widths]
+
+
+def _water_level(widths: list[float], available: float) -> float:
+    """The largest cap c with sum(min(w, c)) <= available (c = the widest width if all fit)."""
+    ordered = sorted(widths)
+    spent = 0.0
+    for position, width in enumerate(ordered):
+        remaining = len(ordered) - position
+        if spent + width * remaining > available:
+            return max((available - spent) / remaining, 0.0)
+        spent += width
+    return ordered[-1] if ordered else available
 
 
 def _fit(row: list[str], widths: list[float], font: PdfFont) -> list[Any]:

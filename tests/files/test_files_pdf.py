@@ -272,3 +272,15 @@ def test_pdf_bytes_are_a_complete_document() -> None:
     pdf = admission_letter_pdf(_letter())
     assert pdf.rstrip().endswith(b"%%EOF")
     assert io.BytesIO(pdf).getbuffer().nbytes == len(pdf)
+
+
+def test_only_the_widest_columns_wrap(tmp_path: Path) -> None:
+    columns = export_columns("admissions")
+    rows = [
+        {key.key: f"{key.key}-{i}" for key in columns} | {"national_id": f"370102********{i:03}X"}
+        for i in range(3)
+    ]
+    rows[0]["institution_name"] = "某某省某某市某某职业技术学院（新校区）继续教育学院" * 2
+    text = _text(to_pdf_table("录取名单", rows, columns), tmp_path)
+    for i in range(3):
+        assert f"370102********{i:03}X" in text  # short columns keep their natural width
