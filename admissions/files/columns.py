@@ -131,8 +131,22 @@ def _flat_or_grouped(row: Mapping[str, str | None]) -> list[tuple[str, str]]:
     return []
 
 
-def preferences_spec() -> TableSpec:
-    """志愿: flat rows carry program_code; grouped rows carry group, majors and adjust."""
+def _choice_limit(max_choices: Mapping[str, int]) -> RowCheck:
+    def check(row: Mapping[str, str | None]) -> list[tuple[str, str]]:
+        batch, choice = row.get("batch"), row.get("choice")
+        limit = max_choices.get(batch) if batch else None
+        if limit is not None and choice is not None and int(choice) > limit:
+            return [("choice", f"志愿序号 {choice} 超过批次 {batch} 的上限 {limit}")]
+        return []
+
+    return check
+
+
+def preferences_spec(max_choices: Mapping[str, int] | None = None) -> TableSpec:
+    """志愿: flat rows carry program_code; grouped rows carry group, majors and adjust.
+
+    `max_choices` (batch code → most choices) adds the in-file check of the batch's limit.
+    """
     columns = (
         _c("candidate_no", "考生号"),
         _c("batch", "批次"),
@@ -145,7 +159,8 @@ def preferences_spec() -> TableSpec:
         _c("adjust", "服从调剂", False, p.yes_no),
     )
     unique = (("candidate_no", "batch", "round", "choice"),)
-    return TableSpec("preferences", columns, True, unique, (_flat_or_grouped,))
+    checks = (_flat_or_grouped, *((_choice_limit(max_choices),) if max_choices else ()))
+    return TableSpec("preferences", columns, True, unique, checks)
 
 
 def _reason_for_reject(row: Mapping[str, str | None]) -> list[tuple[str, str]]:

@@ -310,3 +310,21 @@ def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch)
     assert _errors(data, "candidates", "c.xlsx") == [
         "c.xlsx: XLSX 解压后超过 1 MB，文件过大或已损坏"
     ]
+
+
+def test_choice_beyond_the_batch_limit() -> None:
+    from admissions.files.columns import preferences_spec
+
+    data = csv_bytes(
+        [
+            PREF_HEADER,
+            ["001", "BK", "1", "96", "10422", "1"],
+            ["001", "BK", "1", "97", "10422", "2"],
+            ["001", "ZK", "1", "97", "1", "2"],
+        ]
+    )
+    result = read_table(data, "p.csv", preferences_spec({"BK": 96}))
+    assert [str(e) for e in result.errors] == [
+        "p.csv:3: 志愿序号: 志愿序号 97 超过批次 BK 的上限 96"
+    ]
+    assert result.lines == [2, 4]
