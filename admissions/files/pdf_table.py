@@ -21,7 +21,13 @@ from admissions.files.pdf import mark_missing as mark
 PAGE = landscape(A4)
 MARGIN = 28.0
 FONT_SIZE = 7.5
-CHUNK = 400  # rows per table: reportlab splits a table page by page, so long ones cost O(n²)
+TOP_MARGIN = MARGIN + 24  # room for the page header
+ROW_HEIGHT = FONT_SIZE * 1.2 + 3  # one line of text plus top and bottom padding
+FRAME_PADDING = 12  # SimpleDocTemplate's frame pads 6 points on each side
+# Rows per table: reportlab re-measures a table at every page split (O(n²) for one long table),
+# so the list is cut into tables of whole pages; each repeats the header on its pages.
+ROWS_PER_PAGE = int((PAGE[1] - TOP_MARGIN - MARGIN - FRAME_PADDING) // ROW_HEIGHT) - 1
+CHUNK = ROWS_PER_PAGE * 10
 
 
 def to_pdf_table(
@@ -159,7 +165,7 @@ def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
         pagesize=PAGE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=MARGIN + 24,
+        topMargin=TOP_MARGIN,
         bottomMargin=MARGIN,
         title=title,
     )

@@ -284,3 +284,14 @@ def test_only_the_widest_columns_wrap(tmp_path: Path) -> None:
     text = _text(to_pdf_table("录取名单", rows, columns), tmp_path)
     for i in range(3):
         assert f"370102********{i:03}X" in text  # short columns keep their natural width
+
+
+def test_long_list_has_one_header_per_page_and_full_pages(tmp_path: Path) -> None:
+    from admissions.files.pdf_table import CHUNK, ROWS_PER_PAGE
+
+    count = CHUNK * 2 + 7
+    pdf = to_pdf_table("录取名单", _list_rows(count), LIST_COLUMNS)
+    pages = _pages(pdf)
+    assert pages == -(-count // ROWS_PER_PAGE)  # no half-empty page where one table ends
+    page_texts = _text(pdf, tmp_path).split("\f")[:pages]
+    assert [page.count("考生号") for page in page_texts] == [1] * pages
