@@ -130,16 +130,24 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
+_TOO_LONG = "数字超过 15 位，Excel 已丢失末尾数字；请将该列设为文本格式后重新输入"
+
+
 def _texts(grid: Sequence[Sequence[object]]) -> tuple[list[list[str]], list[CellProblem]]:
     rows: list[list[str]] = []
     problems: list[CellProblem] = []
     for line, row in enumerate(grid, start=1):
         texts = []
-        for index, cell in enumerate(row):
-            if isinstance(cell, float) and cell.is_integer() and abs(cell) >= _MAX_EXACT_FLOAT:
-                message = "数字超过 15 位，Excel 已丢失末尾数字；请将该列设为文本格式后重新输入"
-                problems.append((line, index, message))
-            texts.append(cell_text(cell))
+        for cell in row:
+            # Inline fast paths for the two common types: this loop runs once per cell.
+            if type(cell) is str:
+                texts.append(cell.strip())
+            elif type(cell) is float and cell.is_integer() and abs(cell) < _MAX_EXACT_FLOAT:
+                texts.append(str(int(cell)))
+            else:
+                if type(cell) is float and cell.is_integer():
+                    problems.append((line, len(texts), _TOO_LONG))
+                texts.append(cell_text(cell))
         rows.append(texts)
     return rows, problems
 

@@ -328,3 +328,16 @@ def test_choice_beyond_the_batch_limit() -> None:
         "p.csv:3: 志愿序号: 志愿序号 97 超过批次 BK 的上限 96"
     ]
     assert result.lines == [2, 4]
+
+
+def test_a_repeated_bad_value_is_reported_on_every_line() -> None:
+    data = scores(
+        ["001", "90", "", "", ""],
+        ["002", "121", "", "", ""],
+        ["003", "121", "", "", ""],
+        ["004", "90", "", "", ""],
+    )
+    assert _errors(data, "scores") == [
+        "c.csv:3: 语文: 「121」超过满分 120",
+        "c.csv:4: 语文: 「121」超过满分 120",
+    ]
