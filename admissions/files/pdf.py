@@ -10,6 +10,7 @@ embedded, so the PDF needs an Asian font pack on the reader's machine.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
+logger = logging.getLogger(__name__)
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 CID_FALLBACK = "STSong-Light"
 
@@ -72,6 +74,7 @@ def _load(path: str, subfont_index: int, fallback_path: str | None) -> PdfFont:
     except (OSError, ValueError) as error:
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
         warning = f"字体 {path} 无法加载（{error}），改用未嵌入的 {CID_FALLBACK}"
+        logger.warning("PDF font %s could not be loaded (%s); using %s", path, error, CID_FALLBACK)
         return PdfFont(CID_FALLBACK, False, None, fallback, warning)
     return PdfFont(main.name, True, main.covers, fallback)
 

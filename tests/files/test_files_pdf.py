@@ -295,3 +295,15 @@ def test_long_list_has_one_header_per_page_and_full_pages(tmp_path: Path) -> Non
     assert pages == -(-count // ROWS_PER_PAGE)  # no half-empty page where one table ends
     page_texts = _text(pdf, tmp_path).split("\f")[:pages]
     assert [page.count("考生号") for page in page_texts] == [1] * pages
+
+
+def test_empty_list_pdf_still_has_header_and_total(tmp_path: Path) -> None:
+    text = _text(to_pdf_table("录取名单", [], LIST_COLUMNS), tmp_path).replace(" ", "")
+    assert "考生号" in text and "合计：0条" in text
+
+
+def test_a_file_that_is_not_a_font_falls_back_with_a_warning(tmp_path: Path) -> None:
+    bogus = tmp_path / "font.ttf"
+    bogus.write_bytes(b"not a font")
+    font = load_font(str(bogus))
+    assert not font.embedded and font.warning and str(bogus) in font.warning
