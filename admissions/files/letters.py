@@ -173,7 +173,7 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
     """
     font = font or load_font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font.name)
     canvas.setTitle("录取通知书")
     pen = _Pen(canvas, font)
     problems: list[str] = []
@@ -202,7 +202,7 @@ def registration_slip_pdf(slip: SlipData, *, font: PdfFont | None = None) -> byt
     """The registration slip (报名确认单) a candidate prints after registering."""
     font = font or load_font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font.name)
     canvas.setTitle("报名确认单")
     pen = _Pen(canvas, font)
     pen.write(WIDTH / 2, HEIGHT - 100, slip.exam_name, 16, centred=True)

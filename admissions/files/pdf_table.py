@@ -168,6 +168,7 @@ def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
         topMargin=TOP_MARGIN,
         bottomMargin=MARGIN,
         title=title,
+        initialFontName=font.name,  # else every page references an unembedded Helvetica
     )
     canvas_class = _numbered_canvas(title, subtitle, font)
     document.build(story, canvasmaker=canvas_class)

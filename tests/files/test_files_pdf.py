@@ -307,3 +307,26 @@ def test_a_file_that_is_not_a_font_falls_back_with_a_warning(tmp_path: Path) -> 
     bogus.write_bytes(b"not a font")
     font = load_font(str(bogus))
     assert not font.embedded and font.warning and str(bogus) in font.warning
+
+
+def _fonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    source = tmp_path / "fonts.pdf"
+    source.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", source], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:]]
+    return [(row[0], row[-5]) for row in rows]  # name, emb
+
+
+def test_every_font_in_every_pdf_is_embedded(tmp_path: Path) -> None:
+    slip = SlipData(
+        "考试", "张三", "1", "11010519491231002X", "类", "型", "校", dt.datetime(2026, 3, 1)
+    )
+    documents = [
+        admission_letter_pdf(_letter()),
+        registration_slip_pdf(slip),
+        to_pdf_table("录取名单", _list_rows(5), LIST_COLUMNS),
+    ]
+    for pdf in documents:
+        fonts = _fonts(pdf, tmp_path)
+        assert fonts and all(emb == "yes" for _name, emb in fonts), fonts
+        assert all("WenQuanYiZenHei" in name for name, _emb in fonts), fonts
