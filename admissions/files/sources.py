@@ -53,12 +53,11 @@ def decode_text(data: bytes) -> str:
 
 
 def _looks_garbled(text: str) -> bool:
-    # Bytes of another encoding often "decode" as GB18030 into private-use or unassigned code points.
-    for char in text:
-        if ord(char) > 0x7F:
-            category = unicodedata.category(char)
-            if category in ("Co", "Cn", "Cc", "Cs"):
-                return True
+    # Bytes of another encoding often "decode" as GB18030 into private-use or unassigned code
+    # points; a real GBK/GB18030 file has neither. Each distinct character is looked at once.
+    for char in set(text):
+        if ord(char) > 0x7F and unicodedata.category(char) in ("Co", "Cn", "Cc", "Cs"):
+            return True
     return False
 
 
