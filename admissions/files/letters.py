@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from admissions.files.pdf import MissingGlyphError, PdfFont, load_font, text_runs
+from admissions.files.pdf import MissingGlyphError, PdfFont, draw_text, load_font, text_runs
 
 WIDTH, HEIGHT = A4
 
@@ -72,18 +71,8 @@ class _Pen:
     def __init__(self, canvas: Canvas, font: PdfFont) -> None:
         self.canvas, self.font = canvas, font
 
-    def width(self, text: str, size: float) -> float:
-        return float(
-            sum(stringWidth(chunk, name, size) for name, chunk in text_runs(text, self.font))
-        )
-
     def write(self, x: float, y: float, text: str, size: float, centred: bool = False) -> None:
-        if centred:
-            x -= self.width(text, size) / 2
-        for name, chunk in text_runs(text, self.font):
-            self.canvas.setFont(name, size)
-            self.canvas.drawString(x, y, chunk)
-            x += stringWidth(chunk, name, size)
+        draw_text(self.canvas, x, y, text, self.font, size, "centre" if centred else "left")
 
 
 def _letter_texts(letter: LetterData) -> list[str]:

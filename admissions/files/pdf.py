@@ -14,9 +14,11 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 logger = logging.getLogger(__name__)
@@ -119,3 +121,19 @@ def describe_missing(text: str, missing: set[str]) -> str:
 def mark_missing(text: str, font: PdfFont) -> str:
     """Replace characters no font has by a visible 〔U+XXXX〕 marker (never drop them silently)."""
     return "".join(f"〔U+{ord(c):04X}〕" if font.font_for(c) is None else c for c in text)
+
+
+def draw_text(
+    canvas: Any, x: float, y: float, text: str, font: PdfFont, size: float, align: str = "left"
+) -> None:
+    """Draw `text` on a reportlab canvas in runs of the font that has each character.
+
+    `align` is "left", "centre" or "right" about x. Raises MissingGlyphError like `text_runs`.
+    """
+    runs = text_runs(text, font)
+    width = sum(stringWidth(chunk, name, size) for name, chunk in runs)
+    x -= {"left": 0.0, "centre": width / 2, "right": width}[align]
+    for name, chunk in runs:
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, chunk)
+        x += stringWidth(chunk, name, size)

@@ -15,12 +15,21 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from admissions.files.columns import ExportColumn
-from admissions.files.pdf import MissingGlyphError, PdfFont, describe_missing, load_font
+from admissions.files.pdf import (
+    MissingGlyphError,
+    PdfFont,
+    describe_missing,
+    draw_text,
+    load_font,
+    missing_glyphs,
+    text_runs,
+)
 from admissions.files.pdf import mark_missing as mark
 
 PAGE = landscape(A4)
 MARGIN = 28.0
 FONT_SIZE = 7.5
+CELL_PADDING = 3.0  # left and right, inside every cell
 TOP_MARGIN = MARGIN + 24  # room for the page header
 ROW_HEIGHT = FONT_SIZE * 1.2 + 3  # one line of text plus top and bottom padding
 FRAME_PADDING = 12  # SimpleDocTemplate's frame pads 6 points on each side
@@ -37,32 +46,40 @@ def to_pdf_table(
     *,
     headers: str = "zh",
     subtitle: str = "",
+    footer: str = "",
     totals: Sequence[str] | None = None,
     font: PdfFont | None = None,
     mark_missing: bool = False,
 ) -> bytes:
     """The rows as a PDF table. Every page repeats the column header and shows the title,
-    `subtitle` and 第 X 页 / 共 Y 页; the last line holds `totals` (default: the row count).
+    `subtitle` and 第 X 页 / 共 Y 页, and `footer` at the bottom (e.g. who exported it, when);
+    the last line holds `totals` (default: the row count).
 
     A character no font can draw raises MissingGlyphError listing every such cell, unless
     `mark_missing` is set: then it is printed as a visible 〔U+XXXX〕 marker.
     """
     font = font or load_font()
     table_rows, problems = _cells(rows, columns, font, mark_missing)
+    lines = list(totals) if totals is not None else [f"合计：{len(table_rows)} 条"]
+    texts = [title, subtitle, footer, *lines]
+    if mark_missing:
+        texts = [mark(text, font) for text in texts]
+    problems += [describe_missing(t, m) for t in texts if (m := missing_glyphs(t, font))]
     if problems:
         raise MissingGlyphError(problems)
     titles = [column.header(headers) for column in columns]
-    widths = _widths(titles, table_rows, font)
-    body = [_fit(row, widths, font) for row in table_rows]
+    measure = _Measure(font)
+    widths = _widths(titles, table_rows, measure)
+    header = _fit(titles, widths, measure)
+    body = [_fit(row, widths, measure) for row in table_rows]
     story: list[Any] = []
     for start in range(0, max(len(body), 1), CHUNK):
-        story.append(LongTable([titles, *body[start : start + CHUNK]], widths, repeatRows=1))
+        story.append(LongTable([header, *body[start : start + CHUNK]], widths, repeatRows=1))
         story[-1].setStyle(_style(font, columns))
-    lines = totals if totals is not None else [f"合计：{len(body)} 条"]
     story.append(Spacer(1, 6))
     style = ParagraphStyle("totals", fontName=font.name, fontSize=9, leading=12)
-    story.extend(Paragraph(escape(line), style) for line in lines)
-    return _build(story, title, subtitle, font)
+    story.extend(Paragraph(_markup(line, font), style) for line in texts[3:])
+    return _build(story, (texts[0], texts[1], texts[2]), font)
 
 
 def _cells(
@@ -89,12 +106,33 @@ def _cells(
     return table, problems
 
 
-def _widths(titles: list[str], rows: list[list[str]], font: PdfFont) -> list[float]:
+class _Measure:
+    """Width of a cell text and whether it needs the fallback font (cached: lists repeat)."""
+
+    def __init__(self, font: PdfFont) -> None:
+        self.font = font
+        self.cache: dict[str, tuple[float, bool]] = {}
+
+    def __call__(self, text: str) -> tuple[float, bool]:
+        known = self.cache.get(text)
+        if known is None:
+            font = self.font
+            if text.isascii() or all(font.font_for(char) == font.name for char in text):
+                known = (stringWidth(text, font.name, FONT_SIZE), False)
+            else:
+                runs = text_runs(text, font)
+                known = (sum(stringWidth(chunk, name, FONT_SIZE) for name, chunk in runs), True)
+            if len(self.cache) < 100_000:
+                self.cache[text] = known
+        return known
+
+
+def _widths(titles: list[str], rows: list[list[str]], measure: _Measure) -> list[float]:
     """Natural widths; if too wide for the page, cap only the widest columns (they wrap)."""
-    natural = [stringWidth(title, font.name, FONT_SIZE) + 8 for title in titles]
+    natural = [measure(title)[0] + 2 * CELL_PADDING + 2 for title in titles]
     for row in rows[:2000]:
         for index, cell in enumerate(row):
-            natural[index] = max(natural[index], stringWidth(cell, font.name, FONT_SIZE) + 8)
+            natural[index] = max(natural[index], measure(cell)[0] + 2 * CELL_PADDING + 2)
     available = PAGE[0] - 2 * MARGIN
     cap = _water_level(natural, available)
     widths = [min(width, cap) for width in natural]
@@ -114,13 +152,13 @@ def _water_level(widths: list[float], available: float) -> float:
     return ordered[-1] if ordered else available
 
 
-def _fit(row: list[str], widths: list[float], font: PdfFont) -> list[Any]:
+def _fit(row: list[str], widths: list[float], measure: _Measure) -> list[Any]:
     """Plain strings are fast; a cell too wide for its column, or needing the fallback font, wraps."""
     fitted: list[Any] = []
     for cell, width in zip(row, widths, strict=True):
-        needs_fallback = not cell.isascii() and any(font.font_for(c) != font.name for c in cell)
-        if needs_fallback or stringWidth(cell, font.name, FONT_SIZE) > width - 6:
-            fitted.append(Paragraph(_markup(cell, font), _cell_style(font)))
+        text_width, needs_fallback = measure(cell)
+        if needs_fallback or text_width > width - 2 * CELL_PADDING - 1:
+            fitted.append(Paragraph(_markup(cell, measure.font), _cell_style(measure.font)))
         else:
             fitted.append(cell)
     return fitted
@@ -153,12 +191,15 @@ def _style(font: PdfFont, columns: Sequence[ExportColumn]) -> TableStyle:
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ]
     )
 
 
-def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
+def _build(story: list[Any], texts: tuple[str, str, str], font: PdfFont) -> bytes:
+    """Lay the story out; `texts` = (title, subtitle, footer) for every page."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -167,16 +208,17 @@ def _build(story: list[Any], title: str, subtitle: str, font: PdfFont) -> bytes:
         rightMargin=MARGIN,
         topMargin=TOP_MARGIN,
         bottomMargin=MARGIN,
-        title=title,
+        title=texts[0],
         initialFontName=font.name,  # else every page references an unembedded Helvetica
     )
-    canvas_class = _numbered_canvas(title, subtitle, font)
+    canvas_class = _numbered_canvas(texts, font)
     document.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()
 
 
-def _numbered_canvas(title: str, subtitle: str, font: PdfFont) -> type[Canvas]:
+def _numbered_canvas(texts: tuple[str, str, str], font: PdfFont) -> type[Canvas]:
     """A canvas that holds pages back until the end, to print 第 X 页 / 共 Y 页 on each."""
+    title, subtitle, footer = texts
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,12 +239,12 @@ def _numbered_canvas(title: str, subtitle: str, font: PdfFont) -> type[Canvas]:
 
         def _page_header(self, count: int) -> None:
             width, height = PAGE
-            self.setFont(font.name, 12)
-            self.drawString(MARGIN, height - MARGIN - 4, title)
-            self.setFont(font.name, 8)
+            draw_text(self, MARGIN, height - MARGIN - 4, title, font, 12)
             if subtitle:
-                self.drawString(MARGIN, height - MARGIN - 16, subtitle)
+                draw_text(self, MARGIN, height - MARGIN - 16, subtitle, font, 8)
+            if footer:
+                draw_text(self, MARGIN, MARGIN - 14, footer, font, 8)
             page = f"第 {self._pageNumber} 页 / 共 {count} 页"
-            self.drawRightString(width - MARGIN, height - MARGIN - 4, page)
+            draw_text(self, width - MARGIN, height - MARGIN - 4, page, font, 8, "right")
 
     return NumberedCanvas

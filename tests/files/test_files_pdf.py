@@ -330,3 +330,35 @@ def test_every_font_in_every_pdf_is_embedded(tmp_path: Path) -> None:
         fonts = _fonts(pdf, tmp_path)
         assert fonts and all(emb == "yes" for _name, emb in fonts), fonts
         assert all("WenQuanYiZenHei" in name for name, _emb in fonts), fonts
+
+
+def test_footer_on_every_page_and_header_texts_checked(tmp_path: Path) -> None:
+    pdf = to_pdf_table(
+        "录取名单", _list_rows(100), LIST_COLUMNS, footer="山东省教育招生考试院 导出"
+    )
+    pages = _text(pdf, tmp_path).split("\f")[: _pages(pdf)]
+    assert all("山东省教育招生考试院导出" in page.replace(" ", "") for page in pages)
+    with pytest.raises(MissingGlyphError) as caught:
+        to_pdf_table("𠮷田学院录取名单", _list_rows(2), LIST_COLUMNS)
+    assert caught.value.problems == ["「𠮷田学院录取名单」缺字 𠮷（U+20BB7）"]
+
+
+def test_list_with_fallback_font_draws_chinese_everywhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(
+        "ADMISSIONS_PDF_FALLBACK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    )
+    font = load_font(LATIN_FONT)
+    pdf = to_pdf_table("录取名单", _list_rows(3), LIST_COLUMNS, subtitle="本科批", font=font)
+    text = _text(pdf, tmp_path).replace(" ", "")
+    for expected in (
+        "录取名单",
+        "本科批",
+        "第1页/共1页",
+        "考生号",
+        "考生2",
+        "山东职业学院",
+        "合计：3条",
+    ):
+        assert expected in text, expected
