@@ -90,7 +90,7 @@ def letters(count: int) -> list[LetterData]:
             exam_name="山东省2026年春季高考",
             candidate_name=_name(rand),
             candidate_no=f"2637{i:010}",
-            national_id=f"370102200801{i % 10000:04}23X",
+            national_id=f"37010220080101{i % 1000:03}X",
             institution_name=f"山东第{i % 80 + 1}职业技术学院",
             program_name="计算机应用技术",
             batch_name="本科批",

@@ -18,9 +18,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from admissions.files.pdf import MissingGlyphError, PdfFont, draw_text, load_font, text_runs
+from admissions.files.pdf import (
+    MissingGlyphError,
+    PdfFont,
+    draw_text,
+    load_font,
+    text_runs,
+    text_width,
+)
 
 WIDTH, HEIGHT = A4
+BORDER = 36  # the letter's frame, in points from the page edge
 
 
 def mask_national_id(national_id: str) -> str:
@@ -72,6 +80,11 @@ class _Pen:
         self.canvas, self.font = canvas, font
 
     def write(self, x: float, y: float, text: str, size: float, centred: bool = False) -> None:
+        """Draw text at x (or centred on x), made smaller if it would not fit inside the border."""
+        room = WIDTH - 2 * BORDER - 24 if centred else WIDTH - BORDER - 12 - x
+        width = text_width(text, self.font, size)
+        if width > room:
+            size *= room / width
         draw_text(self.canvas, x, y, text, self.font, size, "centre" if centred else "left")
 
 
@@ -102,7 +115,7 @@ def _draw_letter(pen: _Pen, letter: LetterData) -> None:
     canvas = pen.canvas
     canvas.setStrokeColor(colors.HexColor("#8b0000"))
     canvas.setLineWidth(3)
-    canvas.rect(36, 36, WIDTH - 72, HEIGHT - 72)
+    canvas.rect(BORDER, BORDER, WIDTH - 2 * BORDER, HEIGHT - 2 * BORDER)
     pen.write(WIDTH / 2, HEIGHT - 120, "录 取 通 知 书", 30, centred=True)
     pen.write(WIDTH / 2, HEIGHT - 150, letter.exam_name, 13, centred=True)
     pen.write(90, HEIGHT - 220, f"{letter.candidate_name} 同学：", 16)

@@ -362,3 +362,15 @@ def test_list_with_fallback_font_draws_chinese_everywhere(
         "合计：3条",
     ):
         assert expected in text, expected
+
+
+def test_long_names_shrink_to_stay_inside_the_letter(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    long_name = "某某省某某市某某职业技术学院（新校区）继续教育学院国际合作办学部"
+    pdf = admission_letter_pdf(replace(_letter(), institution_name=long_name))
+    text = _text(pdf, tmp_path).replace(" ", "")
+    assert f"经审核，你已被{long_name}" in text
+    image = _png(pdf, tmp_path)
+    right_margin = image.crop((image.width - 30, 0, image.width, image.height))
+    assert _dark_share(right_margin) == 0  # nothing drawn past the frame
