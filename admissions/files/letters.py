@@ -24,7 +24,6 @@ from admissions.files.pdf import (
     draw_text,
     load_font,
     text_runs,
-    text_width,
 )
 
 WIDTH, HEIGHT = A4
@@ -82,10 +81,8 @@ class _Pen:
     def write(self, x: float, y: float, text: str, size: float, centred: bool = False) -> None:
         """Draw text at x (or centred on x), made smaller if it would not fit inside the border."""
         room = WIDTH - 2 * BORDER - 24 if centred else WIDTH - BORDER - 12 - x
-        width = text_width(text, self.font, size)
-        if width > room:
-            size *= room / width
-        draw_text(self.canvas, x, y, text, self.font, size, "centre" if centred else "left")
+        align = "centre" if centred else "left"
+        draw_text(self.canvas, x, y, text, self.font, size, align, max_width=room)
 
 
 def _letter_texts(letter: LetterData) -> list[str]:

@@ -129,16 +129,26 @@ def text_width(text: str, font: PdfFont, size: float) -> float:
 
 
 def draw_text(
-    canvas: Any, x: float, y: float, text: str, font: PdfFont, size: float, align: str = "left"
+    canvas: Any,
+    x: float,
+    y: float,
+    text: str,
+    font: PdfFont,
+    size: float,
+    align: str = "left",
+    max_width: float | None = None,
 ) -> None:
     """Draw `text` on a reportlab canvas in runs of the font that has each character.
 
-    `align` is "left", "centre" or "right" about x. Raises MissingGlyphError like `text_runs`.
+    `align` is "left", "centre" or "right" about x; text wider than `max_width` is drawn smaller
+    to fit. Raises MissingGlyphError like `text_runs`.
     """
     runs = text_runs(text, font)
-    width = sum(stringWidth(chunk, name, size) for name, chunk in runs)
-    x -= {"left": 0.0, "centre": width / 2, "right": width}[align]
-    for name, chunk in runs:
-        canvas.setFont(name, size)
+    widths = [stringWidth(chunk, name, size) for name, chunk in runs]
+    width = sum(widths)
+    scale = max_width / width if max_width is not None and width > max_width else 1.0
+    x -= {"left": 0.0, "centre": width * scale / 2, "right": width * scale}[align]
+    for (name, chunk), chunk_width in zip(runs, widths, strict=True):
+        canvas.setFont(name, size * scale)
         canvas.drawString(x, y, chunk)
-        x += stringWidth(chunk, name, size)
+        x += chunk_width * scale
