@@ -123,11 +123,6 @@ def mark_missing(text: str, font: PdfFont) -> str:
     return "".join(f"〔U+{ord(c):04X}〕" if font.font_for(c) is None else c for c in text)
 
 
-def text_width(text: str, font: PdfFont, size: float) -> float:
-    """The printed width of `text` at `size`, each run in its own font."""
-    return float(sum(stringWidth(chunk, name, size) for name, chunk in text_runs(text, font)))
-
-
 def draw_text(
     canvas: Any,
     x: float,
