@@ -11,7 +11,7 @@ import tomllib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -77,6 +77,7 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     exam = create_exam_from_rules(toml_text, status=ExamStatus.SCORING)
     exam.registration_opens_at = datetime(2025, 11, 20, tzinfo=UTC)
     exam.registration_closes_at = datetime(2025, 12, 10, tzinfo=UTC)
+    _set_round_deadlines(exam)
     people = make_people(rng, count, exam.year)
     ids = _insert_candidates(exam, people)
     totals = _insert_scores(rng, exam, people, ids)
@@ -85,6 +86,17 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     create_preferences(rng, exam, lines, _percentiles(people, ids, totals), STAMP)
     audit.record(None, "demo.load", exam, after={"candidates": count})
     return exam
+
+
+def _set_round_deadlines(exam: Exam) -> None:
+    """First rounds in early July, supplementary rounds a week later (illustrative dates)."""
+    for batch in exam.batches:
+        for round_ in batch.round_rows:
+            start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC) + timedelta(days=7 * (round_.number - 1))
+            start += timedelta(days=3 * (batch.sequence - 1))
+            round_.prefs_open_at = start
+            round_.prefs_close_at = start + timedelta(days=2, hours=9)
+            round_.decisions_deadline = start + timedelta(days=5)
 
 
 def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
