@@ -172,3 +172,13 @@ def test_login_is_rate_limited_per_account_across_addresses(client, db):
     client.environ_base["REMOTE_ADDR"] = "10.0.0.99"
     assert login(client, account.username).status_code == 429  # even the right password waits
     assert login(client, "someone-else", "bad-password-1").status_code == 200
+
+
+def test_deactivating_an_account_ends_its_open_sessions(client, db):
+    account = create_account(Role.ADMIN)
+    db.session.commit()
+    login(client, account.username)
+    assert client.get("/admin/").status_code == 200
+    account.active = False
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302
