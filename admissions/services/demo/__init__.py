@@ -13,8 +13,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -112,7 +113,7 @@ def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
     found = db.session.execute(
         select(Candidate.candidate_no, Candidate.id).where(Candidate.exam_id == exam.id)
     ).all()
-    return dict(found)  # type: ignore[arg-type]
+    return {candidate_no: candidate_id for candidate_no, candidate_id in found}
 
 
 def _insert_scores(
@@ -148,7 +149,7 @@ def _percentiles(
 
 
 def _counts(exam: Exam) -> dict[str, int]:
-    def count(model: type, *where: object) -> int:
+    def count(model: type, *where: ColumnElement[bool]) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
     return {
@@ -169,7 +170,7 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
     student = db.session.scalar(
         select(Candidate).where(Candidate.exam_id == exam.id).order_by(Candidate.id).limit(1)
     )
-    specs: list[tuple[str, str, Role, dict[str, object]]] = [
+    specs: list[tuple[str, str, Role, dict[str, Any]]] = [
         ("管理员", "admin", Role.ADMIN, {"display_name": "系统管理员", "can_see_full_id": True}),
         ("考试院", "board-sd", Role.BOARD,
          {"display_name": "山东省教育招生考试院", "province_id": exam.province_id, "can_see_full_id": True}),
