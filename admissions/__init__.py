@@ -54,4 +54,6 @@ def init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_account(account_id: str) -> models.Account | None:
-        return db.session.get(models.Account, int(account_id))
+        # A deactivated account loses its open sessions at once, not at its next login.
+        account = db.session.get(models.Account, int(account_id))
+        return account if account is not None and account.active else None

@@ -42,3 +42,12 @@ def test_files_are_small():
         if len(p.read_text(encoding="utf-8").splitlines()) >= 400
     ]
     assert big == []
+
+
+def test_services_flush_and_never_commit():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "admissions" / "services").rglob("*.py")
+        if ".commit(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

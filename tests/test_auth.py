@@ -159,3 +159,26 @@ def test_account_creation_is_audited_without_the_password(db):
     assert event.object_id == account.id
     assert event.after == {"username": account.username, "role": "admin"}
     assert PASSWORD not in str(event.after)
+
+
+def test_login_is_rate_limited_per_account_across_addresses(client, db):
+    account = create_account(Role.ADMIN)
+    db.session.commit()
+    statuses = []
+    for n in range(6):
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n + 1}"
+        statuses.append(login(client, account.username, "bad-password-1").status_code)
+    assert statuses == [200] * 5 + [429]
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+    assert login(client, account.username).status_code == 429  # even the right password waits
+    assert login(client, "someone-else", "bad-password-1").status_code == 200
+
+
+def test_deactivating_an_account_ends_its_open_sessions(client, db):
+    account = create_account(Role.ADMIN)
+    db.session.commit()
+    login(client, account.username)
+    assert client.get("/admin/").status_code == 200
+    account.active = False
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302

@@ -52,6 +52,9 @@ def test_demo_creates_a_realistic_exam(db, demo):
     institutions = {line.institution_id for line in db.session.scalars(select(PlanLine))}
     assert len(institutions) == 40
     assert {b.code for b in exam.batches} == {"BK", "ZK"}
+    rounds = [r for b in exam.batches for r in b.round_rows]
+    assert [r.number for r in rounds] == [1, 2, 1, 2]
+    assert all(r.prefs_open_at < r.prefs_close_at < r.decisions_deadline for r in rounds)
     seats = db.session.scalar(select(func.sum(PlanLine.seats)))
     assert 0.4 * 1500 < seats < 0.9 * 1500
 

@@ -78,3 +78,12 @@ def test_unknown_role_is_refused(db):
     with pytest.raises((StatementError, LookupError, ValueError)):
         db.session.add(Account(username="x", password_hash="x", role="superuser"))
         db.session.flush()
+
+
+def test_more_than_four_decimal_places_are_refused_not_rounded(db):
+    candidate = create_candidate()
+    db.session.add(ComponentScore(candidate_id=candidate.id,
+                                  component_id=candidate.exam.components[0].id,
+                                  value=Decimal("98.12345")))  # fmt: skip
+    with pytest.raises(StatementError, match="more than 4 decimal places"):
+        db.session.flush()

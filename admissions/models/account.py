@@ -48,7 +48,7 @@ class Account(UserMixin, Base):
     candidate: Mapped[Candidate | None] = relationship()
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Flask-Login refuses inactive accounts."""
         return self.active
 

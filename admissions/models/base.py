@@ -49,7 +49,11 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        exact = exact.quantize(Decimal(1).scaleb(-SCALE))
+        stored = exact.quantize(Decimal(1).scaleb(-SCALE))
+        if stored != exact:
+            # Never round a score silently: the caller rounds by the scheme's own rule first.
+            raise ValueError(f"{exact} has more than {SCALE} decimal places")
+        exact = stored
         if dialect.name == "sqlite":
             return int(exact * _FACTOR)
         return exact

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,7 +28,7 @@ def create_account(
     role: Role | str,
     *,
     actor: Account | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> Account:
     """Create an account (flush only) and audit it; the password must be 8+ characters."""
     if len(password) < MIN_PASSWORD_LENGTH:

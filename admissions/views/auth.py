@@ -18,6 +18,11 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_name() -> str:
+    """Key of the per-account limit: the login name tried, whatever the client address."""
+    return "login:" + (request.form.get("username") or "").strip().lower()[:60]
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths are followed after login."""
     if not target:
@@ -31,6 +36,7 @@ def _safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_name)
 def login():
     """Show the login form; on success go to the role's home page."""
     if current_user.is_authenticated:

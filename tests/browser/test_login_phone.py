@@ -45,3 +45,14 @@ def test_logout_from_the_header(live_server, phone, db):
     phone.get_by_role("button", name="退出登录").click()
     phone.wait_for_url(f"{live_server}/login")
     assert phone.get_by_text("您已退出登录。").is_visible()
+
+
+def test_login_form_is_reachable_by_keyboard(live_server, phone, db):
+    phone.goto(f"{live_server}/login")
+    focused = []
+    for _ in range(5):
+        phone.keyboard.press("Tab")
+        focused.append(
+            phone.evaluate("document.activeElement.name || document.activeElement.innerText")
+        )
+    assert focused == ["跳到主要内容", "职教高考招生录取平台", "username", "password", "submit"]

@@ -11,10 +11,11 @@ import tomllib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -77,6 +78,7 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     exam = create_exam_from_rules(toml_text, status=ExamStatus.SCORING)
     exam.registration_opens_at = datetime(2025, 11, 20, tzinfo=UTC)
     exam.registration_closes_at = datetime(2025, 12, 10, tzinfo=UTC)
+    _set_round_deadlines(exam)
     people = make_people(rng, count, exam.year)
     ids = _insert_candidates(exam, people)
     totals = _insert_scores(rng, exam, people, ids)
@@ -85,6 +87,17 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     create_preferences(rng, exam, lines, _percentiles(people, ids, totals), STAMP)
     audit.record(None, "demo.load", exam, after={"candidates": count})
     return exam
+
+
+def _set_round_deadlines(exam: Exam) -> None:
+    """First rounds in early July, supplementary rounds a week later (illustrative dates)."""
+    for batch in exam.batches:
+        for round_ in batch.round_rows:
+            start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC) + timedelta(days=7 * (round_.number - 1))
+            start += timedelta(days=3 * (batch.sequence - 1))
+            round_.prefs_open_at = start
+            round_.prefs_close_at = start + timedelta(days=2, hours=9)
+            round_.decisions_deadline = start + timedelta(days=5)
 
 
 def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
@@ -100,7 +113,7 @@ def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
     found = db.session.execute(
         select(Candidate.candidate_no, Candidate.id).where(Candidate.exam_id == exam.id)
     ).all()
-    return dict(found)  # type: ignore[arg-type]
+    return {candidate_no: candidate_id for candidate_no, candidate_id in found}
 
 
 def _insert_scores(
@@ -136,7 +149,7 @@ def _percentiles(
 
 
 def _counts(exam: Exam) -> dict[str, int]:
-    def count(model: type, *where: object) -> int:
+    def count(model: type, *where: ColumnElement[bool]) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
     return {
@@ -157,7 +170,7 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
     student = db.session.scalar(
         select(Candidate).where(Candidate.exam_id == exam.id).order_by(Candidate.id).limit(1)
     )
-    specs: list[tuple[str, str, Role, dict[str, object]]] = [
+    specs: list[tuple[str, str, Role, dict[str, Any]]] = [
         ("管理员", "admin", Role.ADMIN, {"display_name": "系统管理员", "can_see_full_id": True}),
         ("考试院", "board-sd", Role.BOARD,
          {"display_name": "山东省教育招生考试院", "province_id": exam.province_id, "can_see_full_id": True}),
