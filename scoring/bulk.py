@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 
 from scoring.composite import ScoreError
 from scoring.rules_model import Component, Rules
@@ -96,13 +96,18 @@ def _component(frame: pd.DataFrame, comp: Component, decimals: int) -> tuple[Col
     credit_col = f"credit_{comp.code}"
     if credit_col in frame:
         cred, has = _scaled(frame[credit_col], decimals, comp.name)
-        sat, present = np.where(has, np.maximum(np.where(present, sat, cred), cred), sat), present | has
+        sat, present = (
+            np.where(has, np.maximum(np.where(present, sat, cred), cred), sat),
+            present | has,
+        )
     if np.any(sat[present] < 0) or np.any(sat[present] > cap):
         raise ScoreError(f"{comp.name}: 分数不在 0–{comp.max} 之间")
     return Column(np.where(present, sat, 0), decimals, cap), (~present).astype(np.int64)
 
 
-def bulk_compute(rules: Rules, scheme_code: str, frame: pd.DataFrame, *, decimals: int = 2) -> BulkResult:
+def bulk_compute(
+    rules: Rules, scheme_code: str, frame: pd.DataFrame, *, decimals: int = 2
+) -> BulkResult:
     """Compute, qualify and collect tie-breaks for every row of ``frame`` under one scheme."""
     scheme = rules.scheme(scheme_code)
     known = {c.code for c in rules.components}
@@ -113,7 +118,9 @@ def bulk_compute(rules: Rules, scheme_code: str, frame: pd.DataFrame, *, decimal
     n = len(frame)
     env: dict[str, Column] = {}
     absent = np.zeros(n, dtype=np.int64)
-    groups = {g: Column(np.zeros(n, dtype=np.int64), decimals, 0) for g in ("culture", "vocational")}
+    groups = {
+        g: Column(np.zeros(n, dtype=np.int64), decimals, 0) for g in ("culture", "vocational")
+    }
     for comp in rules.components:
         col, miss = _component(frame, comp, decimals)
         env[comp.code], absent = col, absent + miss
@@ -126,7 +133,9 @@ def bulk_compute(rules: Rules, scheme_code: str, frame: pd.DataFrame, *, decimal
     total = value_sum(raw, bonus)
     env.update(raw_total=raw, bonus=bonus, total=total)
     qualified, first = _qualify(scheme.qualify, env, n)
-    tiebreak = tuple(None if "choice" in e.names else value(e.root, env, n) for e in scheme.tiebreak)
+    tiebreak = tuple(
+        None if "choice" in e.names else value(e.root, env, n) for e in scheme.tiebreak
+    )
     return BulkResult(scheme.code, raw, bonus, total, qualified, first, tiebreak, absent, env)
 
 
@@ -151,7 +160,9 @@ def _bonus(frame: pd.DataFrame, cap: Decimal, decimals: int) -> Column:
     return Column(np.minimum(ints, cap_int), scale, cap_int)
 
 
-def _qualify(conds: tuple[object, ...], env: dict[str, Column], n: int) -> tuple[BoolArray, IntArray]:
+def _qualify(
+    conds: tuple[object, ...], env: dict[str, Column], n: int
+) -> tuple[BoolArray, IntArray]:
     ok = np.ones(n, dtype=bool)
     first = np.full(n, -1, dtype=np.int64)
     for i, cond in enumerate(conds):
@@ -161,7 +172,9 @@ def _qualify(conds: tuple[object, ...], env: dict[str, Column], n: int) -> tuple
     return ok, first
 
 
-def bulk_lines(rules: Rules, batch_code: str, categories: pd.Series, result: BulkResult) -> BoolArray:
+def bulk_lines(
+    rules: Rules, batch_code: str, categories: pd.Series, result: BulkResult
+) -> BoolArray:
     """True where a candidate clears the batch's control lines for their category."""
     batch = rules.batch(batch_code)
     if result.scheme != batch.scheme:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.expr import EXACT, BoolOp, Compare, Expression, Name, Not, evaluate, holds
-from scoring.rules_model import Component, Rules, Scheme
+from scoring.rules_model import Component, Rules
 
 ScoreValue = Decimal | str | None
 
@@ -105,13 +105,23 @@ def effective_score(comp: Component, sat: ScoreValue, credit: Credit | None) -> 
     elif comp.graded:
         grade = str(sat).strip().upper()
         if grade not in dict(comp.grades):
-            raise ScoreError(f"{comp.name}: 等级 '{sat}' 不存在（可用：{'/'.join(k for k, _ in comp.grades)}）")
+            raise ScoreError(
+                f"{comp.name}: 等级 '{sat}' 不存在（可用：{'/'.join(k for k, _ in comp.grades)}）"
+            )
         sat_value = comp.grade_points(grade)
     else:
         sat_value = _checked(comp, Decimal(sat))
     credited = None if credit is None else _checked(comp, credit.value)
     if credited is not None and (sat_value is None or credited > sat_value):
-        return ComponentScore(comp.code, sat_value, credited, credited, "credited", grade, credit.reason if credit else "")
+        return ComponentScore(
+            comp.code,
+            sat_value,
+            credited,
+            credited,
+            "credited",
+            grade,
+            credit.reason if credit else "",
+        )
     if sat_value is None:
         return ComponentScore(comp.code, None, credited, Decimal(0), "absent")
     return ComponentScore(comp.code, sat_value, credited, sat_value, "sat", grade)
@@ -137,7 +147,8 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
     if cand.bonus < 0:
         raise ScoreError(f"加分不能为负数：{cand.bonus}")
     comps = tuple(
-        effective_score(c, cand.scores.get(c.code), cand.credits.get(c.code)) for c in rules.components
+        effective_score(c, cand.scores.get(c.code), cand.credits.get(c.code))
+        for c in rules.components
     )
     groups = {"culture": Decimal(0), "vocational": Decimal(0)}
     for comp, score in zip(rules.components, comps, strict=True):
@@ -147,7 +158,9 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
     bonus = min(cand.bonus, scheme.bonus_cap)
     total = EXACT.add(raw, bonus)
     env.update(bonus=bonus, raw_total=raw, total=total)
-    tiebreak = tuple(None if "choice" in e.names else evaluate(e.root, env) for e in scheme.tiebreak)
+    tiebreak = tuple(
+        None if "choice" in e.names else evaluate(e.root, env) for e in scheme.tiebreak
+    )
     return Composite(scheme.code, comps, groups["culture"], groups["vocational"], raw,
                      cand.bonus, bonus, total, tiebreak)  # fmt: skip
 
@@ -186,7 +199,11 @@ def explain_failure(rules: Rules, cond: Expression, env: Mapping[str, Decimal]) 
     if isinstance(root, Compare):
         left = evaluate(root.left, env)
         right = evaluate(root.right, env)
-        what = label(rules, root.left.name) if isinstance(root.left, Name) else _text(cond, root.left.col, root.col)
+        what = (
+            label(rules, root.left.name)
+            if isinstance(root.left, Name)
+            else _text(cond, root.left.col, root.col)
+        )
         from scoring.expr import NEGATED
 
         return f"{what} {_fmt(left)} {NEGATED[root.op]} {_fmt(right)}"

@@ -22,7 +22,7 @@ than ``max``/``min``, powers, huge literals, unknown names) is refused at parse 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
 
@@ -259,7 +259,7 @@ class _Parser:
             return Neg(operand, t.col) if t.text == "-" else operand
         return self.parse_atom()
 
-    def _nested(self, rule: _Rule) -> Node:
+    def _nested(self, rule: Callable[[], Node]) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExprError(self.tok.col, f"expression nested deeper than {MAX_DEPTH} levels")
@@ -301,9 +301,6 @@ class _Parser:
         if len(args) < 2:
             raise ExprError(t.col, f"{t.text}() needs at least two arguments")
         return Call(t.text, tuple(args), t.col)
-
-
-_Rule = type(_Parser.parse_or)
 
 
 def _describe(t: _Tok) -> str:

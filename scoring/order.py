@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 
 from scoring.bulk import BulkResult
 from scoring.composite import Composite
@@ -63,13 +63,17 @@ def _choice(rules: Rules, scheme_code: str) -> tuple[int | None, int]:
     return None, 0
 
 
-def order_keys(rules: Rules, scheme_code: str, results: BulkResult | Sequence[Composite]) -> OrderKeys:
+def order_keys(
+    rules: Rules, scheme_code: str, results: BulkResult | Sequence[Composite]
+) -> OrderKeys:
     """Order keys of ``results`` (a bulk result or per-candidate composites) under a scheme."""
     scheme = rules.scheme(scheme_code)
     columns: list[IntArray] = []
     if isinstance(results, BulkResult):
         if results.scheme != scheme_code:
-            raise ValueError(f"results were computed with scheme {results.scheme}, not {scheme_code}")
+            raise ValueError(
+                f"results were computed with scheme {results.scheme}, not {scheme_code}"
+            )
         columns.append(dense_rank(results.total))
         columns.extend(dense_rank(col) for col in results.tiebreak if col is not None)
     else:
@@ -122,10 +126,14 @@ def rank_composites(composites: Sequence[Composite], categories: Sequence[str]) 
     return ranks
 
 
-def rank_category(rules: Rules, results: BulkResult, categories: Sequence[str] | pd.Series) -> IntArray:
+def rank_category(
+    rules: Rules, results: BulkResult, categories: Sequence[str] | pd.Series
+) -> IntArray:
     """位次 of every candidate under the headline scheme (``results`` must use it)."""
     if results.scheme != rules.ranking_scheme:
-        raise ValueError(f"rank uses the headline scheme {rules.ranking_scheme}, not {results.scheme}")
+        raise ValueError(
+            f"rank uses the headline scheme {rules.ranking_scheme}, not {results.scheme}"
+        )
     return rank_keys(order_keys(rules, results.scheme, results).keys, categories)
 
 
@@ -136,7 +144,9 @@ def _floors(totals: Column | Sequence[Decimal]) -> IntArray:
     return np.asarray([math.floor(v) for v in values], dtype=np.int64)
 
 
-def score_rank_table(totals: Column | Sequence[Decimal], categories: Sequence[str] | pd.Series) -> pd.DataFrame:
+def score_rank_table(
+    totals: Column | Sequence[Decimal], categories: Sequence[str] | pd.Series
+) -> pd.DataFrame:
     """一分一段: per category, every whole score from the top down to the lowest present, with
     the count at that score (s ≤ total < s+1) and the cumulative count at or above it."""
     floors = _floors(totals)

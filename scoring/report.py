@@ -73,7 +73,11 @@ class Explanation:
         out = [f"计分公式：{self.formula}"]
         for r in self.rows:
             src = {"sat": "", "credited": "（认定成绩）", "absent": "（缺考，按 0 分计）"}[r.source]
-            part = f"，权重 {_fmt(r.weight)}，计入 {_fmt(r.contribution)}" if r.weight is not None and r.contribution is not None else ""
+            part = (
+                f"，权重 {_fmt(r.weight)}，计入 {_fmt(r.contribution)}"
+                if r.weight is not None and r.contribution is not None
+                else ""
+            )
             out.append(f"{r.name}：{_fmt(r.score)}{src}{part}")
         out.append(f"总分（不含加分）：{_fmt(self.raw_total)}")
         out.append(f"加分：{_fmt(self.bonus)}（申报 {_fmt(self.bonus_claimed)}）")

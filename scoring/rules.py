@@ -116,7 +116,9 @@ class _Validator:
             return {}
         return value
 
-    def text(self, t: dict[str, Any], key: str, path: str, pattern: re.Pattern[str] | None = None) -> str:
+    def text(
+        self, t: dict[str, Any], key: str, path: str, pattern: re.Pattern[str] | None = None
+    ) -> str:
         value = t.get(key)
         if not isinstance(value, str) or not value.strip():
             self.err(f"{path}{key}", "required text is missing")
@@ -125,14 +127,24 @@ class _Validator:
             self.err(f"{path}{key}", f"'{value}' has characters that are not allowed")
         return value
 
-    def integer(self, t: dict[str, Any], key: str, path: str, lo: int, hi: int, default: int | None = None) -> int:
+    def integer(
+        self, t: dict[str, Any], key: str, path: str, lo: int, hi: int, default: int | None = None
+    ) -> int:
         value = t.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             self.err(f"{path}{key}", f"must be a whole number from {lo} to {hi}")
             return lo
         return value
 
-    def number(self, t: dict[str, Any], key: str, path: str, lo: Decimal, hi: Decimal, default: Decimal | None = None) -> Decimal:
+    def number(
+        self,
+        t: dict[str, Any],
+        key: str,
+        path: str,
+        lo: Decimal,
+        hi: Decimal,
+        default: Decimal | None = None,
+    ) -> Decimal:
         value = t.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             self.err(f"{path}{key}", "must be a number")
@@ -155,7 +167,9 @@ class _Validator:
             self.err(key, exc.message, exc.column)
             return None
 
-    def expr_list(self, t: dict[str, Any], key: str, path: str, names: set[str], condition: bool) -> tuple[Expression, ...]:
+    def expr_list(
+        self, t: dict[str, Any], key: str, path: str, names: set[str], condition: bool
+    ) -> tuple[Expression, ...]:
         value = t.get(key, [])
         if not isinstance(value, list):
             self.err(f"{path}{key}", "must be a list of expressions")
@@ -168,7 +182,9 @@ class _Validator:
         self.keys(t, "exam.", {"code", "name", "province", "year", "ranking"})
         province = self.text(t, "province", "exam.")
         if province and not re.fullmatch(r"\d{2}0000", province):
-            self.err("exam.province", f"'{province}' is not a GB/T 2260 province code (e.g. 370000)")
+            self.err(
+                "exam.province", f"'{province}' is not a GB/T 2260 province code (e.g. 370000)"
+            )
         ranking = t.get("ranking")
         if ranking is not None and not isinstance(ranking, str):
             self.err("exam.ranking", "must be a scheme code")
@@ -186,7 +202,10 @@ class _Validator:
         for code, body in t.items():
             path = f"components.{code}."
             if not _IDENT.match(code) or code in RESERVED:
-                self.err(f"components.{code}", "a component code must be an identifier (letters, digits, _) and not a reserved name")
+                self.err(
+                    f"components.{code}",
+                    "a component code must be an identifier (letters, digits, _) and not a reserved name",
+                )
             if not isinstance(body, dict):
                 self.err(f"components.{code}", "must be a table")
                 continue
@@ -196,7 +215,9 @@ class _Validator:
                 top = max(v for _, v in grades)
                 cap = self.number(body, "max", path, Decimal(0), _MAX_SCORE, top)
                 if cap != top:
-                    self.err(f"{path}max", f"a graded component's max must be its top grade ({top})")
+                    self.err(
+                        f"{path}max", f"a graded component's max must be its top grade ({top})"
+                    )
             else:
                 cap = self.number(body, "max", path, Decimal("0.5"), _MAX_SCORE)
             group = body.get("group")
@@ -212,7 +233,7 @@ class _Validator:
             self.err(f"{path}grades", "must be a table such as { A = 45, B = 40 }")
             return ()
         pairs = []
-        for letter, points in value.items():
+        for letter in value:
             pts = self.number(value, letter, f"{path}grades.", Decimal(0), _MAX_SCORE)
             pairs.append((letter, pts))
         return tuple(pairs)
@@ -235,8 +256,12 @@ class _Validator:
             if not isinstance(body, dict):
                 self.err(f"schemes.{code}", "must be a table")
                 continue
-            self.keys(body, path, {"formula", "decimals", "bonus_cap", "qualify", "tiebreak", "ties"})
-            formula = self.expr(body.get("formula"), f"{path}formula", {*comps, "culture", "vocational"}, False)
+            self.keys(
+                body, path, {"formula", "decimals", "bonus_cap", "qualify", "tiebreak", "ties"}
+            )
+            formula = self.expr(
+                body.get("formula"), f"{path}formula", {*comps, "culture", "vocational"}, False
+            )
             every = {*comps, *DERIVED}
             tiebreak = self.expr_list(body, "tiebreak", path, {*every, CHOICE}, False)
             self.choice_shape(body.get("tiebreak", []), tiebreak, path)
@@ -258,11 +283,16 @@ class _Validator:
         uses = [e for e in parsed if CHOICE in e.names]
         for e in uses:
             if e.source.replace(" ", "") not in ("choice", "-choice"):
-                self.err(f"{path}tiebreak", f"'choice' must stand alone ('choice' or '-choice'): '{e.source}'")
+                self.err(
+                    f"{path}tiebreak",
+                    f"'choice' must stand alone ('choice' or '-choice'): '{e.source}'",
+                )
         if len(uses) > 1:
             self.err(f"{path}tiebreak", "'choice' may appear only once")
 
-    def batches(self, raw: Any, comps: list[str], schemes: set[str], cats: list[tuple[str, str]]) -> list[Batch]:
+    def batches(
+        self, raw: Any, comps: list[str], schemes: set[str], cats: list[tuple[str, str]]
+    ) -> list[Batch]:
         if not isinstance(raw, list):
             self.err("batches", "must be an array of tables [[batches]]")
             return []
@@ -272,7 +302,21 @@ class _Validator:
             if not isinstance(body, dict):
                 self.err(f"batches[{i}]", "must be a table")
                 continue
-            self.keys(body, path, {"code", "name", "scheme", "shape", "max_choices", "majors_per_group", "ratio", "rounds", "lines"})
+            self.keys(
+                body,
+                path,
+                {
+                    "code",
+                    "name",
+                    "scheme",
+                    "shape",
+                    "max_choices",
+                    "majors_per_group",
+                    "ratio",
+                    "rounds",
+                    "lines",
+                },
+            )
             code = self.text(body, "code", path, _CODE)
             if code in seen:
                 self.err(f"{path}code", f"batch '{code}' appears twice")
@@ -298,13 +342,15 @@ class _Validator:
             ))  # fmt: skip
         return out
 
-    def lines(self, raw: Any, path: str, comps: list[str], cats: list[tuple[str, str]]) -> tuple[tuple[str, tuple[Expression, ...]], ...]:
+    def lines(
+        self, raw: Any, path: str, comps: list[str], cats: list[tuple[str, str]]
+    ) -> tuple[tuple[str, tuple[Expression, ...]], ...]:
         if not isinstance(raw, dict):
             self.err(f"{path}lines", "must be a table: category = [conditions]")
             return ()
         known = {c for c, _ in cats} | {"*"}
         out = []
-        for cat, conds in raw.items():
+        for cat in raw:
             if cat not in known:
                 self.err(f"{path}lines.{cat}", f"unknown category '{cat}'")
             out.append((cat, self.expr_list(raw, cat, f"{path}lines.", {*comps, *DERIVED}, True)))

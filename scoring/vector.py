@@ -48,7 +48,7 @@ class Column:
 
     def rescaled_bound(self, scale: int) -> int:
         """The bound at a larger ``scale``."""
-        return self.bound * 10 ** (scale - self.scale)
+        return int(self.bound * 10 ** (scale - self.scale))
 
 
 def _to_decimal(ints: IntArray, scale: int) -> ObjArray:
@@ -123,7 +123,8 @@ def value(node: Node, env: Mapping[str, Column], n: int) -> Column:
         inner = value(node.operand, env, n)
         if inner.ints is not None:
             return Column(-inner.ints, inner.scale, inner.bound)
-        return Column(None, objs=np.asarray(np.frompyfunc(EXACT.minus, 1, 1)(inner.objs), dtype=object))
+        negated = np.frompyfunc(EXACT.minus, 1, 1)(inner.decimals())
+        return Column(None, objs=np.asarray(negated, dtype=object))
     if isinstance(node, Bin):
         return _binary(node.op, value(node.left, env, n), value(node.right, env, n))
     if isinstance(node, Call):
