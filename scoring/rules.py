@@ -94,8 +94,9 @@ class _Validator:
         components = self.components(self.table(data, "components"))
         categories = self.categories(self.table(data, "categories"))
         comp_codes = [c.code for c in components]
-        schemes = self.schemes(self.table(data, "schemes"), comp_codes)
-        scheme_codes = {s.code for s in schemes}
+        scheme_table = self.table(data, "schemes")
+        schemes = self.schemes(scheme_table, comp_codes)
+        scheme_codes = set(scheme_table)  # invalid schemes are reported once, not by every user
         batches = self.batches(data.get("batches", []), comp_codes, scheme_codes, categories)
         if exam.ranking is not None and exam.ranking not in scheme_codes:
             self.err("exam.ranking", f"unknown scheme '{exam.ranking}'")
