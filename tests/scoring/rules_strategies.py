@@ -9,7 +9,13 @@ from decimal import Context, Decimal, localcontext
 from hypothesis import strategies as st
 
 CODES = ("c0", "c1", "c2", "c3", "c4")
-MAXES = {"c0": Decimal(150), "c1": Decimal(150), "c2": Decimal(100), "c3": Decimal(200), "c4": Decimal(230)}
+MAXES = {
+    "c0": Decimal(150),
+    "c1": Decimal(150),
+    "c2": Decimal(100),
+    "c3": Decimal(200),
+    "c4": Decimal(230),
+}
 GROUPS = {"c0": "culture", "c1": "culture", "c2": "culture", "c3": "vocational", "c4": "vocational"}
 
 
@@ -47,16 +53,22 @@ def _ref(tree: tuple[object, ...], env: dict[str, Decimal]) -> Decimal:
     return min(a, b)
 
 
-literals = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(50), places=2).map(lambda d: d.normalize() if d == d.to_integral_value() else d)
+literals = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(50), places=2).map(
+    lambda d: d.normalize() if d == d.to_integral_value() else d
+)
 
 
 def _leaf() -> st.SearchStrategy[Formula]:
-    names = st.sampled_from(CODES + ("culture", "vocational")).map(lambda n: Formula(n, ("name", n)))
+    names = st.sampled_from(CODES + ("culture", "vocational")).map(
+        lambda n: Formula(n, ("name", n))
+    )
     lits = literals.map(lambda d: Formula(format(d, "f"), ("lit", d)))
     return st.one_of(names, names, lits)
 
 
-def _combine(children: st.SearchStrategy[Formula], ops: tuple[str, ...]) -> st.SearchStrategy[Formula]:
+def _combine(
+    children: st.SearchStrategy[Formula], ops: tuple[str, ...]
+) -> st.SearchStrategy[Formula]:
     def build(op: str, a: Formula, b: Formula) -> Formula:
         if op in ("max", "min"):
             return Formula(f"{op}({a.text}, {b.text})", (op, a.tree, b.tree))
@@ -65,7 +77,9 @@ def _combine(children: st.SearchStrategy[Formula], ops: tuple[str, ...]) -> st.S
     return st.builds(build, st.sampled_from(ops), children, children)
 
 
-def formulas(ops: tuple[str, ...] = ("+", "-", "*", "/", "max", "min"), depth: int = 6) -> st.SearchStrategy[Formula]:
+def formulas(
+    ops: tuple[str, ...] = ("+", "-", "*", "/", "max", "min"), depth: int = 6
+) -> st.SearchStrategy[Formula]:
     """Random formulas over c0..c4, culture, vocational and literals."""
     return st.recursive(_leaf(), lambda ch: _combine(ch, ops), max_leaves=depth)
 

@@ -10,27 +10,48 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.bulk import bulk_compute, bulk_lines
-from scoring.composite import CandidateInput, Credit, ScoreError, check_lines, compute_candidate, qualify
+from scoring.composite import (
+    CandidateInput,
+    Credit,
+    ScoreError,
+    check_lines,
+    compute_candidate,
+    qualify,
+)
 from scoring.order import order_keys, rank_composites, rank_keys
 from scoring.rules import load_rules
 from tests.scoring.rules_strategies import CODES, formulas, rules_text, score
 
 D = Decimal
-TIEBREAKS = ["c4", "culture", "raw_total", "max(c0, c1) - c2", "c3 / 3", "-choice", "c0 * c1 * c2 * c3 / 7"]
+TIEBREAKS = [
+    "c4",
+    "culture",
+    "raw_total",
+    "max(c0, c1) - c2",
+    "c3 / 3",
+    "-choice",
+    "c0 * c1 * c2 * c3 / 7",
+]
 QUALIFY = ["c4 >= 100", "culture > vocational / 2 or c0 == 150", "not c1 < 30", "total / 3 >= 50"]
 
 row = st.fixed_dictionaries(
     {c: score(c, 1) for c in CODES}
-    | {"credit": st.one_of(st.none(), st.tuples(st.sampled_from(CODES), st.integers(0, 100))),
-       "bonus": st.one_of(st.none(), st.decimals(0, 20, places=1)),
-       "category": st.sampled_from(["A", "B", "C"])}  # fmt: skip
+    | {
+        "credit": st.one_of(st.none(), st.tuples(st.sampled_from(CODES), st.integers(0, 100))),
+        "bonus": st.one_of(st.none(), st.decimals(0, 20, places=1)),
+        "category": st.sampled_from(["A", "B", "C"]),
+    }  # fmt: skip
 )
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    data: dict[str, list[object]] = {c: [np.nan if r[c] is None else float(r[c]) for r in rows] for c in CODES}  # type: ignore[arg-type]
+    data: dict[str, list[object]] = {
+        c: [np.nan if r[c] is None else float(r[c]) for r in rows] for c in CODES
+    }  # type: ignore[arg-type]
     for c in CODES:
-        data[f"credit_{c}"] = [float(r["credit"][1]) if r["credit"] and r["credit"][0] == c else np.nan for r in rows]  # type: ignore[index]
+        data[f"credit_{c}"] = [
+            float(r["credit"][1]) if r["credit"] and r["credit"][0] == c else np.nan for r in rows
+        ]  # type: ignore[index]
     data["bonus"] = [np.nan if r["bonus"] is None else float(r["bonus"]) for r in rows]  # type: ignore[arg-type]
     return pd.DataFrame(data)
 
@@ -73,13 +94,18 @@ def test_bulk_equals_exact_path(formula, decimals, tiebreak, conds, rows) -> Non
     keys_bulk = order_keys(rules, "s", bulk)
     keys_exact = order_keys(rules, "s", exact)
     assert np.array_equal(keys_bulk.keys, keys_exact.keys)
-    assert (keys_bulk.choice_at, keys_bulk.choice_sign) == (keys_exact.choice_at, keys_exact.choice_sign)
+    assert (keys_bulk.choice_at, keys_bulk.choice_sign) == (
+        keys_exact.choice_at,
+        keys_exact.choice_sign,
+    )
     assert list(rank_keys(keys_bulk.keys, cats)) == rank_composites(exact, cats)
 
 
 def test_first_failure_names_the_condition() -> None:
     hubei = load_rules(Path("presets/hubei.toml"))
-    frame = pd.DataFrame({"culture_test": [200, 200], "knowledge": [100, 100], "skill": [300, 293.5]})
+    frame = pd.DataFrame(
+        {"culture_test": [200, 200], "knowledge": [100, 100], "skill": [300, 293.5]}
+    )
     result = bulk_compute(hubei, "standard", frame)
     assert list(result.qualified) == [True, False]
     assert list(result.first_failure) == [-1, 0]
@@ -88,7 +114,11 @@ def test_first_failure_names_the_condition() -> None:
 def test_decimal_and_text_columns_are_exact() -> None:
     sd = load_rules(Path("presets/shandong.toml"))
     frame = pd.DataFrame({"chinese": [D("98.5"), "100.25", None], "skill": ["1", D(2), D(3)]})
-    assert list(bulk_compute(sd, "standard", frame).total.decimals()) == [D("99.5"), D("102.25"), D(3)]
+    assert list(bulk_compute(sd, "standard", frame).total.decimals()) == [
+        D("99.5"),
+        D("102.25"),
+        D(3),
+    ]
 
 
 @pytest.mark.parametrize(

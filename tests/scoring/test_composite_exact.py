@@ -7,9 +7,23 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from scoring.composite import CandidateInput, Credit, ScoreError, check_lines, compute_candidate, qualify
+from scoring.composite import (
+    CandidateInput,
+    Credit,
+    ScoreError,
+    check_lines,
+    compute_candidate,
+    qualify,
+)
 from scoring.rules import load_rules
-from tests.scoring.rules_strategies import CODES, GROUPS, formulas, positive_linear, rules_text, score
+from tests.scoring.rules_strategies import (
+    CODES,
+    GROUPS,
+    formulas,
+    positive_linear,
+    rules_text,
+    score,
+)
 
 D = Decimal
 GD = load_rules(Path("presets/guangdong-bk.toml"))
@@ -29,8 +43,16 @@ def test_domain_worked_example_rounds_half_up_exactly() -> None:
 
 
 def test_credit_counts_when_higher_and_keeps_provenance() -> None:
-    scores = {"chinese": D(100), "math": D(100), "english": D(60), "knowledge": D(150), "skill": D(130)}
-    c = compute_candidate(SD, "standard", CandidateInput(scores, {"skill": Credit(D(200), "国赛一等奖")}))
+    scores = {
+        "chinese": D(100),
+        "math": D(100),
+        "english": D(60),
+        "knowledge": D(150),
+        "skill": D(130),
+    }
+    c = compute_candidate(
+        SD, "standard", CandidateInput(scores, {"skill": Credit(D(200), "国赛一等奖")})
+    )
     skill = c.components[-1]
     assert (skill.sat, skill.credited, skill.effective, skill.source, skill.reason) == (
         D(130), D(200), D(200), "credited", "国赛一等奖")  # fmt: skip
@@ -40,7 +62,9 @@ def test_credit_counts_when_higher_and_keeps_provenance() -> None:
 
 
 def test_credit_for_an_absent_component() -> None:
-    c = compute_candidate(SD, "standard", CandidateInput({"skill": None}, {"skill": Credit(D(180), "免试")}))
+    c = compute_candidate(
+        SD, "standard", CandidateInput({"skill": None}, {"skill": Credit(D(180), "免试")})
+    )
     assert c.components[-1].source == "credited"
     assert c.raw_total == D(180)
     assert c.absent == ("chinese", "math", "english", "knowledge")
@@ -75,13 +99,19 @@ def test_bad_scores_are_refused(scores: dict[str, Decimal], bonus: Decimal, mess
 
 def test_qualify_reason_is_readable() -> None:
     hubei = load_rules(Path("presets/hubei.toml"))
-    c = compute_candidate(hubei, "standard", CandidateInput({"culture_test": D(200), "knowledge": D(140), "skill": D(130)}))
+    c = compute_candidate(
+        hubei,
+        "standard",
+        CandidateInput({"culture_test": D(200), "knowledge": D(140), "skill": D(130)}),
+    )
     assert qualify(hubei, c).reasons == ("技能操作 130 < 294",)
 
 
 def test_control_lines_per_category_with_dual_lines() -> None:
     cq = load_rules(Path("presets/chongqing.toml"))
-    c = compute_candidate(cq, "standard", CandidateInput({"culture_test": D(240), "theory": D(190), "skill": D(240)}))
+    c = compute_candidate(
+        cq, "standard", CandidateInput({"culture_test": D(240), "theory": D(190), "skill": D(240)})
+    )
     assert c.total == D(670)
     assert check_lines(cq, "BK", "CS", c).reasons == ("文化素质 240 < 249",)
     assert check_lines(cq, "BK", "AUT", c).ok  # falls under "*": total >= 560
@@ -105,7 +135,12 @@ def _env(scores: dict[str, Decimal | None]) -> dict[str, Decimal]:
 candidates = st.fixed_dictionaries({c: score(c, 2) for c in CODES})
 
 
-@given(formula=formulas(), scores=candidates, decimals=st.integers(0, 4), bonus=st.decimals(0, 30, places=1))
+@given(
+    formula=formulas(),
+    scores=candidates,
+    decimals=st.integers(0, 4),
+    bonus=st.decimals(0, 30, places=1),
+)
 def test_composite_equals_python_decimal(formula, scores, decimals, bonus) -> None:  # type: ignore[no-untyped-def]
     rules = load_rules(rules_text(formula.text, decimals, "7.5"))
     try:
@@ -122,7 +157,12 @@ def test_composite_equals_python_decimal(formula, scores, decimals, bonus) -> No
     assert c.total == expected_total
 
 
-@given(formula=positive_linear(), scores=candidates, which=st.sampled_from(CODES), step=st.decimals("0.01", 50, places=2))
+@given(
+    formula=positive_linear(),
+    scores=candidates,
+    which=st.sampled_from(CODES),
+    step=st.decimals("0.01", 50, places=2),
+)
 def test_raising_a_component_never_lowers_the_composite(formula, scores, which, step) -> None:  # type: ignore[no-untyped-def]
     rules = load_rules(rules_text(formula.text, 1))
     before = compute_candidate(rules, "s", CandidateInput(scores))

@@ -31,7 +31,9 @@ def test_numbers_are_read_as_exact_decimals() -> None:
 
 def test_error_names_file_key_and_column(tmp_path: Path) -> None:
     path = tmp_path / "sd.toml"
-    path.write_text(GOOD.replace('formula = "c0 + c1', 'formula = "c0 + englsh + c1'), encoding="utf-8")
+    path.write_text(
+        GOOD.replace('formula = "c0 + c1', 'formula = "c0 + englsh + c1'), encoding="utf-8"
+    )
     with pytest.raises(RulesError) as info:
         load_rules(path)
     assert str(info.value) == "sd.toml: schemes.s.formula, column 6: unknown name 'englsh'"
@@ -60,9 +62,15 @@ def test_missing_file_is_a_rules_error(tmp_path: Path) -> None:
 
 
 def test_graded_component_max_is_its_top_grade() -> None:
-    text = GOOD + '\n[components.cert]\nname = "证书"\ngroup = "vocational"\ngrades = { A = 45, B = 40 }\n'
+    text = (
+        GOOD
+        + '\n[components.cert]\nname = "证书"\ngroup = "vocational"\ngrades = { A = 45, B = 40 }\n'
+    )
     # a table after [[batches]] would belong to it; rebuild with cert among the components
-    text = GOOD.replace("[categories]", '[components.cert]\nname = "证书"\ngroup = "vocational"\ngrades = { A = 45, B = 40 }\n\n[categories]')
+    text = GOOD.replace(
+        "[categories]",
+        '[components.cert]\nname = "证书"\ngroup = "vocational"\ngrades = { A = 45, B = 40 }\n\n[categories]',
+    )
     rules = load_rules(text)
     assert rules.component("cert").max == Decimal(45)
     assert rules.component("cert").grade_points("B") == Decimal(40)
@@ -80,11 +88,17 @@ def test_presets_round_trip(preset: Path) -> None:
     decimals=st.integers(0, 6),
     cap=st.decimals(min_value=0, max_value=100, places=1),
     ties=st.sampled_from(["share", "candidate_no"]),
-    tiebreak=st.lists(st.sampled_from(["c4", "culture", "raw_total", "max(c0, c1)", "-choice", "c3 / 2"]), max_size=3, unique=True),
+    tiebreak=st.lists(
+        st.sampled_from(["c4", "culture", "raw_total", "max(c0, c1)", "-choice", "c3 / 2"]),
+        max_size=3,
+        unique=True,
+    ),
 )
 def test_round_trip_is_identity(formula, decimals, cap, ties, tiebreak) -> None:  # type: ignore[no-untyped-def]
     tb = "[" + ", ".join(f'"{t}"' for t in tiebreak) + "]"
-    rules = load_rules(rules_text(formula.text, decimals, format(cap, "f"), '["c4 >= 10"]', tb, ties))
+    rules = load_rules(
+        rules_text(formula.text, decimals, format(cap, "f"), '["c4 >= 10"]', tb, ties)
+    )
     again = load_rules(dump_rules(rules))
     assert again == rules
     assert dump_rules(again) == dump_rules(rules)
