@@ -59,8 +59,10 @@ def _scaled(series: pd.Series, decimals: int, label: str) -> tuple[IntArray, Boo
     factor = 10**decimals
     if pd.api.types.is_numeric_dtype(series.dtype):
         x = series.to_numpy(dtype=np.float64, na_value=0.0)
-        ints = np.rint(x * factor)
-        if np.any(np.abs(ints - x * factor) > 1e-6 * np.maximum(1.0, np.abs(x * factor))):
+        scaled = x * factor
+        ints = np.rint(scaled)
+        # a float carrying more places than allowed is refused, never silently rounded
+        if np.any(np.abs(ints - scaled) > np.maximum(1e-6, np.abs(scaled) * 1e-12)):
             raise ScoreError(f"{label}: 小数位数超过 {decimals} 位")
         return ints.astype(np.int64), present
     out = np.zeros(len(series), dtype=np.int64)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from scoring.expr import EXACT, BoolOp, Compare, Expression, Name, Not, evaluate, holds
+from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Name, Not, evaluate, holds
 from scoring.rules_model import Component, Rules
 
 ScoreValue = Decimal | str | None
@@ -204,8 +204,6 @@ def explain_failure(rules: Rules, cond: Expression, env: Mapping[str, Decimal]) 
             if isinstance(root.left, Name)
             else _text(cond, root.left.col, root.col)
         )
-        from scoring.expr import NEGATED
-
         return f"{what} {_fmt(left)} {NEGATED[root.op]} {_fmt(right)}"
     assert isinstance(root, BoolOp | Not)
     return f"不满足条件：{cond.source}"

@@ -26,6 +26,26 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
 
+from scoring.expr_nodes import (
+    Bin,
+    BoolOp,
+    Call,
+    Compare,
+    Expression,
+    Name,
+    Neg,
+    Node,
+    Not,
+    Num,
+    iter_names,
+)
+
+__all__ = [
+    "EXACT", "NEGATED", "Bin", "BoolOp", "Call", "Compare", "ExprError", "Expression", "Name",
+    "Neg", "Node", "Not", "Num", "evaluate", "holds", "iter_names", "parse_condition",
+    "parse_expression",
+]  # fmt: skip
+
 #: Python's default decimal context (28 digits, half-even, traps on errors), pinned here so a
 #: caller's thread-local context can never change a result.
 EXACT = Context()
@@ -52,95 +72,6 @@ class ExprError(ValueError):
         super().__init__(f"column {column}: {message}")
         self.column = column
         self.message = message
-
-
-@dataclass(frozen=True)
-class Num:
-    """A decimal literal."""
-
-    value: Decimal
-    col: int
-
-
-@dataclass(frozen=True)
-class Name:
-    """A reference to a component code or a derived name."""
-
-    name: str
-    col: int
-
-
-@dataclass(frozen=True)
-class Neg:
-    """Unary minus."""
-
-    operand: Node
-    col: int
-
-
-@dataclass(frozen=True)
-class Bin:
-    """Arithmetic: ``+ - * /``."""
-
-    op: str
-    left: Node
-    right: Node
-    col: int
-
-
-@dataclass(frozen=True)
-class Call:
-    """``max(...)`` or ``min(...)``."""
-
-    func: str
-    args: tuple[Node, ...]
-    col: int
-
-
-@dataclass(frozen=True)
-class Compare:
-    """A comparison; ``start``/``end`` delimit its text for messages."""
-
-    op: str
-    left: Node
-    right: Node
-    col: int
-    end: int
-
-
-@dataclass(frozen=True)
-class BoolOp:
-    """``and`` / ``or``."""
-
-    op: str
-    left: Node
-    right: Node
-    col: int
-
-
-@dataclass(frozen=True)
-class Not:
-    """``not``."""
-
-    operand: Node
-    col: int
-
-
-Node = Num | Name | Neg | Bin | Call | Compare | BoolOp | Not
-
-
-@dataclass(frozen=True)
-class Expression:
-    """A parsed expression or condition with its source text."""
-
-    source: str
-    root: Node
-    is_condition: bool
-
-    @property
-    def names(self) -> frozenset[str]:
-        """Every name the expression refers to."""
-        return frozenset(iter_names(self.root))
 
 
 @dataclass(frozen=True)
@@ -345,20 +276,6 @@ def parse_expression(source: str, names: Iterable[str]) -> Expression:
 def parse_condition(source: str, names: Iterable[str]) -> Expression:
     """Parse a true/false condition over ``names``; raise :class:`ExprError` if refused."""
     return _parse(source, names, condition=True)
-
-
-def iter_names(node: Node) -> Iterable[str]:
-    """Yield every name referenced under ``node``."""
-    if isinstance(node, Name):
-        yield node.name
-    elif isinstance(node, Neg | Not):
-        yield from iter_names(node.operand)
-    elif isinstance(node, Bin | Compare | BoolOp):
-        yield from iter_names(node.left)
-        yield from iter_names(node.right)
-    elif isinstance(node, Call):
-        for arg in node.args:
-            yield from iter_names(arg)
 
 
 def evaluate(node: Node, env: Mapping[str, Decimal]) -> Decimal:

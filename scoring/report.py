@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.composite import Composite, Verdict, _fmt, label
+from scoring.composite import Composite, Verdict, _fmt
 from scoring.expr import EXACT, Bin, Call, Name, Neg, Node, Num, evaluate
 from scoring.rules_model import Rules, Scheme
 
@@ -135,5 +135,4 @@ def scheme_report(rules: Rules, scheme_code: str) -> SchemeReport:
     if vs < HALF:
         pct = _fmt(EXACT.multiply(vs, Decimal(100)).quantize(Decimal("0.1")))
         warnings.append(f"职业技能占满分的 {pct}%，低于国家要求的 50%")
-    _ = label
     return SchemeReport(scheme.code, top, cul, voc, cs, vs, tuple(warnings))

@@ -126,6 +126,7 @@ def test_decimal_and_text_columns_are_exact() -> None:
     [
         (pd.DataFrame({"chinese": [121.0]}), "语文: 分数不在 0–120 之间"),
         (pd.DataFrame({"chinese": [1.125]}), "语文: 小数位数超过 2 位"),
+        (pd.DataFrame({"chinese": [99.0001]}), "语文: 小数位数超过 2 位"),
         (pd.DataFrame({"chinese": ["1.125"]}), "语文: 1.125 小数位数超过 2 位"),
         (pd.DataFrame({"chemistry": [1.0]}), "未知列：chemistry"),
         (pd.DataFrame({"bonus": [-1.0]}), "加分不能为负数"),
