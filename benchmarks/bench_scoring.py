@@ -41,7 +41,9 @@ def bench_rules() -> Rules:
     _, _, tail = rest.partition("[schemes.standard]")
     cats = "\n".join(f'{c} = "类别{c}"' for c in CATEGORIES)
     text = f"{head}[categories]\n{cats}\n\n[schemes.standard]{tail}"
-    text = text.replace("qualify = []", 'qualify = ["skill >= 60", "culture >= 90 or vocational >= 300"]')
+    text = text.replace(
+        "qualify = []", 'qualify = ["skill >= 60", "culture >= 90 or vocational >= 300"]'
+    )
     text = text.replace('IT = ["total >= 500"]', 'K03 = ["total >= 500", "vocational >= 250"]')
     return load_rules(text, name="bench")
 
@@ -54,7 +56,9 @@ def make_frame(n: int, seed: int = 7) -> pd.DataFrame:
         halves = rng.integers(0, 2 * top + 1, size=n) / 2.0
         halves[rng.random(n) < 0.01] = np.nan
         data[code] = halves
-    data["bonus"] = np.where(rng.random(n) < 0.05, rng.integers(1, 21, size=n).astype(float), np.nan)
+    data["bonus"] = np.where(
+        rng.random(n) < 0.05, rng.integers(1, 21, size=n).astype(float), np.nan
+    )
     data["category"] = np.asarray(CATEGORIES, dtype=object)[rng.integers(0, 30, size=n)]
     return pd.DataFrame(data)
 
@@ -130,10 +134,16 @@ def main() -> None:
         "exact_n": n_exact, "exact_median_s": round(exact_median, 3), "exact_runs_s": [round(t, 3) for t in exact_times],
         "bulk_same_n_median_s": round(bulk_small, 3), "speedup_same_n": round(exact_median / bulk_small, 1),
     }  # fmt: skip
-    print(f"bulk  : {n_bulk:>9,} candidates x 5 components x 30 categories: median {bulk_median:.3f} s over {args.runs} runs {figures['bulk_runs_s']}")
+    print(
+        f"bulk  : {n_bulk:>9,} candidates x 5 components x 30 categories: median {bulk_median:.3f} s over {args.runs} runs {figures['bulk_runs_s']}"
+    )
     print(f"        peak traced memory {bulk_peak:.1f} MiB; process max RSS {rss:.1f} MiB")
-    print(f"exact : {n_exact:>9,} candidates: median {exact_median:.3f} s over {args.runs} runs {figures['exact_runs_s']}")
-    print(f"bulk on the same {n_exact:,}: median {bulk_small:.3f} s -> speed-up x{figures['speedup_same_n']}")
+    print(
+        f"exact : {n_exact:>9,} candidates: median {exact_median:.3f} s over {args.runs} runs {figures['exact_runs_s']}"
+    )
+    print(
+        f"bulk on the same {n_exact:,}: median {bulk_small:.3f} s -> speed-up x{figures['speedup_same_n']}"
+    )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scoring.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
