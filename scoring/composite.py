@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Name, Not, evaluate, holds
 from scoring.rules_model import Component, Rules
@@ -110,7 +110,7 @@ def effective_score(comp: Component, sat: ScoreValue, credit: Credit | None) -> 
             )
         sat_value = comp.grade_points(grade)
     else:
-        sat_value = _checked(comp, Decimal(sat))
+        sat_value = _checked(comp, _number(comp, sat))
     credited = None if credit is None else _checked(comp, credit.value)
     if credited is not None and (sat_value is None or credited > sat_value):
         return ComponentScore(
@@ -125,6 +125,16 @@ def effective_score(comp: Component, sat: ScoreValue, credit: Credit | None) -> 
     if sat_value is None:
         return ComponentScore(comp.code, None, credited, Decimal(0), "absent")
     return ComponentScore(comp.code, sat_value, credited, sat_value, "sat", grade)
+
+
+def _number(comp: Component, sat: object) -> Decimal:
+    """A sat score as an exact Decimal; binary floats are refused (they are not exact)."""
+    if isinstance(sat, float | bool):
+        raise ScoreError(f"{comp.name}: 分数须为 Decimal 或文本，不能是浮点数 {sat!r}")
+    try:
+        return Decimal(str(sat).strip()) if isinstance(sat, str) else Decimal(sat)  # type: ignore[arg-type]
+    except InvalidOperation as exc:
+        raise ScoreError(f"{comp.name}: '{sat}' 不是数字") from exc
 
 
 def _checked(comp: Component, value: Decimal) -> Decimal:

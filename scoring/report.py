@@ -127,8 +127,12 @@ def _at(rules: Rules, scheme: Scheme, groups: set[str]) -> Decimal:
 def scheme_report(rules: Rules, scheme_code: str) -> SchemeReport:
     """The formula at full marks, and at full marks of one group only (the other at 0)."""
     scheme = rules.scheme(scheme_code)
-    top = _at(rules, scheme, {"culture", "vocational"})
-    cul, voc = _at(rules, scheme, {"culture"}), _at(rules, scheme, {"vocational"})
+    try:
+        top = _at(rules, scheme, {"culture", "vocational"})
+        cul, voc = _at(rules, scheme, {"culture"}), _at(rules, scheme, {"vocational"})
+    except ArithmeticError:
+        zero = Decimal(0)
+        return SchemeReport(scheme.code, zero, zero, zero, zero, zero, ("满分时公式出现除以零，无法计算占比",))
     cs = EXACT.divide(cul, top) if top else Decimal(0)
     vs = EXACT.divide(voc, top) if top else Decimal(0)
     warnings = []

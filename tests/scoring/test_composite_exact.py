@@ -171,3 +171,17 @@ def test_raising_a_component_never_lowers_the_composite(formula, scores, which, 
     assume(raised[which] != scores[which])
     after = compute_candidate(rules, "s", CandidateInput(raised))
     assert after.raw_total >= before.raw_total
+
+
+@pytest.mark.parametrize(
+    ("sat", "message"),
+    [(98.5, "不能是浮点数"), ("abc", "'abc' 不是数字"), ("NaN", "不在 0–120 之间")],
+)
+def test_scores_must_be_exact_numbers(sat: object, message: str) -> None:
+    with pytest.raises(ScoreError, match=message):
+        compute_candidate(SD, "standard", CandidateInput({"chinese": sat}))  # type: ignore[dict-item]
+
+
+def test_text_scores_are_read_exactly() -> None:
+    c = compute_candidate(SD, "standard", CandidateInput({"chinese": " 98.5 ", "math": "0.1"}))
+    assert c.raw_total == D("98.60")

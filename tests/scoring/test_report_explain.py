@@ -52,3 +52,8 @@ def test_scheme_report_warns_under_half() -> None:
     assert report.max_total == D(1230)
     assert report.culture_max == D(800) and report.vocational_max == D(430)
     assert report.warnings == ("职业技能占满分的 35%，低于国家要求的 50%",)
+
+
+def test_scheme_report_survives_division_by_zero_at_full_marks() -> None:
+    report = scheme_report(load_rules(rules_text("c0 / (c3 - 200)")), "s")
+    assert report.warnings == ("满分时公式出现除以零，无法计算占比",)
