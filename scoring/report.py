@@ -132,7 +132,9 @@ def scheme_report(rules: Rules, scheme_code: str) -> SchemeReport:
         cul, voc = _at(rules, scheme, {"culture"}), _at(rules, scheme, {"vocational"})
     except ArithmeticError:
         zero = Decimal(0)
-        return SchemeReport(scheme.code, zero, zero, zero, zero, zero, ("满分时公式出现除以零，无法计算占比",))
+        return SchemeReport(
+            scheme.code, zero, zero, zero, zero, zero, ("满分时公式出现除以零，无法计算占比",)
+        )
     cs = EXACT.divide(cul, top) if top else Decimal(0)
     vs = EXACT.divide(voc, top) if top else Decimal(0)
     warnings = []

@@ -102,3 +102,32 @@ def test_score_rank_table_from_bulk_includes_bonus() -> None:
     result = bulk_compute(SD, "standard", frame)
     table = score_rank_table(result.total, ["IT", "IT"])
     assert table.values.tolist() == [["IT", 599, 2, 2]]
+
+
+def test_empty_exam() -> None:
+    result = bulk_compute(SD, "standard", _sd_frame([]))
+    assert len(result) == 0
+    assert order_keys(SD, "standard", result).keys.shape == (0, 6)
+    assert rank_category(SD, result, []).tolist() == []
+    assert score_rank_table(result.total, []).empty
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            *(st.integers(0, 6).map(lambda k: k * 12.5) for _ in range(5)),
+            st.sampled_from(["IT", "AGR"]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_bulk_ranks_do_not_depend_on_row_order(rows, seed) -> None:  # type: ignore[no-untyped-def]
+    frame = _sd_frame([r[:5] for r in rows])
+    cats = np.array([r[5] for r in rows], dtype=object)
+    ranks = rank_category(SD, bulk_compute(SD, "standard", frame), cats)
+    perm = np.random.default_rng(seed).permutation(len(rows))
+    shuffled = frame.iloc[perm].reset_index(drop=True)
+    again = rank_category(SD, bulk_compute(SD, "standard", shuffled), cats[perm])
+    assert np.array_equal(again, ranks[perm])
