@@ -43,6 +43,19 @@ def linear_weights(node: Node) -> dict[str, Decimal] | None:
     return None
 
 
+def _component_weights(
+    rules: Rules, weights: dict[str, Decimal] | None
+) -> dict[str, Decimal] | None:
+    """Per-component weights, ``culture``/``vocational`` spread over their components."""
+    if weights is None:
+        return None
+    out = {k: v for k, v in weights.items() if k not in ("culture", "vocational", "")}
+    for comp in rules.components:
+        extra = weights.get(comp.group, Decimal(0))
+        out[comp.code] = EXACT.add(out.get(comp.code, Decimal(0)), extra)
+    return out
+
+
 @dataclass(frozen=True)
 class ExplainRow:
     """One component in a candidate's breakdown."""
@@ -93,11 +106,10 @@ def explain(rules: Rules, composite: Composite, rank: int | None = None,
             verdicts: tuple[tuple[str, Verdict], ...] = ()) -> Explanation:  # fmt: skip
     """Each component, its weight and contribution (linear formulas), bonus, total, rank, verdicts."""
     scheme = rules.scheme(composite.scheme)
-    weights = linear_weights(scheme.formula.root) or {}
-    linear = bool(weights) and not ({"culture", "vocational"} & set(weights))
+    weights = _component_weights(rules, linear_weights(scheme.formula.root))
     rows = []
     for comp, score in zip(rules.components, composite.components, strict=True):
-        w = weights.get(comp.code, Decimal(0)) if linear else None
+        w = weights.get(comp.code, Decimal(0)) if weights is not None else None
         contrib = None if w is None else EXACT.multiply(w, score.effective)
         rows.append(ExplainRow(comp.code, comp.name, score.effective, score.source, w, contrib))
     return Explanation(tuple(rows), scheme.formula.source, composite.raw_total,

@@ -142,3 +142,20 @@ def test_unknown_grade_is_refused() -> None:
     gd = load_rules(Path("presets/guangdong-bk.toml"))
     with pytest.raises(ScoreError, match="证书等级: 等级 'F' 不存在"):
         bulk_compute(gd, "standard", pd.DataFrame({"cert": ["A", "F"]}))
+
+
+def test_domain_worked_example_through_the_bulk_path() -> None:
+    gd = load_rules(Path("presets/guangdong-bk.toml"))
+    frame = pd.DataFrame(
+        {
+            "chinese": [98.5],
+            "math": [112.0],
+            "english": [87.0],
+            "skill_test": [73.0],
+            "cert": ["B"],
+            "bonus": [15.0],
+        }
+    )
+    result = bulk_compute(gd, "standard", frame)
+    assert result.raw_total.decimals()[0] == D("320.2")
+    assert result.total.decimals()[0] == D("330.2")

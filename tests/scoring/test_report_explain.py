@@ -57,3 +57,11 @@ def test_scheme_report_warns_under_half() -> None:
 def test_scheme_report_survives_division_by_zero_at_full_marks() -> None:
     report = scheme_report(load_rules(rules_text("c0 / (c3 - 200)")), "s")
     assert report.warnings == ("满分时公式出现除以零，无法计算占比",)
+
+
+def test_explain_spreads_group_weights_over_components() -> None:
+    rules = load_rules(rules_text("0.5 * culture + 2 * c4 + c3"))
+    c = compute_candidate(rules, "s", CandidateInput({"c0": D(100), "c4": D(10)}))
+    weights = {r.code: r.weight for r in explain(rules, c).rows}
+    assert weights == {"c0": D("0.5"), "c1": D("0.5"), "c2": D("0.5"), "c3": D(1), "c4": D(2)}
+    assert sum(r.contribution for r in explain(rules, c).rows if r.contribution) == c.raw_total
