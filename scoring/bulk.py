@@ -181,18 +181,18 @@ def bulk_lines(
     batch = rules.batch(batch_code)
     if result.scheme != batch.scheme:
         raise ValueError(f"batch {batch_code} uses scheme {batch.scheme}, not {result.scheme}")
-    cats = categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(categories.to_numpy(dtype=object))
     n = len(result)
     out = np.ones(n, dtype=bool)
-    by_conds: dict[tuple[object, ...], list[object]] = {}
-    for cat in pd.unique(cats):
-        by_conds.setdefault(batch.lines_for(str(cat)), []).append(cat)
+    by_conds: dict[tuple[object, ...], list[int]] = {}
+    for i, cat in enumerate(uniques):
+        by_conds.setdefault(batch.lines_for(str(cat)), []).append(i)
     for conds, members in by_conds.items():
         if not conds:
             continue
         passed = np.ones(n, dtype=bool)
         for cond in conds:
             passed &= truth(cond.root, result.env, n)  # type: ignore[attr-defined]
-        rows = np.isin(cats, np.asarray(members, dtype=object))
+        rows = np.isin(codes, np.asarray(members, dtype=np.int64))
         out[rows] = passed[rows]
     return out

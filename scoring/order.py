@@ -50,6 +50,13 @@ def dense_rank(values: Column | Sequence[Decimal]) -> IntArray:
         data = np.asarray(list(values), dtype=object)
     if len(data) == 0:
         return np.zeros(0, dtype=np.int64)
+    if data.dtype == np.int64:
+        low, high = int(data.min()), int(data.max())
+        if high - low < 4 * len(data) + 1024:  # small range: counting beats sorting
+            seen = np.zeros(high - low + 1, dtype=bool)
+            offsets = data - low
+            seen[offsets] = True
+            return (np.cumsum(seen, dtype=np.int64) - 1)[offsets]
     inverse = np.unique(data, return_inverse=True)[1]
     return np.asarray(inverse, dtype=np.int64).reshape(-1)
 
@@ -94,8 +101,8 @@ def rank_keys(keys: IntArray, categories: Sequence[str] | np.ndarray | pd.Series
     n = keys.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    cat_codes = pd.factorize(np.asarray(categories, dtype=object))[0]
-    order = np.lexsort([-keys[:, j] for j in range(keys.shape[1] - 1, -1, -1)] + [cat_codes])
+    cat_codes = pd.factorize(np.asarray(categories, dtype=object))[0].astype(np.int64)
+    order = _descending_order(keys, cat_codes)
     sk, sc = keys[order], cat_codes[order]
     new_cat = np.r_[True, sc[1:] != sc[:-1]]
     new_key = new_cat | np.r_[True, np.any(sk[1:] != sk[:-1], axis=1)]
@@ -105,6 +112,20 @@ def rank_keys(keys: IntArray, categories: Sequence[str] | np.ndarray | pd.Series
     ranks = np.empty(n, dtype=np.int64)
     ranks[order] = key_start - cat_start + 1
     return ranks
+
+
+def _descending_order(keys: IntArray, cat_codes: IntArray) -> IntArray:
+    """Rows by category, then keys high-to-low; one packed int64 sort when the ranges fit."""
+    columns = [cat_codes] + [int(keys[:, j].max()) - keys[:, j] for j in range(keys.shape[1])]
+    packed = np.zeros(len(cat_codes), dtype=np.int64)
+    room = 1
+    for col in columns:
+        width = int(col.max()) + 1
+        room *= width
+        if room >= 2**62:
+            return np.lexsort(columns[::-1])
+        packed = packed * np.int64(width) + col
+    return np.argsort(packed, kind="stable")
 
 
 def rank_composites(composites: Sequence[Composite], categories: Sequence[str]) -> list[int]:
