@@ -131,3 +131,12 @@ def test_bulk_ranks_do_not_depend_on_row_order(rows, seed) -> None:  # type: ign
     shuffled = frame.iloc[perm].reset_index(drop=True)
     again = rank_category(SD, bulk_compute(SD, "standard", shuffled), cats[perm])
     assert np.array_equal(again, ranks[perm])
+
+
+def test_wide_keys_fall_back_to_lexsort_and_unique() -> None:
+    big = 2**40
+    keys = np.array([[big, 0], [big, big], [0, big], [big, big], [5, 5]], dtype=np.int64)
+    ranks = rank_keys(keys, ["A"] * 5)
+    assert ranks.tolist() == [3, 1, 5, 1, 4]
+    col = Column(np.array([big, 0, -big, big], dtype=np.int64), 0, big)
+    assert dense_rank(col).tolist() == [2, 1, 0, 2]
