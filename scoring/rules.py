@@ -264,23 +264,19 @@ class _Validator:
                 body.get("formula"), f"{path}formula", {*comps, "culture", "vocational"}, False
             )
             every = {*comps, *DERIVED}
+            decimals = self.integer(body, "decimals", path, 0, 6, 2)
+            cap = self.number(body, "bonus_cap", path, Decimal(0), _MAX_SCORE, Decimal(0))
+            qualify = self.expr_list(body, "qualify", path, every, True)
             tiebreak = self.expr_list(body, "tiebreak", path, {*every, CHOICE}, False)
-            self.choice_shape(body.get("tiebreak", []), tiebreak, path)
+            self.choice_shape(tiebreak, path)
             ties = body.get("ties", "share")
             if ties not in TIES:
                 self.err(f"{path}ties", "must be 'share' or 'candidate_no'")
-            if formula is None:
-                continue
-            out.append(Scheme(
-                code, formula,
-                self.integer(body, "decimals", path, 0, 6, 2),
-                self.number(body, "bonus_cap", path, Decimal(0), _MAX_SCORE, Decimal(0)),
-                self.expr_list(body, "qualify", path, every, True),
-                tiebreak, str(ties),
-            ))  # fmt: skip
+            if formula is not None:
+                out.append(Scheme(code, formula, decimals, cap, qualify, tiebreak, str(ties)))
         return out
 
-    def choice_shape(self, raw: Any, parsed: tuple[Expression, ...], path: str) -> None:
+    def choice_shape(self, parsed: tuple[Expression, ...], path: str) -> None:
         uses = [e for e in parsed if CHOICE in e.names]
         for e in uses:
             if e.source.replace(" ", "") not in ("choice", "-choice"):

@@ -52,8 +52,18 @@ def test_every_error_is_reported_at_once() -> None:
     bad = bad.replace('group = "culture"', 'group = "other"', 1)
     with pytest.raises(RulesError) as info:
         load_rules(bad)
-    keys = sorted(e.key for e in info.value.errors)
+    keys = [e.key for e in info.value.errors]
     assert keys == ["components.c0.group", "schemes.s.decimals", "schemes.s.ties"]
+
+
+def test_a_bad_formula_does_not_hide_the_schemes_other_errors() -> None:
+    bad = rules_text("c0 +", decimals=9, qualify='["skil >= 1"]', ties="x")
+    with pytest.raises(RulesError) as info:
+        load_rules(bad)
+    assert [(e.key, e.column) for e in info.value.errors] == [
+        ("schemes.s.formula", 5), ("schemes.s.decimals", None),
+        ("schemes.s.qualify[0]", 1), ("schemes.s.ties", None),
+    ]  # fmt: skip
 
 
 def test_missing_file_is_a_rules_error(tmp_path: Path) -> None:
