@@ -12,10 +12,13 @@ row (property-tested).  :func:`bulk_lines` evaluates a batch's control lines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from scoring.composite import ScoreError
@@ -108,9 +111,16 @@ def _component(frame: pd.DataFrame, comp: Component, decimals: int) -> tuple[Col
 
 
 def bulk_compute(
-    rules: Rules, scheme_code: str, frame: pd.DataFrame, *, decimals: int = 2
+    rules: Rules,
+    scheme_code: str,
+    frame: pd.DataFrame | Mapping[str, Sequence[object] | npt.NDArray[Any]],
+    *,
+    decimals: int = 2,
 ) -> BulkResult:
-    """Compute, qualify and collect tie-breaks for every row of ``frame`` under one scheme."""
+    """Compute, qualify and collect tie-breaks for every row of ``frame`` (a DataFrame or a
+    mapping of column name → array) under one scheme."""
+    if not isinstance(frame, pd.DataFrame):
+        frame = pd.DataFrame(dict(frame))
     scheme = rules.scheme(scheme_code)
     known = {c.code for c in rules.components}
     allowed = known | {f"credit_{c}" for c in known} | {"bonus", "category", "candidate_no"}

@@ -159,3 +159,31 @@ def test_domain_worked_example_through_the_bulk_path() -> None:
     result = bulk_compute(gd, "standard", frame)
     assert result.raw_total.decimals()[0] == D("320.2")
     assert result.total.decimals()[0] == D("330.2")
+
+
+def test_plain_arrays_are_accepted_and_frame_export() -> None:
+    sd = load_rules(Path("presets/shandong.toml"))
+    result = bulk_compute(
+        sd, "standard", {"chinese": np.array([100.0, np.nan]), "bonus": [3.0, 30.0]}
+    )
+    frame = result.to_frame()
+    assert frame.total.tolist() == [D(103), D(10)]
+    assert frame.absent_count.tolist() == [4, 5]
+
+
+def test_lines_and_keys_refuse_results_of_another_scheme() -> None:
+    rules = load_rules(
+        rules_text("c0").replace("[schemes.s]", '[schemes.t]\nformula = "c1"\n\n[schemes.s]')
+    )
+    other = bulk_compute(rules, "t", pd.DataFrame({"c1": [1.0]}))
+    with pytest.raises(ValueError, match="batch BK uses scheme s, not t"):
+        bulk_lines(rules, "BK", pd.Series(["A"]), other)
+    with pytest.raises(ValueError, match="computed with scheme t, not s"):
+        order_keys(rules, "s", other)
+    exact = compute_candidate(rules, "t", CandidateInput({"c1": D(1)}))
+    with pytest.raises(ValueError, match="batch BK uses scheme s, not t"):
+        check_lines(rules, "BK", "A", exact)
+    from scoring.order import rank_category
+
+    with pytest.raises(ValueError, match="headline scheme s"):
+        rank_category(rules, other, ["A"])
