@@ -140,3 +140,35 @@ def test_wide_keys_fall_back_to_lexsort_and_unique() -> None:
     assert ranks.tolist() == [3, 1, 5, 1, 4]
     col = Column(np.array([big, 0, -big, big], dtype=np.int64), 0, big)
     assert dense_rank(col).tolist() == [2, 1, 0, 2]
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            *(st.integers(0, 6).map(lambda k: k * 12.5) for _ in range(5)), st.integers(0, 3)
+        ),
+        min_size=2,
+        max_size=20,
+    )
+)
+def test_key_rows_compare_like_the_decimal_chain(rows) -> None:  # type: ignore[no-untyped-def]
+    from scoring.composite import CandidateInput, compute_candidate
+
+    names = ["chinese", "math", "english", "knowledge", "skill"]
+    comps = [
+        compute_candidate(
+            SD,
+            "standard",
+            CandidateInput(
+                {n: D(str(v)) for n, v in zip(names, r[:5], strict=True)}, bonus=D(r[5])
+            ),
+        )
+        for r in rows
+    ]
+    keys = order_keys(SD, "standard", comps).keys
+    chains = [(c.total, *c.tiebreak) for c in comps]
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            a, b = tuple(keys[i]), tuple(keys[j])
+            assert (a > b) == (chains[i] > chains[j])
+            assert (a == b) == (chains[i] == chains[j])
