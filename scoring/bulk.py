@@ -21,9 +21,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
-from scoring.composite import ScoreError
+from scoring.composite import ScoreError, explain_failure
+from scoring.expr import holds
 from scoring.rules_model import Component, Rules
-from scoring.vector import BoolArray, Column, IntArray, ObjArray, round_half_up, truth, value
+from scoring.vector import (
+    BoolArray,
+    Column,
+    IntArray,
+    ObjArray,
+    _binary,
+    round_half_up,
+    truth,
+    value,
+)
 
 
 @dataclass(frozen=True)
@@ -153,8 +163,6 @@ def bulk_compute(
 
 def value_sum(a: Column, b: Column) -> Column:
     """Exact sum of two columns."""
-    from scoring.vector import _binary
-
     return _binary("+", a, b)
 
 
@@ -206,3 +214,15 @@ def bulk_lines(
         rows = np.isin(codes, np.asarray(members, dtype=np.int64))
         out[rows] = passed[rows]
     return out
+
+
+def row_env(result: BulkResult, i: int) -> dict[str, Decimal]:
+    """Every expression name's exact value for row ``i`` (as the per-candidate path sees it)."""
+    return {name: col.at(i) for name, col in result.env.items()}
+
+
+def qualify_reasons(rules: Rules, result: BulkResult, i: int) -> tuple[str, ...]:
+    """The readable reason of each failed ``qualify`` condition of row ``i`` ("技能操作 290 < 294")."""
+    env = row_env(result, i)
+    conds = rules.scheme(result.scheme).qualify
+    return tuple(explain_failure(rules, c, env) for c in conds if not holds(c.root, env))

@@ -41,6 +41,14 @@ class Column:
         assert self.ints is not None
         return _to_decimal(self.ints, self.scale)
 
+    def at(self, i: int) -> Decimal:
+        """The exact value of row ``i``."""
+        if self.objs is not None:
+            value: Decimal = self.objs[i]
+            return value
+        assert self.ints is not None
+        return Decimal(int(self.ints[i])).scaleb(-self.scale, EXACT)
+
     def at_scale(self, scale: int) -> IntArray:
         """Integers at a larger ``scale`` (the caller has checked the bound)."""
         assert self.ints is not None and scale >= self.scale

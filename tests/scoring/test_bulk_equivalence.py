@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.bulk import bulk_compute, bulk_lines
+from scoring.bulk import bulk_compute, bulk_lines, qualify_reasons
 from scoring.composite import (
     CandidateInput,
     Credit,
@@ -86,6 +86,9 @@ def test_bulk_equals_exact_path(formula, decimals, tiebreak, conds, rows) -> Non
     assert list(bulk.total.decimals()) == [c.total for c in exact]
     assert list(bulk.bonus.decimals()) == [c.bonus for c in exact]
     assert list(bulk.qualified) == [qualify(rules, c).ok for c in exact]
+    assert [qualify_reasons(rules, bulk, i) for i in range(len(rows))] == [
+        qualify(rules, c).reasons for c in exact
+    ]
     assert list(bulk.absent_count) == [len(c.absent) for c in exact]
     cats = [r["category"] for r in rows]
     assert list(bulk_lines(rules, "BK", pd.Series(cats), bulk)) == [
@@ -109,6 +112,7 @@ def test_first_failure_names_the_condition() -> None:
     result = bulk_compute(hubei, "standard", frame)
     assert list(result.qualified) == [True, False]
     assert list(result.first_failure) == [-1, 0]
+    assert qualify_reasons(hubei, result, 1) == ("技能操作 293.5 < 294",)
 
 
 def test_decimal_and_text_columns_are_exact() -> None:
