@@ -7,7 +7,8 @@ optional ``bonus`` column.  Numbers may carry at most ``decimals`` places (defau
 :func:`bulk_compute` returns a :class:`BulkResult`: exact scaled-integer ``raw_total``/``bonus``/
 ``total``, the ``qualified`` mask with the index of the first failed condition, the tie-break
 columns and the absent count.  Results equal :func:`scoring.composite.compute_candidate` on every
-row (property-tested).  :func:`bulk_lines` evaluates a batch's control lines.
+row (property-tested).  :func:`bulk_lines` evaluates a batch's control lines;
+:func:`qualify_reasons` and :func:`row_env` give one row's readable reasons and exact values.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from scoring.vector import (
     Column,
     IntArray,
     ObjArray,
-    _binary,
+    combine,
     round_half_up,
     truth,
     value,
@@ -163,7 +164,7 @@ def bulk_compute(
 
 def value_sum(a: Column, b: Column) -> Column:
     """Exact sum of two columns."""
-    return _binary("+", a, b)
+    return combine("+", a, b)
 
 
 def _bonus(frame: pd.DataFrame, cap: Decimal, decimals: int) -> Column:

@@ -101,7 +101,8 @@ _OBJ = {
 }
 
 
-def _binary(op: str, a: Column, b: Column) -> Column:
+def combine(op: str, a: Column, b: Column) -> Column:
+    """``a op b`` for ``+ - * / max min``: scaled integers when provably exact, else Decimal."""
     if a.ints is not None and b.ints is not None and op != "/":
         if op == "*":
             bound = a.bound * b.bound
@@ -134,11 +135,11 @@ def value(node: Node, env: Mapping[str, Column], n: int) -> Column:
         negated = np.frompyfunc(EXACT.minus, 1, 1)(inner.decimals())
         return Column(None, objs=np.asarray(negated, dtype=object))
     if isinstance(node, Bin):
-        return _binary(node.op, value(node.left, env, n), value(node.right, env, n))
+        return combine(node.op, value(node.left, env, n), value(node.right, env, n))
     if isinstance(node, Call):
         acc = value(node.args[0], env, n)
         for arg in node.args[1:]:
-            acc = _binary(node.func, acc, value(arg, env, n))
+            acc = combine(node.func, acc, value(arg, env, n))
         return acc
     raise TypeError("not a number-valued expression")
 
