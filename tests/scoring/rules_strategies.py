@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
+from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -144,3 +145,6 @@ rounds = 1
 "*" = ["total >= 100"]
 B = ["culture >= 120", "vocational >= 150"]
 '''
+
+
+PRESETS = Path(__file__).resolve().parents[2] / "presets"

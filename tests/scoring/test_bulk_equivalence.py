@@ -1,7 +1,6 @@
 """The bulk path equals the exact per-candidate path, row by row."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ from scoring.composite import (
 )
 from scoring.order import order_keys, rank_composites, rank_keys
 from scoring.rules import load_rules
-from tests.scoring.rules_strategies import CODES, formulas, rules_text, score
+from tests.scoring.rules_strategies import CODES, PRESETS, formulas, rules_text, score
 
 D = Decimal
 TIEBREAKS = [
@@ -105,7 +104,7 @@ def test_bulk_equals_exact_path(formula, decimals, tiebreak, conds, rows) -> Non
 
 
 def test_first_failure_names_the_condition() -> None:
-    hubei = load_rules(Path("presets/hubei.toml"))
+    hubei = load_rules(PRESETS / "hubei.toml")
     frame = pd.DataFrame(
         {"culture_test": [200, 200], "knowledge": [100, 100], "skill": [300, 293.5]}
     )
@@ -116,7 +115,7 @@ def test_first_failure_names_the_condition() -> None:
 
 
 def test_decimal_and_text_columns_are_exact() -> None:
-    sd = load_rules(Path("presets/shandong.toml"))
+    sd = load_rules(PRESETS / "shandong.toml")
     frame = pd.DataFrame({"chinese": [D("98.5"), "100.25", None], "skill": ["1", D(2), D(3)]})
     assert list(bulk_compute(sd, "standard", frame).total.decimals()) == [
         D("99.5"),
@@ -137,19 +136,19 @@ def test_decimal_and_text_columns_are_exact() -> None:
     ],
 )
 def test_bad_columns_are_refused(frame: pd.DataFrame, message: str) -> None:
-    sd = load_rules(Path("presets/shandong.toml"))
+    sd = load_rules(PRESETS / "shandong.toml")
     with pytest.raises(ScoreError, match=message):
         bulk_compute(sd, "standard", frame)
 
 
 def test_unknown_grade_is_refused() -> None:
-    gd = load_rules(Path("presets/guangdong-bk.toml"))
+    gd = load_rules(PRESETS / "guangdong-bk.toml")
     with pytest.raises(ScoreError, match="证书等级: 等级 'F' 不存在"):
         bulk_compute(gd, "standard", pd.DataFrame({"cert": ["A", "F"]}))
 
 
 def test_domain_worked_example_through_the_bulk_path() -> None:
-    gd = load_rules(Path("presets/guangdong-bk.toml"))
+    gd = load_rules(PRESETS / "guangdong-bk.toml")
     frame = pd.DataFrame(
         {
             "chinese": [98.5],
@@ -166,7 +165,7 @@ def test_domain_worked_example_through_the_bulk_path() -> None:
 
 
 def test_plain_arrays_are_accepted_and_frame_export() -> None:
-    sd = load_rules(Path("presets/shandong.toml"))
+    sd = load_rules(PRESETS / "shandong.toml")
     result = bulk_compute(
         sd, "standard", {"chinese": np.array([100.0, np.nan]), "bonus": [3.0, 30.0]}
     )

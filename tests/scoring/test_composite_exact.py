@@ -1,7 +1,6 @@
 """Composite scores: credits, absence, grades, rounding, bonus, exactness and monotonicity."""
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -19,6 +18,7 @@ from scoring.rules import load_rules
 from tests.scoring.rules_strategies import (
     CODES,
     GROUPS,
+    PRESETS,
     formulas,
     positive_linear,
     rules_text,
@@ -26,8 +26,8 @@ from tests.scoring.rules_strategies import (
 )
 
 D = Decimal
-GD = load_rules(Path("presets/guangdong-bk.toml"))
-SD = load_rules(Path("presets/shandong.toml"))
+GD = load_rules(PRESETS / "guangdong-bk.toml")
+SD = load_rules(PRESETS / "shandong.toml")
 
 
 def test_domain_worked_example_rounds_half_up_exactly() -> None:
@@ -98,7 +98,7 @@ def test_bad_scores_are_refused(scores: dict[str, Decimal], bonus: Decimal, mess
 
 
 def test_qualify_reason_is_readable() -> None:
-    hubei = load_rules(Path("presets/hubei.toml"))
+    hubei = load_rules(PRESETS / "hubei.toml")
     c = compute_candidate(
         hubei,
         "standard",
@@ -108,7 +108,7 @@ def test_qualify_reason_is_readable() -> None:
 
 
 def test_control_lines_per_category_with_dual_lines() -> None:
-    cq = load_rules(Path("presets/chongqing.toml"))
+    cq = load_rules(PRESETS / "chongqing.toml")
     c = compute_candidate(
         cq, "standard", CandidateInput({"culture_test": D(240), "theory": D(190), "skill": D(240)})
     )
@@ -120,7 +120,7 @@ def test_control_lines_per_category_with_dual_lines() -> None:
 
 
 def test_compound_condition_reason() -> None:
-    js = load_rules(Path("presets/jiangsu.toml"))
+    js = load_rules(PRESETS / "jiangsu.toml")
     c = compute_candidate(js, "standard", CandidateInput({"skill_a": D(50), "skill_b": D(150)}))
     assert qualify(js, c).reasons == ("不满足条件：skill_a >= 60 or skill_b == 0",)
 

@@ -1,19 +1,19 @@
 """Each preset: maximum total pinned, a few hand-computed candidates."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from scoring.composite import CandidateInput, Credit, check_lines, compute_candidate, qualify
 from scoring.report import scheme_report
 from scoring.rules import load_rules
+from tests.scoring.rules_strategies import PRESETS
 
 D = Decimal
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
-    return load_rules(Path("presets") / name)
+    return load_rules(PRESETS / name)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """Order keys (the allocator's contract), 位次 per category and the 一分一段 table."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,10 +11,11 @@ from scoring.bulk import bulk_compute
 from scoring.order import dense_rank, order_keys, rank_category, rank_keys, score_rank_table
 from scoring.rules import load_rules
 from scoring.vector import Column
+from tests.scoring.rules_strategies import PRESETS
 
 D = Decimal
-SD = load_rules(Path("presets/shandong.toml"))
-HB = load_rules(Path("presets/hubei.toml"))
+SD = load_rules(PRESETS / "shandong.toml")
+HB = load_rules(PRESETS / "hubei.toml")
 
 
 def _sd_frame(rows: list[tuple[float, float, float, float, float]]) -> pd.DataFrame:

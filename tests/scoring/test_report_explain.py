@@ -1,19 +1,18 @@
 """A student's breakdown and the board's scheme report."""
 
 from decimal import Decimal
-from pathlib import Path
 
 from scoring.composite import CandidateInput, Credit, compute_candidate, qualify
 from scoring.expr import parse_expression
 from scoring.report import explain, linear_weights, scheme_report
 from scoring.rules import load_rules
-from tests.scoring.rules_strategies import rules_text
+from tests.scoring.rules_strategies import PRESETS, rules_text
 
 D = Decimal
 
 
 def test_explain_guangdong_breakdown() -> None:
-    rules = load_rules(Path("presets/guangdong-bk.toml"))
+    rules = load_rules(PRESETS / "guangdong-bk.toml")
     c = compute_candidate(rules, "standard", CandidateInput(
         {"chinese": D("98.5"), "math": D(112), "english": None, "skill_test": D(73), "cert": "B"},
         {"english": Credit(D(100), "退役军人")}, D(15)))  # fmt: skip

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.rules import RulesError, dump_rules, load_rules
-from tests.scoring.rules_strategies import formulas, rules_text
+from tests.scoring.rules_strategies import PRESETS, formulas, rules_text
 
 GOOD = rules_text("c0 + c1 + c2 + c3 + c4")
 
@@ -87,7 +87,7 @@ def test_graded_component_max_is_its_top_grade() -> None:
     assert load_rules(dump_rules(rules)) == rules
 
 
-@pytest.mark.parametrize("preset", sorted(Path("presets").glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("preset", sorted(PRESETS.glob("*.toml")), ids=lambda p: p.name)
 def test_presets_round_trip(preset: Path) -> None:
     rules = load_rules(preset)
     assert load_rules(dump_rules(rules)) == rules
