@@ -1,0 +1,130 @@
+"""Frozen dataclasses describing one exam's rules (FORMATS.md "Rules file").
+
+Derived names available to expressions: ``culture`` and ``vocational`` (sums of the component
+groups), ``bonus`` (capped), ``raw_total`` (rounded formula), ``total`` (raw_total + bonus) and, in
+``tiebreak`` only, ``choice``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring.expr import Expression
+
+GROUPS = ("culture", "vocational")
+DERIVED = ("culture", "vocational", "bonus", "raw_total", "total")
+CHOICE = "choice"
+RESERVED = frozenset({*DERIVED, CHOICE, "max", "min", "and", "or", "not"})
+TIES = ("share", "candidate_no")
+SHAPES = ("flat", "grouped")
+
+
+@dataclass(frozen=True)
+class Component:
+    """One exam component (科目); ``grades`` maps a grade letter to its points when graded."""
+
+    code: str
+    name: str
+    max: Decimal
+    group: str
+    grades: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def graded(self) -> bool:
+        """True when scores are grade letters converted by ``grades``."""
+        return bool(self.grades)
+
+    def grade_points(self, grade: str) -> Decimal:
+        """Points of a grade letter; ``KeyError`` when unknown."""
+        return dict(self.grades)[grade]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A weighting scheme (计分方案)."""
+
+    code: str
+    formula: Expression
+    decimals: int = 2
+    bonus_cap: Decimal = Decimal(0)
+    qualify: tuple[Expression, ...] = ()
+    tiebreak: tuple[Expression, ...] = ()
+    ties: str = "share"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch (批次) with its control lines per category (``"*"`` = every other category)."""
+
+    code: str
+    name: str
+    scheme: str
+    shape: str = "flat"
+    max_choices: int = 1
+    majors_per_group: int | None = None
+    ratio: Decimal = Decimal(1)
+    rounds: int = 1
+    lines: tuple[tuple[str, tuple[Expression, ...]], ...] = ()
+
+    def lines_for(self, category: str) -> tuple[Expression, ...]:
+        """The control-line conditions that apply to ``category``."""
+        table = dict(self.lines)
+        return table.get(category, table.get("*", ()))
+
+
+@dataclass(frozen=True)
+class Exam:
+    """The ``[exam]`` table."""
+
+    code: str
+    name: str
+    province: str
+    year: int
+    ranking: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A whole rules file, validated."""
+
+    exam: Exam
+    components: tuple[Component, ...]
+    categories: tuple[tuple[str, str], ...]
+    schemes: tuple[Scheme, ...]
+    batches: tuple[Batch, ...] = field(default=())
+
+    def component(self, code: str) -> Component:
+        """The component with this code; ``KeyError`` when unknown."""
+        for comp in self.components:
+            if comp.code == code:
+                return comp
+        raise KeyError(code)
+
+    def scheme(self, code: str) -> Scheme:
+        """The scheme with this code; ``KeyError`` when unknown."""
+        for scheme in self.schemes:
+            if scheme.code == code:
+                return scheme
+        raise KeyError(code)
+
+    def batch(self, code: str) -> Batch:
+        """The batch with this code; ``KeyError`` when unknown."""
+        for batch in self.batches:
+            if batch.code == code:
+                return batch
+        raise KeyError(code)
+
+    @property
+    def ranking_scheme(self) -> str:
+        """The headline scheme for 位次 and the score-rank table."""
+        if self.exam.ranking is not None:
+            return self.exam.ranking
+        if self.batches:
+            return self.batches[0].scheme
+        return self.schemes[0].code
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        """Category codes in file order."""
+        return tuple(code for code, _ in self.categories)
