@@ -1,0 +1,119 @@
+"""Student-proposing deferred acceptance (vectorised) and serial dictatorship.
+
+Both take a candidate's eligible entries as CSR arrays (``ptr``; ``target`` = line or group of
+each entry; priorities higher = better) and a capacity per target, and return the entry each
+candidate holds at the end (-1 for none). ``share`` (per target) keeps everyone tied with the
+candidate at the last seat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import BoolArray, IntArray
+
+_MIN = np.iinfo(np.int64).min
+_MAX = np.iinfo(np.int64).max
+
+
+def _select(
+    pool_t: IntArray, pool_p: IntArray, capacity: IntArray, share: BoolArray
+) -> tuple[np.ndarray, IntArray]:
+    """Keep, per target, the best ``capacity`` of a pool (plus ties at the last seat)."""
+    order = np.lexsort((-pool_p, pool_t))
+    t, p = pool_t[order], pool_p[order]
+    idx = np.arange(t.shape[0])
+    first = np.searchsorted(t, t, side="left")
+    cap = capacity[t]
+    keep_sorted = (idx - first) < cap
+    if share.any():
+        count = np.searchsorted(t, t, side="right") - first
+        last = np.minimum(first + cap - 1, t.shape[0] - 1)
+        boundary = np.where(share[t] & (cap > 0) & (count >= cap), p[last], _MAX)
+        keep_sorted |= p == boundary
+    keep = np.empty_like(keep_sorted)
+    keep[order] = keep_sorted
+    return keep, order
+
+
+def deferred_acceptance(
+    ptr: IntArray, target: IntArray, prio: IntArray, capacity: IntArray, share: BoolArray
+) -> IntArray:
+    """Student-proposing DA in synchronous rounds; each target ranks by the entry priority."""
+    n, n_targets = ptr.shape[0] - 1, capacity.shape[0]
+    pos, end = ptr[:-1].copy(), ptr[1:]
+    held = np.full(n, -1, dtype=np.int64)
+    held_t = np.full(n, -1, dtype=np.int64)
+    thresh = np.where(capacity > 0, _MIN, _MAX).astype(np.int64)
+    active = np.flatnonzero(pos < end)
+    while active.size:
+        e = pos[active]
+        t, p = target[e], prio[e]
+        quick = p < thresh[t]
+        rejected = [active[quick]]
+        cont, ce, ct, cp = active[~quick], e[~quick], t[~quick], p[~quick]
+        if cont.size:
+            affected = np.zeros(n_targets + 1, dtype=bool)
+            affected[ct] = True
+            holders = np.flatnonzero(affected[held_t])
+            pool_c = np.concatenate((holders, cont))
+            pool_e = np.concatenate((held[holders], ce))
+            pool_t = np.concatenate((held_t[holders], ct))
+            pool_p = np.concatenate((prio[held[holders]], cp))
+            keep, _ = _select(pool_t, pool_p, capacity, share)
+            kc, kt = pool_c[keep], pool_t[keep]
+            held[kc], held_t[kc] = pool_e[keep], kt
+            lost = pool_c[~keep]
+            held[lost], held_t[lost] = -1, -1
+            rejected.append(lost)
+            _update_thresholds(thresh, capacity, kt, pool_p[keep], np.flatnonzero(affected[:-1]))
+        out = np.concatenate(rejected)
+        pos[out] += 1
+        active = out[pos[out] < end[out]]
+    return held
+
+
+def _update_thresholds(
+    thresh: IntArray, capacity: IntArray, kept_t: IntArray, kept_p: IntArray, touched: IntArray
+) -> None:
+    """A full target rejects at once any proposal below its lowest holder."""
+    count = np.bincount(kept_t, minlength=capacity.shape[0])
+    lowest = np.full(capacity.shape[0], _MAX, dtype=np.int64)
+    np.minimum.at(lowest, kept_t, kept_p)
+    full = (count >= capacity) & (capacity > 0)
+    thresh[touched] = np.where(full[touched], lowest[touched], _MIN)
+    thresh[touched] = np.where(capacity[touched] > 0, thresh[touched], _MAX)
+
+
+def serial_dictatorship(
+    ptr: IntArray, target: IntArray, cand_prio: IntArray, capacity: IntArray, share: BoolArray
+) -> IntArray:
+    """Candidates in descending priority each take their first target with a seat left.
+
+    ``share`` is per candidate (the policy of the scheme of their category). Under it a class of tied candidates chooses together against the seats left before
+    the class, so all of them fit the line whose last seat they reach.
+    """
+    n = ptr.shape[0] - 1
+    order = np.lexsort((np.arange(n), -cand_prio)).tolist()
+    shared = share.tolist()
+    prio, starts, ends = cand_prio.tolist(), ptr[:-1].tolist(), ptr[1:].tolist()
+    tgt = target.tolist()
+    left = capacity.tolist()
+    held = [-1] * n
+    i = 0
+    while i < n:
+        j = i + 1
+        if shared[order[i]]:
+            while j < n and shared[order[j]] and prio[order[j]] == prio[order[i]]:
+                j += 1
+        taken: list[int] = []
+        for c in order[i:j]:
+            for e in range(starts[c], ends[c]):
+                if left[tgt[e]] > 0:
+                    held[c] = e
+                    taken.append(tgt[e])
+                    break
+        for t in taken:
+            left[t] -= 1
+        i = j
+    return np.asarray(held, dtype=np.int64)

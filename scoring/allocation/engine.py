@@ -1,0 +1,156 @@
+"""allocate(): one round of one batch, all categories (平行志愿, flat or grouped)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from .deferred import deferred_acceptance, serial_dictatorship
+from .digest import input_digest
+from .grouped import GROUP_FULL, NO_ADJUST, place_in_groups
+from .model import AllocationInput, AllocationResult, BoolArray, IntArray
+from .order import candidate_no_rank, candidate_priority, entry_priority
+from .prepare import Entries, build_groups, check_shapes, flat_entries, grouped_entries
+
+Method = Literal["auto", "da", "sd"]
+_CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
+          "below_cutoffs", "no_adjust", "group_full")  # fmt: skip
+
+
+def capacity_of(free_seats: IntArray, inp: AllocationInput) -> IntArray:
+    """⌊free seats × ratio⌋, exactly."""
+    num, den = inp.ratio.numerator, inp.ratio.denominator
+    return (free_seats.astype(np.int64) * num) // den
+
+
+def common_scheme_per_category(
+    inp: AllocationInput, target_cat: IntArray, target_scheme: IntArray
+) -> IntArray | None:
+    """The one scheme (without ``choice``) used by all targets of each category, or None."""
+    n_cat = int(max(inp.category.max(initial=-1), target_cat.max(initial=-1))) + 1
+    scheme = np.full(n_cat, -1, dtype=np.int64)
+    scheme[target_cat] = target_scheme
+    if np.any(scheme[target_cat] != target_scheme):
+        return None
+    used = np.unique(target_scheme)
+    if any(inp.schemes[int(s)].choice_at is not None for s in used):
+        return None
+    return scheme
+
+
+def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
+    """Dispatch every candidate of one round; see AllocationResult for what comes back.
+
+    ``method``: "auto" uses serial dictatorship when every category's lines share one scheme
+    without ``choice`` (it equals deferred acceptance then), else deferred acceptance.
+    """
+    check_shapes(inp)
+    cno_rank = candidate_no_rank(inp.candidate_no)
+    groups = build_groups(inp) if inp.grouped else None
+    if groups is not None:
+        entries = grouped_entries(inp, groups)
+        t_cat, t_scheme, t_free = groups.category, groups.scheme, groups.free_seats
+    else:
+        entries = flat_entries(inp)
+        t_cat, t_scheme, t_free = inp.line_category, inp.line_scheme, inp.free_seats
+    excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
+    eligible = entries.qualified & entries.meets & ~excluded[entries.cand]
+    keep = np.flatnonzero(eligible)
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(entries.cand[keep], minlength=inp.n_candidates))))
+    target = entries.target[keep]
+    capacity = capacity_of(t_free, inp)
+    share_t = np.array([s.ties == "share" for s in inp.schemes], dtype=bool)[t_scheme]
+    cat_scheme = common_scheme_per_category(inp, t_cat, t_scheme) if method != "da" else None
+    if method == "sd" and cat_scheme is None:
+        raise ValueError("serial dictatorship needs one scheme per category without choice")
+    if cat_scheme is not None:
+        cand_scheme = cat_scheme[inp.category]
+        cand_prio = _candidate_prio(inp, cand_scheme, cno_rank)
+        share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
+        held = serial_dictatorship(ptr, target, cand_prio, capacity, share_c)
+        prio = cand_prio[entries.cand[keep]]
+    else:
+        prio = _entry_prio(inp, entries, keep, t_scheme, cno_rank)
+        held = deferred_acceptance(ptr, target, prio, capacity, share_t)
+    return _result(inp, entries, keep, held, prio, capacity, excluded, cno_rank, groups)
+
+
+def _candidate_prio(inp: AllocationInput, cand_scheme: IntArray, cno_rank: IntArray) -> IntArray:
+    prio = np.zeros(inp.n_candidates, dtype=np.int64)
+    for s in np.unique(cand_scheme[cand_scheme >= 0]).tolist():
+        mine = cand_scheme == s
+        prio[mine] = candidate_priority(inp.schemes[s], cno_rank)[mine]
+    return prio
+
+
+def _entry_prio(
+    inp: AllocationInput, entries: Entries, keep: IntArray, t_scheme: IntArray, cno_rank: IntArray
+) -> IntArray:
+    prio = np.zeros(keep.shape[0], dtype=np.int64)
+    e_scheme = t_scheme[entries.target[keep]]
+    max_choice = int(entries.choice.max(initial=0))
+    for s in np.unique(e_scheme).tolist():
+        mine = np.flatnonzero(e_scheme == s)
+        prio[mine] = entry_priority(
+            inp.schemes[s], cno_rank, entries.cand[keep[mine]], entries.choice[keep[mine]], max_choice
+        )
+    return prio
+
+
+def _result(
+    inp: AllocationInput,
+    entries: Entries,
+    keep: IntArray,
+    held: IntArray,
+    prio: IntArray,
+    capacity: IntArray,
+    excluded: BoolArray,
+    cno_rank: IntArray,
+    groups: object,
+) -> AllocationResult:
+    n = inp.n_candidates
+    got = held >= 0
+    orig = np.where(got, keep[np.maximum(held, 0)], -1)
+    target = np.where(got, entries.target[np.maximum(orig, 0)], -1)
+    choice = np.where(got, entries.choice[np.maximum(orig, 0)], 0)
+    held_prio = np.where(got, prio[np.maximum(held, 0)], 0)
+    code = _unplaced_codes(inp, entries, excluded)
+    code[got] = 0
+    if groups is not None:
+        from .prepare import Groups
+
+        assert isinstance(groups, Groups)
+        line, outcome = place_in_groups(inp, groups, orig, held_prio, cno_rank)
+        code[outcome == NO_ADJUST] = _CODES.index("no_adjust")
+        code[outcome == GROUP_FULL] = _CODES.index("group_full")
+        group = target
+    else:
+        line, group = target, np.full(n, -1, dtype=np.int64)
+    n_targets = capacity.shape[0]
+    dispatched = np.bincount(target[got], minlength=n_targets).astype(np.int64)
+    cutoff = np.full(n_targets, -1, dtype=np.int64)
+    c = np.flatnonzero(got)
+    order = c[np.lexsort((-cno_rank[c], held_prio[c], target[c]))]
+    first = np.unique(target[order], return_index=True)
+    cutoff[first[0]] = order[first[1]]
+    names = np.array(_CODES)[code]
+    return AllocationResult(
+        line=line, group=group, choice=choice, reason=tuple(names.tolist()),
+        capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
+        digest=input_digest(inp, cno_rank),
+    )  # fmt: skip
+
+
+def _unplaced_codes(inp: AllocationInput, entries: Entries, excluded: BoolArray) -> IntArray:
+    """Why a candidate without a place has none (before dispatch results are applied)."""
+    n = inp.n_candidates
+    listed = np.bincount(entries.cand, minlength=n) > 0
+    qualified = np.bincount(entries.cand, weights=entries.qualified, minlength=n) > 0
+    both = np.bincount(entries.cand, weights=entries.qualified & entries.meets, minlength=n) > 0
+    code = np.full(n, _CODES.index("below_cutoffs"), dtype=np.int64)
+    code[~both] = _CODES.index("requirements")
+    code[~qualified] = _CODES.index("not_qualified")
+    code[~listed] = _CODES.index("no_preferences")
+    code[excluded] = _CODES.index("excluded")
+    return code
