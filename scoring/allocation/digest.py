@@ -41,7 +41,9 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
     put("x", excluded[order])
     fails = inp.requirement_failures
-    pairs = np.sort(cno_rank[fails // max(inp.n_lines, 1)] * max(inp.n_lines, 1) + fails % max(inp.n_lines, 1))
+    pairs = np.sort(
+        cno_rank[fails // max(inp.n_lines, 1)] * max(inp.n_lines, 1) + fails % max(inp.n_lines, 1)
+    )
     put("req", pairs)
     prefs = inp.preferences
     idx, ptr = _csr_in_order(prefs.ptr, order)

@@ -57,7 +57,9 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
     eligible = entries.qualified & entries.meets & ~excluded[entries.cand]
     keep = np.flatnonzero(eligible)
-    ptr = np.concatenate(([0], np.cumsum(np.bincount(entries.cand[keep], minlength=inp.n_candidates))))
+    ptr = np.concatenate(
+        ([0], np.cumsum(np.bincount(entries.cand[keep], minlength=inp.n_candidates)))
+    )
     target = entries.target[keep]
     capacity = capacity_of(t_free, inp)
     share_t = np.array([s.ties == "share" for s in inp.schemes], dtype=bool)[t_scheme]
@@ -93,7 +95,11 @@ def _entry_prio(
     for s in np.unique(e_scheme).tolist():
         mine = np.flatnonzero(e_scheme == s)
         prio[mine] = entry_priority(
-            inp.schemes[s], cno_rank, entries.cand[keep[mine]], entries.choice[keep[mine]], max_choice
+            inp.schemes[s],
+            cno_rank,
+            entries.cand[keep[mine]],
+            entries.choice[keep[mine]],
+            max_choice,
         )
     return prio
 

@@ -65,8 +65,6 @@ def entry_priority(
     p_span, s_span = int(prefix.max(initial=0)) + 1, int(suffix.max(initial=0)) + 1
     if p_span * (max_choice + 1) * s_span >= 2**62:
         raise AllocationInputError("order keys too large to encode / 排序键超出范围")
-    if scheme.choice_sign < 0:
-        term = max_choice - entry_choice
-    else:
-        term = entry_choice.astype(np.int64)
+    sign = scheme.choice_sign
+    term = max_choice - entry_choice if sign < 0 else entry_choice.astype(np.int64)
     return (prefix[entry_cand] * (max_choice + 1) + term) * s_span + suffix[entry_cand]

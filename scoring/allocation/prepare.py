@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import AllocationInput, AllocationInputError, BoolArray, GroupedPreferences, IntArray
+from .model import (
+    AllocationInput,
+    AllocationInputError,
+    BoolArray,
+    FlatPreferences,
+    GroupedPreferences,
+    IntArray,
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,9 @@ def check_shapes(inp: AllocationInput) -> None:
 def flat_entries(inp: AllocationInput) -> Entries:
     """Entries of a flat batch: one per listed plan line."""
     prefs = inp.preferences
-    ptr, lines = prefs.ptr, getattr(prefs, "lines")
+    if not isinstance(prefs, FlatPreferences):
+        raise _fail("flat batch needs flat preferences / 平行志愿批次需要按专业填报的志愿")
+    ptr, lines = prefs.ptr, prefs.lines
     if lines.shape[0] != ptr[-1]:
         raise _fail("preference lines length differs from ptr / 志愿数量与索引不一致")
     if lines.size and (lines.min() < 0 or lines.max() >= inp.n_lines):
@@ -106,7 +115,9 @@ def build_groups(inp: AllocationInput) -> Groups:
     if np.any(category[g] != inp.line_category[order]) or np.any(
         scheme[g] != inp.line_scheme[order]
     ):
-        raise _fail("lines of one group differ in category or scheme / 同一专业组的类别或方案不一致")
+        raise _fail(
+            "lines of one group differ in category or scheme / 同一专业组的类别或方案不一致"
+        )
     seats = np.bincount(g, weights=inp.free_seats[order], minlength=n_groups).astype(np.int64)
     return Groups(category, scheme, seats, ptr, order.astype(np.int64))
 
