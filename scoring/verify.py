@@ -41,6 +41,7 @@ class _Listed:
     choice: Int
     eligible: Bool
     scheme: Int
+    t_scheme: Int
 
 
 def _listed(inp: AllocationInput, t_scheme: Int) -> _Listed:
@@ -55,7 +56,7 @@ def _listed(inp: AllocationInput, t_scheme: Int) -> _Listed:
         ok &= ~inp.excluded[cand]
     if not isinstance(prefs, GroupedPreferences) and inp.requirement_failures.size:
         ok &= ~np.isin(cand * inp.n_lines + targets, inp.requirement_failures)
-    return _Listed(cand, targets, choice.astype(np.int64), ok, t_scheme[targets])
+    return _Listed(cand, targets, choice.astype(np.int64), ok, t_scheme[targets], t_scheme)
 
 
 def _key_matrix(scheme: SchemeOrder, cand: Int, choice: Int, cno_pos: Int) -> Int:
@@ -202,7 +203,8 @@ def _check_envy_waste(
         floor = np.zeros((cap.shape[0], rows.shape[1]), dtype=np.int64)
         has = np.zeros(cap.shape[0], dtype=bool)
         for tt, row in lowest.items():
-            floor[tt], has[tt] = row, True
+            if row.shape[0] == rows.shape[1] and int(listed.t_scheme[tt]) == s:
+                floor[tt], has[tt] = row, True
         envy = has[ti] & (_compare(rows[ei], floor[ti]) >= 0)
         for c, tc in zip(listed.cand[ei[envy]].tolist(), ti[envy].tolist(), strict=True):
             found.append(

@@ -117,10 +117,10 @@ def _result(
 ) -> AllocationResult:
     n = inp.n_candidates
     got = held >= 0
-    orig = np.where(got, keep[np.maximum(held, 0)], -1)
-    target = np.where(got, entries.target[np.maximum(orig, 0)], -1)
-    choice = np.where(got, entries.choice[np.maximum(orig, 0)], 0)
-    held_prio = np.where(got, prio[np.maximum(held, 0)], 0)
+    orig = _take(keep, held, -1)
+    target = _take(entries.target, orig, -1)
+    choice = _take(entries.choice, orig, 0)
+    held_prio = _take(prio, held, 0)
     code = _unplaced_codes(inp, entries, excluded)
     code[got] = 0
     if groups is not None:
@@ -146,6 +146,14 @@ def _result(
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
         digest=input_digest(inp, cno_rank),
     )  # fmt: skip
+
+
+def _take(values: IntArray, index: IntArray, missing: int) -> IntArray:
+    """values[index] where index >= 0, else ``missing``."""
+    out = np.full(index.shape[0], missing, dtype=np.int64)
+    ok = index >= 0
+    out[ok] = values[index[ok]]
+    return out
 
 
 def _unplaced_codes(inp: AllocationInput, entries: Entries, excluded: BoolArray) -> IntArray:
