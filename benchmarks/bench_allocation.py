@@ -168,8 +168,13 @@ def compare_matching(n: int) -> dict[str, object]:
 def _matching_dicts(inp: AllocationInput):  # type: ignore[no-untyped-def]
     p = inp.preferences
     assert isinstance(p, FlatPreferences)
-    resident = {c: p.lines[p.ptr[c] : p.ptr[c + 1]].tolist() for c in range(inp.n_candidates)}
-    applicants: dict[int, list[int]] = {line: [] for line in range(inp.n_lines)}
+    # matching cannot hold a zero-capacity hospital; such a line rejects everyone anyway.
+    open_line = inp.free_seats > 0
+    resident = {
+        c: [x for x in p.lines[p.ptr[c] : p.ptr[c + 1]].tolist() if open_line[x]]
+        for c in range(inp.n_candidates)
+    }
+    applicants: dict[int, list[int]] = {line: [] for line in np.flatnonzero(open_line).tolist()}
     for c, lst in resident.items():
         for line in lst:
             applicants[line].append(c)
@@ -177,7 +182,7 @@ def _matching_dicts(inp: AllocationInput):  # type: ignore[no-untyped-def]
     for line, cands in applicants.items():
         keys = inp.schemes[int(inp.line_scheme[line])].keys
         hospital[line] = sorted(cands, key=lambda c, k=keys: (tuple(-k[c]), inp.candidate_no[c]))
-    caps = {line: int(inp.free_seats[line]) for line in range(inp.n_lines)}
+    caps = {line: int(inp.free_seats[line]) for line in applicants}
     return resident, hospital, caps
 
 
