@@ -39,7 +39,9 @@ def _lengths(rng: np.random.Generator, n: int, low: int, high: int, mean: float)
     return (low + rng.binomial(high - low, p, size=n)).astype(np.int64)
 
 
-def _choose(rng: np.random.Generator, n_items: int, weight: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _choose(
+    rng: np.random.Generator, n_items: int, weight: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
     """Per row, ``lengths[i]`` distinct items drawn by popularity (Gumbel top-k), flattened."""
     out = []
     for start in range(0, lengths.shape[0], 50_000):
@@ -72,7 +74,9 @@ def province(n: int, case: str, seed: int = 7) -> AllocationInput:
         share = rng.dirichlet(np.ones(per_cat) * 2)
         seats[cat * per_cat : (cat + 1) * per_cat] = np.round(share * counts[cat] * 0.8)
     if case == "c":
-        return _grouped(rng, n, category, order_c, schemes, line_category, line_scheme, seats, weight)
+        return _grouped(
+            rng, n, category, order_c, schemes, line_category, line_scheme, seats, weight
+        )
     lengths = _lengths(rng, n, 1, 96, 30)
     lengths = np.minimum(lengths, per_cat)
     local = _choose(rng, per_cat, weight, lengths[order_c])
@@ -87,7 +91,9 @@ def province(n: int, case: str, seed: int = 7) -> AllocationInput:
     )  # fmt: skip
 
 
-def _unsort(order: np.ndarray, ptr_sorted: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _unsort(
+    order: np.ndarray, ptr_sorted: np.ndarray, flat: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """CSR built in ``order`` of rows, back to row order 0..n-1."""
     inv = np.argsort(order)
     ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
@@ -162,7 +168,13 @@ def compare_matching(n: int) -> dict[str, object]:
         for r in members:
             theirs[int(r.name)] = int(h.name)
     same = bool(np.array_equal(theirs, ours.line))
-    return {"n": n, "engine_s": ours_s, "matching_s": theirs_s, "ratio": theirs_s / ours_s, "identical": same}
+    return {
+        "n": n,
+        "engine_s": ours_s,
+        "matching_s": theirs_s,
+        "ratio": theirs_s / ours_s,
+        "identical": same,
+    }
 
 
 def _matching_dicts(inp: AllocationInput):  # type: ignore[no-untyped-def]
@@ -221,7 +233,9 @@ def main() -> None:
 
 
 def _spawn(extra: list[str]) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, *extra], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *extra], check=True, capture_output=True, text=True
+    )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 

@@ -57,6 +57,9 @@ def check_shapes(inp: AllocationInput) -> None:
     if inp.excluded is not None and inp.excluded.shape[0] != n:
         raise _fail("excluded length differs from candidates / 排除名单长度不一致")
     prefs = inp.preferences
+    grouped_lines = inp.line_group is not None and bool(np.any(inp.line_group >= 0))
+    if grouped_lines and not isinstance(prefs, GroupedPreferences):
+        raise _fail("lines have groups but preferences are flat / 计划分专业组，志愿却按专业填报")
     if prefs.ptr.shape[0] != n + 1 or prefs.ptr[0] != 0 or np.any(np.diff(prefs.ptr) < 0):
         raise _fail("preference ptr must be n+1 non-decreasing offsets from 0 / 志愿索引错误")
 
