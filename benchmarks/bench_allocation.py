@@ -102,7 +102,7 @@ def _unsort(
 
 
 def _grouped(rng, n, category, order_c, schemes, line_category, line_scheme, seats, weight):  # type: ignore[no-untyped-def]
-    per_cat, per_group = LINES // CATEGORIES, (LINES // CATEGORIES) // GROUP_SIZE
+    per_group = (LINES // CATEGORIES) // GROUP_SIZE
     line_group = np.arange(LINES, dtype=np.int64) // GROUP_SIZE
     lengths = np.minimum(_lengths(rng, n, 1, 20, 8), per_group)
     gweight = weight.reshape(per_group, GROUP_SIZE).sum(axis=1)
