@@ -8,6 +8,8 @@ candidate at the last seat.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from .model import BoolArray, IntArray
@@ -17,38 +19,67 @@ _MAX = np.iinfo(np.int64).max
 
 
 def _select(
-    pool_t: IntArray, pool_p: IntArray, capacity: IntArray, share: BoolArray
-) -> tuple[np.ndarray, IntArray]:
-    """Keep, per target, the best ``capacity`` of a pool (plus ties at the last seat)."""
-    order = np.lexsort((-pool_p, pool_t))
+    pool_t: IntArray,
+    pool_p: IntArray,
+    capacity: IntArray,
+    share: BoolArray,
+    thresh: IntArray,
+    span: int | None,
+) -> BoolArray:
+    """Keep, per target, the best ``capacity`` of a pool (plus ties at the last seat).
+
+    Also sets ``thresh`` of every target in the pool: its lowest kept priority when full.
+    """
+    if span is not None:  # one int64 sort key: target ascending, priority descending
+        order = np.argsort(pool_t * span + (span - 1 - pool_p))
+    else:
+        order = np.lexsort((-pool_p, pool_t))
     t, p = pool_t[order], pool_p[order]
-    idx = np.arange(t.shape[0])
-    first = np.searchsorted(t, t, side="left")
+    counts = np.bincount(t, minlength=capacity.shape[0])
+    starts = np.cumsum(counts) - counts
     cap = capacity[t]
-    keep_sorted = (idx - first) < cap
+    keep_sorted = (np.arange(t.shape[0]) - starts[t]) < cap
+    full = (counts >= capacity) & (capacity > 0)
     if share.any():
-        count = np.searchsorted(t, t, side="right") - first
-        last = np.minimum(first + cap - 1, t.shape[0] - 1)
-        boundary = np.where(share[t] & (cap > 0) & (count >= cap), p[last], _MAX)
-        keep_sorted |= p == boundary
+        last = np.minimum(starts + capacity - 1, max(t.shape[0] - 1, 0))
+        boundary = np.where(share & full, p[last] if t.size else 0, _MAX)
+        keep_sorted |= p == boundary[t]
+    touched = np.flatnonzero(counts)
+    kept = np.bincount(t[keep_sorted], minlength=capacity.shape[0])
+    lowest = p[starts[touched] + kept[touched] - 1]
+    thresh[touched] = np.where(full[touched], lowest, _MIN)
     keep = np.empty_like(keep_sorted)
     keep[order] = keep_sorted
-    return keep, order
+    return keep
+
+
+class Priority(Protocol):
+    """Priority of proposals, computed lazily: only entries actually proposed are ranked."""
+
+    upper: int  # every priority is in [0, upper)
+
+    def __call__(self, cand: IntArray, entry: IntArray) -> IntArray: ...
 
 
 def deferred_acceptance(
-    ptr: IntArray, target: IntArray, prio: IntArray, capacity: IntArray, share: BoolArray
+    ptr: IntArray, target: IntArray, priority: Priority, capacity: IntArray, share: BoolArray
 ) -> IntArray:
-    """Student-proposing DA in synchronous rounds; each target ranks by the entry priority."""
+    """Student-proposing DA in synchronous rounds; each target ranks by the entry priority.
+
+    ``priority(candidates, entries)`` gives the priority of proposals; ``share`` is per target.
+    """
     n, n_targets = ptr.shape[0] - 1, capacity.shape[0]
     pos, end = ptr[:-1].copy(), ptr[1:]
     held = np.full(n, -1, dtype=np.int64)
     held_t = np.full(n, -1, dtype=np.int64)
+    held_p = np.zeros(n, dtype=np.int64)
     thresh = np.where(capacity > 0, _MIN, _MAX).astype(np.int64)
     active = np.flatnonzero(pos < end)
+    fits = priority.upper * (n_targets + 1) < 2**62
+    span = priority.upper if fits else None
     while active.size:
         e = pos[active]
-        t, p = target[e], prio[e]
+        t, p = target[e], priority(active, e)
         quick = p < thresh[t]
         rejected = [active[quick]]
         cont, ce, ct, cp = active[~quick], e[~quick], t[~quick], p[~quick]
@@ -59,30 +90,17 @@ def deferred_acceptance(
             pool_c = np.concatenate((holders, cont))
             pool_e = np.concatenate((held[holders], ce))
             pool_t = np.concatenate((held_t[holders], ct))
-            pool_p = np.concatenate((prio[held[holders]], cp))
-            keep, _ = _select(pool_t, pool_p, capacity, share)
-            kc, kt = pool_c[keep], pool_t[keep]
-            held[kc], held_t[kc] = pool_e[keep], kt
+            pool_p = np.concatenate((held_p[holders], cp))
+            keep = _select(pool_t, pool_p, capacity, share, thresh, span)
+            kc = pool_c[keep]
+            held[kc], held_t[kc], held_p[kc] = pool_e[keep], pool_t[keep], pool_p[keep]
             lost = pool_c[~keep]
             held[lost], held_t[lost] = -1, -1
             rejected.append(lost)
-            _update_thresholds(thresh, capacity, kt, pool_p[keep], np.flatnonzero(affected[:-1]))
         out = np.concatenate(rejected)
         pos[out] += 1
         active = out[pos[out] < end[out]]
     return held
-
-
-def _update_thresholds(
-    thresh: IntArray, capacity: IntArray, kept_t: IntArray, kept_p: IntArray, touched: IntArray
-) -> None:
-    """A full target rejects at once any proposal below its lowest holder."""
-    count = np.bincount(kept_t, minlength=capacity.shape[0])
-    lowest = np.full(capacity.shape[0], _MAX, dtype=np.int64)
-    np.minimum.at(lowest, kept_t, kept_p)
-    full = (count >= capacity) & (capacity > 0)
-    thresh[touched] = np.where(full[touched], lowest[touched], _MIN)
-    thresh[touched] = np.where(capacity[touched] > 0, thresh[touched], _MAX)
 
 
 def serial_dictatorship(

@@ -10,7 +10,7 @@ from .deferred import deferred_acceptance, serial_dictatorship
 from .digest import input_digest
 from .grouped import GROUP_FULL, NO_ADJUST, place_in_groups
 from .model import AllocationInput, AllocationResult, BoolArray, IntArray
-from .order import candidate_no_rank, candidate_priority, entry_priority
+from .order import EntryPriority, candidate_no_rank, candidate_priority
 from .prepare import Entries, build_groups, check_shapes, flat_entries, grouped_entries
 
 Method = Literal["auto", "da", "sd"]
@@ -55,27 +55,50 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
         entries = flat_entries(inp)
         t_cat, t_scheme, t_free = inp.line_category, inp.line_scheme, inp.free_seats
     excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
-    eligible = entries.qualified & entries.meets & ~excluded[entries.cand]
+    eligible = entries.qualified & entries.meets
+    if excluded.any():
+        eligible &= ~excluded[entries.cand]
     keep = np.flatnonzero(eligible)
-    ptr = np.concatenate(
-        ([0], np.cumsum(np.bincount(entries.cand[keep], minlength=inp.n_candidates)))
-    )
+    ptr = np.concatenate(([0], np.cumsum(eligible, dtype=np.int64)))[entries_ptr(inp)]
     target = entries.target[keep]
     capacity = capacity_of(t_free, inp)
     share_t = np.array([s.ties == "share" for s in inp.schemes], dtype=bool)[t_scheme]
     cat_scheme = common_scheme_per_category(inp, t_cat, t_scheme) if method != "da" else None
     if method == "sd" and cat_scheme is None:
         raise ValueError("serial dictatorship needs one scheme per category without choice")
+    priority: CandidatePriority | EntryPriority
     if cat_scheme is not None:
         cand_scheme = cat_scheme[inp.category]
-        cand_prio = _candidate_prio(inp, cand_scheme, cno_rank)
+        priority = CandidatePriority(_candidate_prio(inp, cand_scheme, cno_rank))
         share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
-        held = serial_dictatorship(ptr, target, cand_prio, capacity, share_c)
-        prio = cand_prio[entries.cand[keep]]
+        held = serial_dictatorship(ptr, target, priority.prio, capacity, share_c)
     else:
-        prio = _entry_prio(inp, entries, keep, t_scheme, cno_rank)
-        held = deferred_acceptance(ptr, target, prio, capacity, share_t)
-    return _result(inp, entries, keep, held, prio, capacity, excluded, cno_rank, groups)
+        max_choice = int(entries.choice.max(initial=0))
+        priority = EntryPriority(
+            inp.schemes, cno_rank, t_scheme, target, lambda e: entries.choice[keep[e]], max_choice
+        )
+        held = deferred_acceptance(ptr, target, priority, capacity, share_t)
+    got = np.flatnonzero(held >= 0)
+    held_prio = np.zeros(inp.n_candidates, dtype=np.int64)
+    held_prio[got] = priority(got, held[got])
+    return _result(inp, entries, keep, held, held_prio, capacity, excluded, cno_rank, groups)
+
+
+def entries_ptr(inp: AllocationInput) -> IntArray:
+    """The CSR offsets of the candidates' lists."""
+    return inp.preferences.ptr
+
+
+class CandidatePriority:
+    """Priority of a proposal = the candidate's (one key for every line of the category)."""
+
+    def __init__(self, prio: IntArray) -> None:
+        self.prio = prio
+        self.upper = int(prio.max(initial=0)) + 1
+
+    def __call__(self, cand: IntArray, entry: IntArray) -> IntArray:
+        """Priority of each proposal."""
+        return self.prio[cand]
 
 
 def _candidate_prio(inp: AllocationInput, cand_scheme: IntArray, cno_rank: IntArray) -> IntArray:
@@ -86,30 +109,12 @@ def _candidate_prio(inp: AllocationInput, cand_scheme: IntArray, cno_rank: IntAr
     return prio
 
 
-def _entry_prio(
-    inp: AllocationInput, entries: Entries, keep: IntArray, t_scheme: IntArray, cno_rank: IntArray
-) -> IntArray:
-    prio = np.zeros(keep.shape[0], dtype=np.int64)
-    e_scheme = t_scheme[entries.target[keep]]
-    max_choice = int(entries.choice.max(initial=0))
-    for s in np.unique(e_scheme).tolist():
-        mine = np.flatnonzero(e_scheme == s)
-        prio[mine] = entry_priority(
-            inp.schemes[s],
-            cno_rank,
-            entries.cand[keep[mine]],
-            entries.choice[keep[mine]],
-            max_choice,
-        )
-    return prio
-
-
 def _result(
     inp: AllocationInput,
     entries: Entries,
     keep: IntArray,
     held: IntArray,
-    prio: IntArray,
+    held_prio: IntArray,
     capacity: IntArray,
     excluded: BoolArray,
     cno_rank: IntArray,
@@ -120,7 +125,6 @@ def _result(
     orig = _take(keep, held, -1)
     target = _take(entries.target, orig, -1)
     choice = _take(entries.choice, orig, 0)
-    held_prio = _take(prio, held, 0)
     code = _unplaced_codes(inp, entries, excluded)
     code[got] = 0
     if groups is not None:

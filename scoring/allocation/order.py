@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .model import AllocationInputError, IntArray, SchemeOrder
@@ -43,28 +45,62 @@ def candidate_priority(scheme: SchemeOrder, cno_rank: IntArray) -> IntArray:
     return dense_rank(_columns(scheme, 0, None, tie), n)
 
 
-def entry_priority(
-    scheme: SchemeOrder,
-    cno_rank: IntArray,
-    entry_cand: IntArray,
-    entry_choice: IntArray,
-    max_choice: int,
-) -> IntArray:
-    """Priority of each (candidate, choice position) entry under one scheme.
+class EntryPriority:
+    """Lazy priority of (candidate, kept entry) pairs over the schemes of their targets.
 
-    Without ``choice`` in the chain this is the candidate's priority. With it, the key is
-    (columns before ``choice_at``, ±choice, remaining columns, candidate number) encoded in one
-    int64 as ``(prefix * (C + 1) + choice_term) * (S + 1) + suffix``.
+    ``target`` and ``choice_of`` describe the kept entries; without ``choice`` a scheme's
+    priority is the candidate's; with it, prefix/suffix ranks are combined with the position.
     """
-    n = cno_rank.shape[0]
-    if scheme.choice_at is None:
-        return candidate_priority(scheme, cno_rank)[entry_cand]
-    tie = (n - 1 - cno_rank) if scheme.ties == "candidate_no" else None
-    prefix = dense_rank(_columns(scheme, 0, scheme.choice_at, None), n)
-    suffix = dense_rank(_columns(scheme, scheme.choice_at, None, tie), n)
-    p_span, s_span = int(prefix.max(initial=0)) + 1, int(suffix.max(initial=0)) + 1
-    if p_span * (max_choice + 1) * s_span >= 2**62:
-        raise AllocationInputError("order keys too large to encode / 排序键超出范围")
-    sign = scheme.choice_sign
-    term = max_choice - entry_choice if sign < 0 else entry_choice.astype(np.int64)
-    return (prefix[entry_cand] * (max_choice + 1) + term) * s_span + suffix[entry_cand]
+
+    def __init__(
+        self,
+        schemes: tuple[SchemeOrder, ...],
+        cno_rank: IntArray,
+        t_scheme: IntArray,
+        target: IntArray,
+        choice_of: Callable[[IntArray], IntArray],
+        max_choice: int,
+    ) -> None:
+        n = cno_rank.shape[0]
+        self._t_scheme, self._target, self._choice_of = t_scheme, target, choice_of
+        self._max_choice = max_choice
+        self._parts: dict[int, tuple[IntArray, IntArray, int, int]] = {}
+        self.upper = 1
+        for s in np.unique(t_scheme).tolist():
+            scheme = schemes[s]
+            tie = (n - 1 - cno_rank) if scheme.ties == "candidate_no" else None
+            if scheme.choice_at is None:
+                base = dense_rank(_columns(scheme, 0, None, tie), n)
+                self._parts[s] = (base, base, 0, 0)
+                self.upper = max(self.upper, int(base.max(initial=0)) + 1)
+                continue
+            prefix = dense_rank(_columns(scheme, 0, scheme.choice_at, None), n)
+            suffix = dense_rank(_columns(scheme, scheme.choice_at, None, tie), n)
+            s_span = int(suffix.max(initial=0)) + 1
+            top = (int(prefix.max(initial=0)) + 1) * (max_choice + 1) * s_span
+            if top >= 2**62:
+                raise AllocationInputError("order keys too large to encode / 排序键超出范围")
+            self._parts[s] = (prefix, suffix, s_span, scheme.choice_sign)
+            self.upper = max(self.upper, top)
+
+    def __call__(self, cand: IntArray, entry: IntArray) -> IntArray:
+        """Priority of each proposal (higher = better)."""
+        if len(self._parts) == 1:
+            ((s, part),) = self._parts.items()
+            return self._eval(part, cand, entry)
+        scheme = self._t_scheme[self._target[entry]]
+        out = np.zeros(cand.shape[0], dtype=np.int64)
+        for s, part in self._parts.items():
+            mine = np.flatnonzero(scheme == s)
+            out[mine] = self._eval(part, cand[mine], entry[mine])
+        return out
+
+    def _eval(
+        self, part: tuple[IntArray, IntArray, int, int], cand: IntArray, entry: IntArray
+    ) -> IntArray:
+        prefix, suffix, s_span, sign = part
+        if s_span == 0:
+            return prefix[cand]
+        pos = self._choice_of(entry)
+        term = self._max_choice - pos if sign < 0 else pos
+        return (prefix[cand] * (self._max_choice + 1) + term) * s_span + suffix[cand]

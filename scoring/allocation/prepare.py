@@ -77,12 +77,19 @@ def flat_entries(inp: AllocationInput) -> Entries:
     cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int64), np.diff(ptr))
     _check_category(inp.category[cand], inp.line_category[lines])
     choice = np.arange(lines.shape[0], dtype=np.int64) - ptr[cand] + 1
-    qualified = inp.qualified[inp.line_scheme[lines], cand]
+    qualified = _qualified(inp, inp.line_scheme[lines] if not inp.qualified.all() else None, cand)
     meets = np.ones(lines.shape[0], dtype=bool)
     if inp.requirement_failures.size:
         codes = cand * inp.n_lines + lines
         meets = ~np.isin(codes, inp.requirement_failures)
     return Entries(cand, lines.astype(np.int64), choice, qualified, meets)
+
+
+def _qualified(inp: AllocationInput, scheme: IntArray | None, cand: IntArray) -> BoolArray:
+    """Qualified under each entry's scheme (``scheme`` None: everyone is qualified)."""
+    if scheme is None:
+        return np.ones(cand.shape[0], dtype=bool)
+    return np.asarray(inp.qualified[scheme, cand], dtype=bool)
 
 
 def _check_category(cand_category: IntArray, target_category: IntArray) -> None:
@@ -145,5 +152,5 @@ def grouped_entries(inp: AllocationInput, groups: Groups) -> Entries:
     cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int64), np.diff(prefs.ptr))
     _check_category(inp.category[cand], groups.category[gs])
     choice = np.arange(gs.shape[0], dtype=np.int64) - prefs.ptr[cand] + 1
-    qualified = inp.qualified[groups.scheme[gs], cand]
+    qualified = _qualified(inp, groups.scheme[gs] if not inp.qualified.all() else None, cand)
     return Entries(cand, gs.astype(np.int64), choice, qualified, np.ones(gs.shape[0], bool))
