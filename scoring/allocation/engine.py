@@ -42,8 +42,10 @@ def common_scheme_per_category(
 def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     """Dispatch every candidate of one round; see AllocationResult for what comes back.
 
-    ``method``: "auto" uses serial dictatorship when every category's lines share one scheme
-    without ``choice`` (it equals deferred acceptance then), else deferred acceptance.
+    ``method``: "auto" and "da" run deferred acceptance; when every category's lines share one
+    scheme without ``choice`` ("auto"), every line ranks by one priority per candidate (the
+    fast path: no per-entry keys), and the result is that of serial dictatorship. "sd" runs
+    the sequential serial dictatorship itself (the reference the fast path is tested against).
     """
     check_shapes(inp)
     cno_rank = candidate_no_rank(inp.candidate_no)
@@ -70,13 +72,17 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     if cat_scheme is not None:
         cand_scheme = cat_scheme[inp.category]
         priority = CandidatePriority(_candidate_prio(inp, cand_scheme, cno_rank))
-        share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
-        held = serial_dictatorship(ptr, target, priority.prio, capacity, share_c)
     else:
         max_choice = int(entries.choice.max(initial=0))
         priority = EntryPriority(
             inp.schemes, cno_rank, t_scheme, target, lambda e: entries.choice[keep[e]], max_choice
         )
+    if method == "sd":
+        share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
+        held = serial_dictatorship(
+            ptr, target, priority(np.arange(inp.n_candidates), ptr[:-1]), capacity, share_c
+        )
+    else:
         held = deferred_acceptance(ptr, target, priority, capacity, share_t)
     got = np.flatnonzero(held >= 0)
     held_prio = np.zeros(inp.n_candidates, dtype=np.int64)
@@ -162,11 +168,16 @@ def _take(values: IntArray, index: IntArray, missing: int) -> IntArray:
 
 def _unplaced_codes(inp: AllocationInput, entries: Entries, excluded: BoolArray) -> IntArray:
     """Why a candidate without a place has none (before dispatch results are applied)."""
-    n = inp.n_candidates
-    listed = np.bincount(entries.cand, minlength=n) > 0
-    qualified = np.bincount(entries.cand, weights=entries.qualified, minlength=n) > 0
-    both = np.bincount(entries.cand, weights=entries.qualified & entries.meets, minlength=n) > 0
-    code = np.full(n, _CODES.index("below_cutoffs"), dtype=np.int64)
+    ptr = inp.preferences.ptr
+
+    def any_per_candidate(flags: BoolArray) -> BoolArray:
+        running = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+        return np.asarray(running[ptr[1:]] > running[ptr[:-1]])
+
+    listed = ptr[1:] > ptr[:-1]
+    qualified = any_per_candidate(entries.qualified)
+    both = any_per_candidate(entries.qualified & entries.meets)
+    code = np.full(inp.n_candidates, _CODES.index("below_cutoffs"), dtype=np.int64)
     code[~both] = _CODES.index("requirements")
     code[~qualified] = _CODES.index("not_qualified")
     code[~listed] = _CODES.index("no_preferences")
