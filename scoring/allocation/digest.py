@@ -11,6 +11,8 @@ from .model import AllocationInput, GroupedPreferences, IntArray
 
 def _csr_in_order(ptr: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
     """Entry indices of a CSR list re-ordered by candidate ``order``, and the new ptr."""
+    if order.shape[0] == ptr.shape[0] - 1 and bool(np.all(order[1:] > order[:-1])):
+        return np.arange(int(ptr[-1]), dtype=np.int64), ptr  # already in order
     lengths = np.diff(ptr)[order]
     new_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     starts = np.repeat(ptr[:-1][order] - new_ptr[:-1], lengths)
@@ -48,7 +50,10 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     prefs = inp.preferences
     idx, ptr = _csr_in_order(prefs.ptr, order)
     put("ptr", ptr)
-    if isinstance(prefs, GroupedPreferences):
+    in_order = bool(np.all(order[1:] > order[:-1]))
+    if in_order and not isinstance(prefs, GroupedPreferences):
+        put("l", prefs.lines)
+    elif isinstance(prefs, GroupedPreferences):
         put("g", prefs.groups[idx])
         put("a", prefs.adjust[idx])
         midx, mptr = _csr_in_order(prefs.major_ptr, idx)

@@ -57,12 +57,7 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
         entries = flat_entries(inp)
         t_cat, t_scheme, t_free = inp.line_category, inp.line_scheme, inp.free_seats
     excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
-    eligible = entries.qualified & entries.meets
-    if excluded.any():
-        eligible &= ~excluded[entries.cand]
-    keep = np.flatnonzero(eligible)
-    ptr = np.concatenate(([0], np.cumsum(eligible, dtype=np.int64)))[entries_ptr(inp)]
-    target = entries.target[keep]
+    keep, ptr, target = _eligible_entries(entries, excluded)
     capacity = capacity_of(t_free, inp)
     share_t = np.array([s.ties == "share" for s in inp.schemes], dtype=bool)[t_scheme]
     cat_scheme = common_scheme_per_category(inp, t_cat, t_scheme) if method != "da" else None
@@ -73,10 +68,11 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
         cand_scheme = cat_scheme[inp.category]
         priority = CandidatePriority(_candidate_prio(inp, cand_scheme, cno_rank))
     else:
-        max_choice = int(entries.choice.max(initial=0))
+        max_choice = int(np.diff(entries.ptr).max(initial=0))
         priority = EntryPriority(
-            inp.schemes, cno_rank, t_scheme, target, lambda e: entries.choice[keep[e]], max_choice
-        )
+            inp.schemes, cno_rank, t_scheme, target,
+            lambda c, e: entries.choice(c, e if keep is None else keep[e]), max_choice,
+        )  # fmt: skip
     if method == "sd":
         share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
         held = serial_dictatorship(
@@ -90,9 +86,22 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     return _result(inp, entries, keep, held, held_prio, capacity, excluded, cno_rank, groups)
 
 
-def entries_ptr(inp: AllocationInput) -> IntArray:
-    """The CSR offsets of the candidates' lists."""
-    return inp.preferences.ptr
+def _eligible_entries(
+    entries: Entries, excluded: BoolArray
+) -> tuple[IntArray | None, IntArray, IntArray]:
+    """(kept entry ids or None for all, CSR offsets, targets) of the entries that can count."""
+    eligible: BoolArray | None = None
+    for flags in (entries.qualified, entries.meets):
+        if flags is not None:
+            eligible = flags if eligible is None else eligible & flags
+    if excluded.any():
+        out = np.repeat(~excluded, np.diff(entries.ptr))
+        eligible = out if eligible is None else eligible & out
+    if eligible is None:
+        return None, entries.ptr, entries.target
+    keep = np.flatnonzero(eligible)
+    ptr = np.concatenate(([0], np.cumsum(eligible, dtype=np.int64)))[entries.ptr]
+    return keep, ptr, entries.target[keep]
 
 
 class CandidatePriority:
@@ -118,7 +127,7 @@ def _candidate_prio(inp: AllocationInput, cand_scheme: IntArray, cno_rank: IntAr
 def _result(
     inp: AllocationInput,
     entries: Entries,
-    keep: IntArray,
+    keep: IntArray | None,
     held: IntArray,
     held_prio: IntArray,
     capacity: IntArray,
@@ -128,9 +137,9 @@ def _result(
 ) -> AllocationResult:
     n = inp.n_candidates
     got = held >= 0
-    orig = _take(keep, held, -1)
+    orig = held if keep is None else _take(keep, held, -1)
     target = _take(entries.target, orig, -1)
-    choice = _take(entries.choice, orig, 0)
+    choice = np.where(got, orig - entries.ptr[:-1] + 1, 0)
     code = _unplaced_codes(inp, entries, excluded)
     code[got] = 0
     if groups is not None:
@@ -168,15 +177,20 @@ def _take(values: IntArray, index: IntArray, missing: int) -> IntArray:
 
 def _unplaced_codes(inp: AllocationInput, entries: Entries, excluded: BoolArray) -> IntArray:
     """Why a candidate without a place has none (before dispatch results are applied)."""
-    ptr = inp.preferences.ptr
+    ptr = entries.ptr
 
-    def any_per_candidate(flags: BoolArray) -> BoolArray:
+    def any_per_candidate(flags: BoolArray | None) -> BoolArray:
+        if flags is None:
+            return np.asarray(ptr[1:] > ptr[:-1])
         running = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
         return np.asarray(running[ptr[1:]] > running[ptr[:-1]])
 
     listed = ptr[1:] > ptr[:-1]
     qualified = any_per_candidate(entries.qualified)
-    both = any_per_candidate(entries.qualified & entries.meets)
+    both = qualified
+    if entries.meets is not None:
+        q = entries.qualified
+        both = any_per_candidate(entries.meets if q is None else q & entries.meets)
     code = np.full(inp.n_candidates, _CODES.index("below_cutoffs"), dtype=np.int64)
     code[~both] = _CODES.index("requirements")
     code[~qualified] = _CODES.index("not_qualified")

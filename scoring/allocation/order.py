@@ -58,7 +58,7 @@ class EntryPriority:
         cno_rank: IntArray,
         t_scheme: IntArray,
         target: IntArray,
-        choice_of: Callable[[IntArray], IntArray],
+        choice_of: Callable[[IntArray, IntArray], IntArray],
         max_choice: int,
     ) -> None:
         n = cno_rank.shape[0]
@@ -101,6 +101,6 @@ class EntryPriority:
         prefix, suffix, s_span, sign = part
         if s_span == 0:
             return prefix[cand]
-        pos = self._choice_of(entry)
+        pos = self._choice_of(cand, entry)
         term = self._max_choice - pos if sign < 0 else pos
         return (prefix[cand] * (self._max_choice + 1) + term) * s_span + suffix[cand]

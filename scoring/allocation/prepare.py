@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,13 +19,25 @@ from .model import (
 
 @dataclass(frozen=True)
 class Entries:
-    """Every listed entry, flattened, with its target (line or group) and eligibility flags."""
+    """Every listed entry, flattened, with its target (line or group) and eligibility flags.
 
-    cand: IntArray  # candidate of each entry
+    ``qualified`` / ``meets`` are None when every entry is qualified / meets requirements
+    (a million candidates x 30 choices: arrays that are not needed are not built).
+    """
+
+    ptr: IntArray  # the candidates' CSR offsets
     target: IntArray  # plan line (flat) or group (grouped)
-    choice: IntArray  # 1-based position in the list as submitted
-    qualified: BoolArray  # qualified under the target's scheme
-    meets: BoolArray  # meets the line's requirements (always True for groups)
+    qualified: BoolArray | None  # qualified under the target's scheme
+    meets: BoolArray | None  # meets the line's requirements (always for groups)
+
+    @cached_property
+    def cand(self) -> IntArray:
+        """Candidate of each entry."""
+        return np.repeat(np.arange(self.ptr.shape[0] - 1, dtype=np.int64), np.diff(self.ptr))
+
+    def choice(self, cand: IntArray, entry: IntArray) -> IntArray:
+        """1-based position of each entry in its candidate's list as submitted."""
+        return entry - self.ptr[cand] + 1
 
 
 def _fail(message: str) -> AllocationInputError:
@@ -74,22 +87,22 @@ def flat_entries(inp: AllocationInput) -> Entries:
         raise _fail("preference lines length differs from ptr / 志愿数量与索引不一致")
     if lines.size and (lines.min() < 0 or lines.max() >= inp.n_lines):
         raise _fail("a preference names an unknown plan line / 志愿中有不存在的计划")
-    cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int64), np.diff(ptr))
-    _check_category(inp.category[cand], inp.line_category[lines])
-    choice = np.arange(lines.shape[0], dtype=np.int64) - ptr[cand] + 1
-    qualified = _qualified(inp, inp.line_scheme[lines] if not inp.qualified.all() else None, cand)
-    meets = np.ones(lines.shape[0], dtype=bool)
+    lengths = np.diff(ptr)
+    _check_category(np.repeat(inp.category, lengths), inp.line_category[lines])
+    entries = Entries(ptr, lines.astype(np.int64, copy=False), None, None)
+    qualified = _qualified(inp, entries, inp.line_scheme)
+    meets = None
     if inp.requirement_failures.size:
-        codes = cand * inp.n_lines + lines
+        codes = entries.cand * inp.n_lines + lines
         meets = ~np.isin(codes, inp.requirement_failures)
-    return Entries(cand, lines.astype(np.int64), choice, qualified, meets)
+    return Entries(ptr, entries.target, qualified, meets)
 
 
-def _qualified(inp: AllocationInput, scheme: IntArray | None, cand: IntArray) -> BoolArray:
-    """Qualified under each entry's scheme (``scheme`` None: everyone is qualified)."""
-    if scheme is None:
-        return np.ones(cand.shape[0], dtype=bool)
-    return np.asarray(inp.qualified[scheme, cand], dtype=bool)
+def _qualified(inp: AllocationInput, entries: Entries, t_scheme: IntArray) -> BoolArray | None:
+    """Qualified under each entry's scheme (None: everyone is qualified everywhere)."""
+    if inp.qualified.all():
+        return None
+    return np.asarray(inp.qualified[t_scheme[entries.target], entries.cand], dtype=bool)
 
 
 def _check_category(cand_category: IntArray, target_category: IntArray) -> None:
@@ -149,8 +162,6 @@ def grouped_entries(inp: AllocationInput, groups: Groups) -> Entries:
     major_entry = np.repeat(np.arange(gs.shape[0]), np.diff(prefs.major_ptr))
     if np.any(inp.line_group[prefs.majors] != gs[major_entry]):
         raise _fail("a listed major is not in its group / 所填专业不属于该专业组")
-    cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int64), np.diff(prefs.ptr))
-    _check_category(inp.category[cand], groups.category[gs])
-    choice = np.arange(gs.shape[0], dtype=np.int64) - prefs.ptr[cand] + 1
-    qualified = _qualified(inp, groups.scheme[gs] if not inp.qualified.all() else None, cand)
-    return Entries(cand, gs.astype(np.int64), choice, qualified, np.ones(gs.shape[0], bool))
+    _check_category(np.repeat(inp.category, np.diff(prefs.ptr)), groups.category[gs])
+    entries = Entries(prefs.ptr, gs.astype(np.int64, copy=False), None, None)
+    return Entries(prefs.ptr, entries.target, _qualified(inp, entries, groups.scheme), None)
