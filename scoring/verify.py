@@ -162,8 +162,11 @@ def _check_capacity(
     """
     lowest: dict[int, Int] = {}
     entries = held[held >= 0]
-    for t in np.unique(listed.target[entries]).tolist():
-        mine = entries[listed.target[entries] == t]
+    by_target = entries[np.argsort(listed.target[entries], kind="stable")]
+    targets = listed.target[by_target]
+    bounds = np.flatnonzero(np.diff(targets)) + 1
+    for mine in np.split(by_target, bounds) if by_target.size else []:
+        t = int(listed.target[mine[0]])
         rows = keys[int(t_scheme[t])][mine]
         order = np.lexsort(tuple(rows[:, j] for j in reversed(range(rows.shape[1]))))[::-1]
         rows = rows[order]
