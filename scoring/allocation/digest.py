@@ -27,6 +27,8 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     def put(tag: str, arr: np.ndarray) -> None:
         h.update(tag.encode())
         h.update(str(arr.shape).encode())
+        if arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64, copy=False)
         h.update(np.ascontiguousarray(arr).tobytes())
 
     put("cno", np.sort(inp.candidate_no))
@@ -53,6 +55,11 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     in_order = bool(np.all(order[1:] > order[:-1]))
     if in_order and not isinstance(prefs, GroupedPreferences):
         put("l", prefs.lines)
+    elif in_order and isinstance(prefs, GroupedPreferences):
+        put("g", prefs.groups)
+        put("a", prefs.adjust)
+        put("mptr", prefs.major_ptr)
+        put("m", prefs.majors)
     elif isinstance(prefs, GroupedPreferences):
         put("g", prefs.groups[idx])
         put("a", prefs.adjust[idx])

@@ -34,20 +34,25 @@ def place_in_groups(
     order = cands[np.lexsort((cno_rank[cands], -held_prio[cands], group_of))]
     left = inp.free_seats.tolist()
     fails = set(inp.requirement_failures.tolist())
-    mptr, majors, adjust = prefs.major_ptr.tolist(), prefs.majors.tolist(), prefs.adjust.tolist()
-    gptr, glines, groups_of = groups.line_ptr.tolist(), groups.lines.tolist(), prefs.groups.tolist()
-    for c in order.tolist():
-        j = int(held_entry[c])
+    held = held_entry[order]
+    # Only the dispatched candidates' majors become Python lists (not all 10^7 of them).
+    lengths = (prefs.major_ptr[held + 1] - prefs.major_ptr[held]).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    picked = np.repeat(prefs.major_ptr[held] - starts[:-1], lengths) + np.arange(int(starts[-1]))
+    majors, mptr = prefs.majors[picked].tolist(), starts.tolist()
+    adjust, groups_of = prefs.adjust[held].tolist(), prefs.groups[held].tolist()
+    gptr, glines = groups.line_ptr.tolist(), groups.lines.tolist()
+    for i, c in enumerate(order.tolist()):
         base = c * n_lines
-        placed = _first_open(majors[mptr[j] : mptr[j + 1]], left, fails, base)
-        if placed < 0 and adjust[j]:
-            g = groups_of[j]
+        placed = _first_open(majors[mptr[i] : mptr[i + 1]], left, fails, base)
+        if placed < 0 and adjust[i]:
+            g = groups_of[i]
             placed = _first_open(glines[gptr[g] : gptr[g + 1]], left, fails, base)
         if placed >= 0:
             left[placed] -= 1
             line[c] = placed
         else:
-            outcome[c] = GROUP_FULL if adjust[j] else NO_ADJUST
+            outcome[c] = GROUP_FULL if adjust[i] else NO_ADJUST
     return line, outcome
 
 
