@@ -1,0 +1,13 @@
+"""File exchange: readers (CSV/XLSX → plain rows and errors) and writers (rows → CSV/XLSX/PDF bytes).
+
+Pure functions only: no Flask, no database. The column contracts are those of FORMATS.md.
+
+- `readers.read_table(data, filename, kind_or_spec, components=..., validators=..., max_bytes=...)`
+  → `ReadResult(rows, lines, errors)`; `errors.errors_as_text` / `errors_as_csv` for downloads.
+- `columns`: import specs per kind (`spec_for`, `scores_spec(components)`) and export columns
+  (`export_columns(kind, keys)`, headers "en" or "zh").
+- `writers.to_csv`, `writers.to_xlsx`, `writers.to_pdf_table`: exports as bytes.
+- `letters.admission_letter_pdf`, `letters.letters_pdf` (bulk), `letters.registration_slip_pdf`.
+- `verification.verification_code` / `check_verification_code`: the code printed on letters.
+- `pdf.load_font` (ADMISSIONS_PDF_FONT, ADMISSIONS_PDF_FALLBACK_FONT), `pdf.missing_glyphs`.
+"""

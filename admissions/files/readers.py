@@ -1,0 +1,243 @@
+"""Read an import file (CSV or XLSX bytes) into plain rows keyed by English column keys.
+
+Everything is text: ID numbers keep their X and leading zeros. Every problem is collected, with
+its line (as a spreadsheet shows it, header = 1) and column, so the clerk can fix the file at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from admissions.files.columns import Column, ComponentInfo, TableSpec, spec_for
+from admissions.files.errors import FileError, errors_as_csv, errors_as_text
+from admissions.files.parsers import CellError
+from admissions.files.sources import CellProblem, SourceError, csv_rows, xlsx_rows
+
+__all__ = ["FileError", "ReadResult", "errors_as_csv", "errors_as_text", "read_table"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+Validator = Callable[[str], str | None]
+Row = dict[str, str | None]
+_CACHE_SIZE = 5000  # scores repeat (0..750 in half points): parse each distinct text once
+
+
+@dataclass
+class ReadResult:
+    """Parsed rows (English keys → canonical text, None when blank), their lines, and all errors."""
+
+    rows: list[Row] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no error at all (an import is all or nothing)."""
+        return not self.errors
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    spec: TableSpec | str,
+    *,
+    components: Sequence[ComponentInfo] = (),
+    validators: Mapping[str, Validator] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ReadResult:
+    """Read `data` (the bytes of `filename`, CSV or XLSX) against `spec` (a TableSpec or a kind).
+
+    `validators` maps a column key to a callable returning an error message or None (for example
+    the ID-number checker). Rows are only meaningful when `result.ok`.
+    """
+    table = spec if isinstance(spec, TableSpec) else spec_for(spec, components)
+    result = ReadResult()
+
+    def fail(line: int | None, column: str | None, message: str) -> ReadResult:
+        result.errors.append(FileError(filename, line, column, message))
+        return result
+
+    if len(data) > max_bytes:
+        return fail(None, None, f"文件大小 {_size(len(data))}，超过上限 {_size(max_bytes)}")
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        return fail(None, None, "文件为空")
+    try:
+        grid, problems = _grid(data, filename)
+    except SourceError as error:
+        for line, _index, message in error.cells:
+            fail(line, None, message)
+        return fail(None, None, str(error)) if not error.cells else result
+    _Reader(table, filename, validators or {}, result).read(grid, problems)
+    return result
+
+
+def _grid(data: bytes, filename: str) -> tuple[list[list[str]], list[CellProblem]]:
+    lowered = filename.lower()
+    if lowered.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SourceError("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
+    if lowered.endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
+        return xlsx_rows(data)
+    return csv_rows(data)
+
+
+class _Reader:
+    """One pass over a grid: header, then every row's cells, uniqueness and row checks."""
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        filename: str,
+        validators: Mapping[str, Validator],
+        result: ReadResult,
+    ) -> None:
+        self.spec, self.filename, self.validators, self.result = spec, filename, validators, result
+        self.headers: list[str] = []
+        self.columns: dict[int, Column] = {}  # grid column index → spec column
+        self.parsed: list[tuple[int, Row]] = []  # every data row, bad cells left None
+        self.keys: list[str] = []
+        # per column: index, spec, header, validator, and a cache of accepted text → parsed text
+        self.plan: list[tuple[int, Column, str, Validator | None, dict[str, str]]] = []
+        self.unnamed: list[int] = []  # header cells left blank
+
+    def error(self, line: int | None, column: str | None, message: str) -> None:
+        self.result.errors.append(FileError(self.filename, line, column, message))
+
+    def read(self, grid: list[list[str]], problems: list[CellProblem]) -> None:
+        while grid and not any(grid[-1]):
+            grid.pop()
+        if not grid:
+            self.error(None, None, "文件为空")
+            return
+        self.headers = grid[0]
+        self._match_header()
+        bad_cells: dict[int, dict[int, str]] = {}
+        for line, index, message in problems:
+            bad_cells.setdefault(line, {})[index] = message
+        self.keys = [column.key for column in self.spec.columns]
+        self.plan = [
+            (index, column, self.headers[index], self.validators.get(column.key), {})
+            for index, column in sorted(self.columns.items())
+        ]
+        self.unnamed = [index for index, header in enumerate(self.headers) if not header]
+        no_problems: dict[int, str] = {}
+        for offset, cells in enumerate(grid[1:]):
+            if any(cells):
+                line = offset + 2
+                self._read_row(line, cells, bad_cells.get(line, no_problems))
+        if not self.parsed and not self.spec.empty_ok:
+            self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
+        self._check_unique()
+
+    def _match_header(self) -> None:
+        by_name: dict[str, Column] = {}
+        for column in self.spec.columns:
+            for name in (column.key, *column.aliases):
+                by_name[_fold(name)] = column
+        seen: dict[str, str] = {}
+        for index, header in enumerate(self.headers):
+            if not header:
+                continue  # blank header cells: checked per row (data under them is an error)
+            match = by_name.get(_fold(header))
+            if match is None:
+                known = "、".join(c.label for c in self.spec.columns)
+                self.error(1, header, f"未知的列（可用的列：{known}）")
+            elif match.key in seen:
+                self.error(1, header, f"列重复：与「{seen[match.key]}」是同一列 {match.key}")
+            else:
+                seen[match.key] = header
+                self.columns[index] = match
+        for column in self.spec.columns:
+            if column.required and column.key not in seen:
+                self.error(1, column.key, f"缺少必填列 {column.label}")
+
+    def _read_row(self, line: int, cells: list[str], bad: dict[int, str]) -> None:
+        row: Row = dict.fromkeys(self.keys)
+        ok = True
+        width = len(cells)
+        for index, message in bad.items():
+            ok = self._cell_error(line, self._name_at(index), message)
+        for index, column, name, validator, seen in self.plan:
+            value = cells[index] if index < width else ""
+            if not value:
+                if column.required and index not in bad:
+                    ok = self._cell_error(line, name, "必填，不能为空")
+                continue
+            if index in bad:
+                continue
+            known = seen.get(value)
+            if known is not None:
+                row[column.key] = known
+                continue
+            try:
+                parsed = column.parser(value)
+            except CellError as error:
+                ok = self._cell_error(line, name, str(error))
+                continue
+            problem = validator(parsed) if validator else None
+            if problem:
+                ok = self._cell_error(line, name, problem)
+            else:
+                row[column.key] = parsed
+                if len(seen) < _CACHE_SIZE:
+                    seen[value] = parsed
+        for index in self.unnamed:
+            if index < width and cells[index] and index not in bad:
+                ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
+        if width > len(self.headers):
+            for index in range(len(self.headers), width):
+                if cells[index] and index not in bad:
+                    ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
+        for check in self.spec.row_checks:
+            for key, message in check(row):
+                ok = self._cell_error(line, self._header_of(key), message)
+        self.parsed.append((line, row))
+        if ok:
+            self.result.rows.append(row)
+            self.result.lines.append(line)
+
+    def _name_at(self, index: int) -> str:
+        name = self.headers[index] if index < len(self.headers) else ""
+        return name or f"第 {index + 1} 列"
+
+    def _cell_error(self, line: int, column: str, message: str) -> bool:
+        self.error(line, column, message)
+        return False
+
+    def _header_of(self, key: str) -> str:
+        for index, column in self.columns.items():
+            if column.key == key:
+                return self.headers[index]
+        return key
+
+    def _check_unique(self) -> None:
+        for keys in self.spec.unique:
+            first_seen: dict[tuple[str | None, ...], int] = {}
+            for line, row in self.parsed:
+                value = tuple(row[key] for key in keys)
+                if any(part is None for part in value):
+                    continue
+                if value in first_seen:
+                    shown = "、".join(str(part) for part in value)
+                    where = first_seen[value]
+                    self.error(
+                        line,
+                        self._header_of(keys[-1] if len(keys) > 1 else keys[0]),
+                        f"{_names(self.spec, keys)} {shown} 重复（首次出现在第 {where} 行）",
+                    )
+                else:
+                    first_seen[value] = line
+        self.result.errors.sort(key=lambda e: e.line or 0)
+
+
+def _names(spec: TableSpec, keys: tuple[str, ...]) -> str:
+    return "+".join(spec.column(key).aliases[0] for key in keys)
+
+
+def _size(count: int) -> str:
+    if count >= 2**20:
+        return f"{count / 2**20:.1f}".removesuffix(".0") + " MB"
+    return f"{count / 2**10:.1f}".removesuffix(".0") + " KB"
+
+
+def _fold(name: str) -> str:
+    return "".join(name.split()).casefold().lstrip("\ufeff")
