@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from admissions.services.preferences import ChoiceInput
@@ -24,7 +25,7 @@ class RegistrationEditForm(FlaskForm):
     )  # fmt: skip
     category_code = SelectField("专业类别", validators=[DataRequired(message="请选择专业类别")])
     candidate_type = SelectField(
-        "考生类型", choices=[("", "请选择")] + [(t, t) for t in CANDIDATE_TYPES],
+        "考生类型", choices=[SelectChoice("", "请选择")] + [SelectChoice(t, t) for t in CANDIDATE_TYPES],
         validators=[DataRequired(message="请选择考生类型")],
     )  # fmt: skip
     school = StringField("毕业学校（中职）", validators=[Length(max=100)])
@@ -37,8 +38,8 @@ class RegistrationEditForm(FlaskForm):
 
     def set_categories(self, names: Mapping[str, str]) -> None:
         """Offer the exam's categories."""
-        self.category_code.choices = [("", "请选择")] + [
-            (code, f"{name}（{code}）") for code, name in names.items()
+        self.category_code.choices = [SelectChoice("", "请选择")] + [
+            SelectChoice(code, f"{name}（{code}）") for code, name in names.items()
         ]
 
     def to_input(self, national_id: str) -> RegistrationInput:
