@@ -262,3 +262,15 @@ def choices_of(pref_list: PreferenceList | None) -> list[ChoiceInput]:
         )
         for item in pref_list.items
     ]
+
+
+def lines_of(lists: list[PreferenceList]) -> dict[int, PlanLine]:
+    """Every plan line named in ``lists`` (flat lines and grouped majors), by id."""
+    ids = {i.plan_line_id for pl in lists for i in pl.items if i.plan_line_id} | {
+        m.plan_line_id for pl in lists for i in pl.items for m in i.majors
+    }
+    if not ids:
+        return {}
+    return {
+        line.id: line for line in db.session.scalars(select(PlanLine).where(PlanLine.id.in_(ids)))
+    }

@@ -23,6 +23,14 @@ from admissions.models import (
 )
 
 PAGE_SIZE = 100
+
+
+def plain(number: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 90.0000 → 90, 320.1500 → 320.15."""
+    text = f"{number.normalize():f}"
+    return text
+
+
 _CONDITION = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+)?)\s*$")
 _COMPARE = {
     ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
@@ -145,7 +153,10 @@ def requirement_warnings(
             continue
         code, op, number = match.groups()
         label = f"{names[code]} {op} {number}"
-        if scores is None or code not in scores:
+        if scores is None:
+            warnings.append(f"报考要求：{label}（成绩公布后自动核对）")
+            continue
+        if code not in scores:
             warnings.append(f"报考要求：{label}（暂无您的{names[code]}成绩，无法核对）")
             continue
         try:
@@ -153,7 +164,7 @@ def requirement_warnings(
         except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
             met = False
         if not met:
-            warnings.append(f"不满足报考要求：{label}（您的成绩 {scores[code].normalize()}）")
+            warnings.append(f"不满足报考要求：{label}（您的成绩 {plain(scores[code])}）")
     return warnings
 
 

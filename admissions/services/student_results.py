@@ -21,6 +21,7 @@ from admissions.models import (
     RunStatus,
 )
 from admissions.services import preferences
+from admissions.services.preferences_catalog import plain
 from admissions.services.student_scores import current_result
 
 
@@ -53,11 +54,11 @@ def _explain(cutoff: Cutoff | None, total: Decimal | None) -> str:
         return "本轮未安排该专业"
     if cutoff.min_total is None:
         return f"本轮无人投档（计划{cutoff.seats}人），可能因您未达到资格线、控制线或报考要求"
-    line = f"投档线 {cutoff.min_total.normalize()}（位次 {cutoff.min_rank or '—'}）"
+    line = f"投档线 {plain(cutoff.min_total)}（位次 {cutoff.min_rank or '—'}）"
     if total is None:
         return line
     verdict = "低于投档线" if total < cutoff.min_total else "不低于投档线，但该专业按位次已投满"
-    return f"{line}，您的成绩 {total.normalize()}，{verdict}"
+    return f"{line}，您的成绩 {plain(total)}，{verdict}"
 
 
 def _listed_lines(

@@ -30,6 +30,12 @@ from admissions.services import (
 bp = Blueprint("student", __name__)
 
 
+@bp.app_template_filter("num")
+def number_filter(value) -> str:
+    """Decimals as people write them: 500.0000 → 500, 98.5000 → 98.5."""
+    return preferences_catalog.plain(value)
+
+
 def _me():
     return get_candidate_for_student(current_user.candidate_id)
 
@@ -154,10 +160,10 @@ def preference_history(batch_id: int, number: int):
     """Every submitted version of the list, newest first."""
     candidate = _me()
     round_ = _round_or_404(candidate, batch_id, number)
+    lists = preferences.submitted_history(candidate, round_)
     return render_template(
-        "student/history.html", round=round_,
-        lists=preferences.submitted_history(candidate, round_),
-    )  # fmt: skip
+        "student/history.html", round=round_, lists=lists, lines=preferences.lines_of(lists)
+    )
 
 
 @bp.get("/results")
