@@ -1,5 +1,7 @@
 """Pages of a candidate (考生): only their own registration, scores, preferences and results."""
 
+from datetime import timedelta, timezone
+
 from flask import (
     Blueprint,
     abort,
@@ -28,6 +30,13 @@ from admissions.services import (
 )
 
 bp = Blueprint("student", __name__)
+BEIJING = timezone(timedelta(hours=8))
+
+
+@bp.app_template_filter("beijing")
+def beijing_time(value) -> str:
+    """A UTC timestamp shown in Beijing time, as the notices of the exam boards give it."""
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
 @bp.app_template_filter("num")
