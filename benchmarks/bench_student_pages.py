@@ -184,10 +184,10 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen[bytes]:
     )  # fmt: skip
     for _ in range(100):
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return process
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:
+            time.sleep(0.2)
     process.kill()
     raise RuntimeError("gunicorn did not start")
 

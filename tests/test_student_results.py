@@ -165,3 +165,19 @@ def test_student_pages_need_a_student(client, db):
     for path in ("/student/scores", "/student/results", "/student/preferences"):
         assert client.get(path).status_code == 302
     assert db.session.scalar(select(Account)) is None
+
+
+def test_score_table_is_cached_until_cleared(db):
+    from admissions.services import student_scores
+
+    exam = create_exam()
+    student, peer = create_student(exam), create_student(exam)
+    rules = create_rules_version(exam)
+    result = give_scores(student, rules, {}, total="300.5")
+    publish_scores(exam)
+    first = student_scores.score_table(student, result)
+    give_scores(peer, rules, {}, total="300")
+    assert student_scores.score_table(student, result) == first  # cached
+    student_scores.clear_table_cache()
+    [row] = student_scores.score_table(student, result)
+    assert (row.score, row.count, row.cumulative) == (300, 2, 2)

@@ -3,6 +3,8 @@ category's score-rank table (一分一段) — visible only once the exam's scor
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -109,8 +111,41 @@ def current_result(candidate: Candidate) -> ScoreResult | None:
     return db.session.scalar(query.order_by(ScoreResult.computed_at.desc(), ScoreResult.id.desc()))
 
 
+# The 一分一段 table is the most-read page of the season and the same for a whole category, so it
+# is kept per process for a short while instead of being recounted on every page view.
+TABLE_TTL_SECONDS = 60.0
+_TABLE_CACHE_SIZE = 512
+_table_cache: dict[tuple[object, ...], tuple[float, list[TableRow]]] = {}
+_table_lock = threading.Lock()
+
+
+def clear_table_cache() -> None:
+    """Forget every cached score-rank table (after scores are recomputed)."""
+    with _table_lock:
+        _table_cache.clear()
+
+
 def score_table(candidate: Candidate, result: ScoreResult) -> list[TableRow]:
-    """一分一段 of the candidate's category under the result's rules version, top score first."""
+    """一分一段 of the candidate's category under the result's rules version, top score first.
+
+    Cached for TABLE_TTL_SECONDS per exam, category, rules version and publication time.
+    """
+    exam = candidate.exam
+    key = (exam.id, exam.scores_published_at, candidate.category_code, result.rules_version_id)
+    now = time.monotonic()
+    with _table_lock:
+        hit = _table_cache.get(key)
+    if hit is not None and now - hit[0] < TABLE_TTL_SECONDS:
+        return hit[1]
+    rows = _count_table(candidate, result)
+    with _table_lock:
+        if len(_table_cache) >= _TABLE_CACHE_SIZE:
+            _table_cache.clear()
+        _table_cache[key] = (now, rows)
+    return rows
+
+
+def _count_table(candidate: Candidate, result: ScoreResult) -> list[TableRow]:
     totals = db.session.execute(
         select(ScoreResult.total, func.count())
         .join(Candidate, ScoreResult.candidate_id == Candidate.id)
