@@ -181,3 +181,19 @@ def test_score_table_is_cached_until_cleared(db):
     student_scores.clear_table_cache()
     [row] = student_scores.score_table(student, result)
     assert (row.score, row.count, row.cumulative) == (300, 2, 2)
+
+
+def test_scores_page_shows_the_table_near_my_score_and_the_whole_on_request(client, db):
+    exam = create_exam()
+    student = create_student(exam)
+    rules = create_rules_version(exam)
+    give_scores(student, rules, {}, total="300")
+    give_scores(create_student(exam), rules, {}, total="400")
+    publish_scores(exam)
+    db.session.commit()
+    login(client, student.candidate_no)
+    page = client.get("/student/scores").get_data(as_text=True)
+    assert '<td class="num">300</td>' in page and '<td class="num">400</td>' not in page
+    assert "查看完整一分一段表" in page
+    page = client.get("/student/scores?full=1").get_data(as_text=True)
+    assert '<td class="num">400</td><td class="num">1</td><td class="num">1</td>' in page

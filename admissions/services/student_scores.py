@@ -165,3 +165,9 @@ def _count_table(candidate: Candidate, result: ScoreResult) -> list[TableRow]:
         cumulative += per_point[point]
         rows.append(TableRow(point, per_point[point], cumulative))
     return rows
+
+
+def rows_near(table: list[TableRow], total: Decimal, points: int = 15) -> list[TableRow]:
+    """The rows of the table within ``points`` of ``total`` (a phone-sized excerpt)."""
+    mine = int(Decimal(total).to_integral_value(rounding=ROUND_FLOOR))
+    return [row for row in table if abs(row.score - mine) <= points]

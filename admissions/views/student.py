@@ -131,10 +131,12 @@ def scores():
     if not student_scores.scores_visible(candidate.exam):
         return render_template("student/scores.html", candidate=candidate, visible=False)
     result = student_scores.current_result(candidate)
+    table = student_scores.score_table(candidate, result) if result else []
+    full = request.args.get("full") == "1"
+    shown = table if full or not result else student_scores.rows_near(table, result.total)
     return render_template(
         "student/scores.html", candidate=candidate, visible=True, result=result,
-        rows=student_scores.component_rows(candidate),
-        table=student_scores.score_table(candidate, result) if result else [],
+        rows=student_scores.component_rows(candidate), table=shown, full=full or shown == table,
     )  # fmt: skip
 
 
