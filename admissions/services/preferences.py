@@ -187,18 +187,24 @@ def validate_choices(candidate: Candidate, batch: Batch, choices: list[ChoiceInp
 
 
 def _add_items(pref_list: PreferenceList, choices: list[ChoiceInput], grouped: bool) -> None:
-    """Add the items (and majors) of a new version; one flush writes them all."""
+    """Add the items of a new version in one flush, then their majors (grouped) in another."""
+    items = []
     for position, choice in enumerate(choices, start=1):
         item = PreferenceItem(list_id=pref_list.id, position=position, adjust=choice.adjust)
         if grouped:
             item.institution_id, item.group_code = _split_group(choice.group or "")
         else:
             item.plan_line_id = choice.plan_line_id
-        item.majors = [
-            PreferenceMajor(position=major_position, plan_line_id=line_id)
-            for major_position, line_id in enumerate(choice.majors, start=1)
-        ]
-        db.session.add(item)
+        items.append(item)
+    db.session.add_all(items)
+    if not grouped:
+        return
+    db.session.flush()
+    db.session.add_all(
+        PreferenceMajor(item_id=item.id, position=major_position, plan_line_id=line_id)
+        for item, choice in zip(items, choices, strict=True)
+        for major_position, line_id in enumerate(choice.majors, start=1)
+    )
 
 
 def save_list(
