@@ -44,7 +44,7 @@ def _chosen_exam(exams: list[Exam]) -> Exam | None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["POST"])  # a school lab may share one address
 def register():
     """Online registration for an exam whose window is open (server time)."""
     if current_user.is_authenticated:
