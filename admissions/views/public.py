@@ -1,9 +1,13 @@
-"""Pages anyone may see: the landing page and the health check."""
+"""Pages anyone may see: the landing page, the health check, registration and letter checks."""
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
 
 from admissions.access import public
+from admissions.extensions import db, limiter
+from admissions.forms.student import RegistrationForm
+from admissions.models import Exam
+from admissions.services import registration, student_letters
 
 bp = Blueprint("public", __name__)
 
@@ -29,3 +33,62 @@ def index():
 def healthz():
     """Liveness probe for the process manager."""
     return {"status": "ok"}
+
+
+def _chosen_exam(exams: list[Exam]) -> Exam | None:
+    wanted = request.args.get("exam", type=int)
+    if wanted is None and len(exams) == 1:
+        return exams[0]
+    return next((exam for exam in exams if exam.id == wanted), None)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit("60 per minute", methods=["POST"])  # a school lab may share one address
+def register():
+    """Online registration for an exam whose window is open (server time)."""
+    if current_user.is_authenticated:
+        return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+    exams = registration.open_exams()
+    exam = _chosen_exam(exams)
+    if exam is None:
+        status = 404 if request.args.get("exam") else 200
+        return render_template("public/register_choose.html", exams=exams), status
+    form = RegistrationForm()
+    form.set_categories(registration.category_names(exam))
+    if form.validate_on_submit():
+        try:
+            candidate = registration.register(
+                exam, form.to_input(form.national_id.data or ""), form.password.data or ""
+            )
+        except registration.RegistrationError as error:
+            db.session.rollback()
+            form.national_id.errors = [*form.national_id.errors, str(error)]
+        else:
+            account = registration.account_of(candidate)
+            db.session.commit()
+            login_user(account)
+            return redirect(url_for("student.registered"))
+    status = 400 if form.errors else 200
+    return render_template("public/register.html", form=form, exam=exam), status
+
+
+@bp.get("/verify")
+@public
+def verify_form():
+    """The form to type a code; a typed code goes to its own page."""
+    code = request.args.get("code", "").strip()[:40]
+    if code:
+        return redirect(url_for("public.verify", code=code))
+    return render_template("public/verify.html", code=None, letter=None)
+
+
+@bp.get("/verify/<code>")
+@public
+@limiter.limit("30 per minute")
+def verify(code: str):
+    """Check an admission letter's verification code; shows only masked facts."""
+    code = code.strip()[:40]
+    letter = student_letters.verify_code(current_app.config["SECRET_KEY"], code)
+    status = 200 if letter else 404
+    return render_template("public/verify.html", code=code, letter=letter), status

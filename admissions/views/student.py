@@ -1,20 +1,70 @@
-"""Pages of a candidate (考生): only their own registration."""
+"""Pages of a candidate (考生): only their own registration, scores, preferences and results."""
 
-from flask import Blueprint, render_template
+from datetime import timedelta, timezone
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from admissions import idcard
 from admissions.access import get_candidate_for_student, roles_required
+from admissions.extensions import db
+from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
+from admissions.forms.student import RegistrationEditForm, edit_choices, parse_choices
+from admissions.services import (
+    preferences,
+    preferences_catalog,
+    registration,
+    student_letters,
+    student_results,
+    student_scores,
+)
 
 bp = Blueprint("student", __name__)
+BEIJING = timezone(timedelta(hours=8))
+
+
+@bp.app_template_filter("beijing")
+def beijing_time(value) -> str:
+    """A UTC timestamp shown in Beijing time, as the notices of the exam boards give it."""
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
+
+
+@bp.app_template_filter("num")
+def number_filter(value) -> str:
+    """Decimals as people write them: 500.0000 → 500, 98.5000 → 98.5."""
+    return preferences_catalog.plain(value)
+
+
+def _me():
+    return get_candidate_for_student(current_user.candidate_id)
+
+
+def _pdf(data: bytes, name: str):
+    from io import BytesIO
+
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=name)
 
 
 @bp.get("/")
 @roles_required("student")
 def home():
-    """The student's home page: their registration at a glance."""
-    candidate = get_candidate_for_student(current_user.candidate_id)
-    return render_template("student/home.html", candidate=candidate, mask=idcard.mask)
+    """The student's home page: their registration at a glance and where to go next."""
+    candidate = _me()
+    return render_template(
+        "student/home.html", candidate=candidate, mask=idcard.mask,
+        can_edit=registration.window_open(candidate.exam),
+        scores_visible=student_scores.scores_visible(candidate.exam),
+    )  # fmt: skip
 
 
 @bp.get("/candidates/<int:candidate_id>")
@@ -23,3 +73,199 @@ def candidate_detail(candidate_id: int):
     """A registration by id — only the student's own; any other id is 404."""
     candidate = get_candidate_for_student(candidate_id)
     return render_template("student/candidate.html", candidate=candidate, mask=idcard.mask)
+
+
+@bp.get("/registered")
+@roles_required("student")
+def registered():
+    """Confirmation after registering: the 考生号 to remember and the slip to print."""
+    candidate = _me()
+    names = registration.category_names(candidate.exam)
+    return render_template(
+        "student/registered.html", candidate=candidate, mask=idcard.mask, names=names
+    )
+
+
+@bp.get("/registration/slip.pdf")
+@roles_required("student")
+def registration_slip():
+    """The printable registration slip (报名确认单)."""
+    candidate = _me()
+    pdf = registration_slip_pdf(registration.slip_data(candidate))
+    return _pdf(pdf, f"报名确认单-{candidate.candidate_no}.pdf")
+
+
+@bp.route("/registration/edit", methods=["GET", "POST"])
+@roles_required("student")
+def edit_registration():
+    """Change the registration until the window closes (the ID number never changes)."""
+    candidate = _me()
+    open_now = registration.window_open(candidate.exam)
+    form = RegistrationEditForm(obj=candidate)
+    form.set_categories(registration.category_names(candidate.exam))
+    if open_now and form.validate_on_submit():
+        try:
+            registration.update_registration(
+                current_user._get_current_object(), candidate, form.to_input(candidate.national_id)
+            )
+        except registration.RegistrationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("报名信息已保存。", "info")
+            return redirect(url_for("student.home"))
+    elif request.method == "POST" and not open_now:
+        flash("报名已截止，报名信息（包括专业类别）已锁定，不能修改。", "error")
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "student/edit.html", form=form, candidate=candidate, open_now=open_now
+    ), status
+
+
+@bp.get("/scores")
+@roles_required("student")
+def scores():
+    """Scores, composite, rank and verdicts, and the category's 一分一段 — once published."""
+    candidate = _me()
+    if not student_scores.scores_visible(candidate.exam):
+        return render_template("student/scores.html", candidate=candidate, visible=False)
+    result = student_scores.current_result(candidate)
+    table = student_scores.score_table(candidate, result) if result else []
+    full = request.args.get("full") == "1"
+    shown = table if full or not result else student_scores.rows_near(table, result.total)
+    return render_template(
+        "student/scores.html", candidate=candidate, visible=True, result=result,
+        rows=student_scores.component_rows(candidate), table=shown, full=full or shown == table,
+    )  # fmt: skip
+
+
+@bp.get("/preferences")
+@roles_required("student")
+def preference_rounds():
+    """The rounds with a preference window, open or not."""
+    candidate = _me()
+    rounds = preferences.rounds_of(candidate)
+    return render_template(
+        "student/rounds.html", rounds=rounds, window_open=preferences.window_open,
+        counted={r.id: preferences.counted_list(candidate, r.batch_id, r.number) for r in rounds},
+    )  # fmt: skip
+
+
+def _round_or_404(candidate, batch_id: int, number: int):
+    return preferences.get_round(candidate, batch_id, number) or abort(404)
+
+
+@bp.route("/preferences/<int:batch_id>/<int:number>", methods=["GET", "POST"])
+@roles_required("student")
+def preference_editor(batch_id: int, number: int):
+    """Build, reorder, save and submit the list; works without JavaScript."""
+    candidate = _me()
+    round_ = _round_or_404(candidate, batch_id, number)
+    return editor_response(candidate, round_)
+
+
+@bp.get("/preferences/<int:batch_id>/<int:number>/history")
+@roles_required("student")
+def preference_history(batch_id: int, number: int):
+    """Every submitted version of the list, newest first."""
+    candidate = _me()
+    round_ = _round_or_404(candidate, batch_id, number)
+    lists = preferences.submitted_history(candidate, round_)
+    return render_template(
+        "student/history.html", round=round_, lists=lists, lines=preferences.lines_of(lists)
+    )
+
+
+@bp.get("/results")
+@roles_required("student")
+def results():
+    """Dispatched / admitted / rejected with the reason; when unplaced, why; the next round."""
+    candidate = _me()
+    return render_template(
+        "student/results.html", candidate=candidate,
+        results=student_results.results_of(candidate),
+    )  # fmt: skip
+
+
+@bp.get("/letters/<int:dispatch_id>.pdf")
+@roles_required("student")
+def admission_letter(dispatch_id: int):
+    """The admission letter (PDF) of the student's own admission; anything else is 404."""
+    candidate = _me()
+    dispatch = student_results.admitted_dispatch(candidate, dispatch_id) or abort(404)
+    data = student_letters.letter_data(
+        current_app.config["SECRET_KEY"], candidate, dispatch, request.host_url
+    )
+    return _pdf(admission_letter_pdf(data), f"录取通知书-{candidate.candidate_no}.pdf")
+
+
+def _filters() -> preferences_catalog.LineFilters:
+    seats = request.args.get("seats", "").strip()
+    return preferences_catalog.LineFilters(
+        text=request.args.get("q", "")[:60], city=request.args.get("city", "")[:40],
+        min_seats=int(seats) if seats.isdigit() and len(seats) < 6 else None,
+    )  # fmt: skip
+
+
+def _save_posted(candidate, round_, choices):
+    """Save the posted list; returns (saved, HTTP status)."""
+    submit = request.form.get("action") == "submit" and not _is_edit_button()
+    try:
+        preferences.save_list(
+            current_user._get_current_object(), candidate, round_, choices, submit=submit,
+            base_version=request.form.get("version", type=int, default=-1),
+        )  # fmt: skip
+    except preferences.PreferenceConflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False, 409
+    except preferences.PreferenceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False, 400
+    db.session.commit()
+    flash(
+        "志愿已提交，以最后一次提交的版本为准。" if submit else "草稿已保存（尚未提交）。", "info"
+    )
+    return True, 200
+
+
+def _is_edit_button() -> bool:
+    return any(k in request.form for k in ("add", "remove", "up", "down"))
+
+
+def editor_response(candidate, round_):
+    """GET: the newest version; POST: apply the button, save (draft or submit), redirect."""
+    grouped = round_.batch.shape == "grouped"
+    latest = preferences.latest_list(candidate, round_)
+    choices = preferences.choices_of(latest)
+    status = 200
+    if request.method == "POST":
+        choices = edit_choices(parse_choices(request.form), request.form, grouped)
+        saved, status = _save_posted(candidate, round_, choices)
+        if saved:
+            return redirect(request.full_path.rstrip("?"))
+    return render_template(
+        "student/editor.html", **_editor_context(candidate, round_, choices, latest, grouped)
+    ), status
+
+
+def _editor_context(candidate, round_, choices, latest, grouped):
+    batch = round_.batch
+    filters = _filters()
+    found, cut = preferences_catalog.search_lines(candidate, batch, filters)
+    ids = {c.plan_line_id for c in choices if c.plan_line_id} | {
+        m for c in choices for m in c.majors
+    }
+    listed = preferences_catalog.lines_by_id(candidate, batch, ids)
+    visible = student_scores.scores_visible(candidate.exam)
+    return {
+        "round": round_, "batch": batch, "grouped": grouped, "choices": choices,
+        "latest": latest, "version": latest.version if latest else 0,
+        "counted": preferences.counted_list(candidate, batch.id, round_.number),
+        "open_now": preferences.window_open(round_), "filters": filters, "cut": cut,
+        "found": preferences_catalog.rows_for(candidate, found, visible),
+        "listed": {r.line.id: r for r in preferences_catalog.rows_for(candidate, list(listed.values()), visible)},
+        "groups": preferences_catalog.group_lines(candidate, batch, {c.group for c in choices if c.group}),
+    }  # fmt: skip

@@ -1,0 +1,154 @@
+"""Forms of candidates: registration and its edit; preference lists are parsed here too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from admissions.services.preferences import ChoiceInput
+from admissions.services.registration import CANDIDATE_TYPES, RegistrationInput
+
+PHONE = Regexp(r"^1\d{10}$", message="请输入11位手机号码")
+
+
+class RegistrationEditForm(FlaskForm):
+    """The fields a candidate may change while registration is open."""
+
+    name = StringField(
+        "姓名", validators=[DataRequired(message="请输入姓名"), Length(max=30)],
+        render_kw={"autocomplete": "name"},
+    )  # fmt: skip
+    category_code = SelectField("专业类别", validators=[DataRequired(message="请选择专业类别")])
+    candidate_type = SelectField(
+        "考生类型", choices=[SelectChoice("", "请选择")] + [SelectChoice(t, t) for t in CANDIDATE_TYPES],
+        validators=[DataRequired(message="请选择考生类型")],
+    )  # fmt: skip
+    school = StringField("毕业学校（中职）", validators=[Length(max=100)])
+    major = StringField("所学专业", validators=[Length(max=100)])
+    phone = StringField(
+        "手机号码", validators=[DataRequired(message="请输入手机号码"), PHONE],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )  # fmt: skip
+    submit = SubmitField("保存")
+
+    def set_categories(self, names: Mapping[str, str]) -> None:
+        """Offer the exam's categories."""
+        self.category_code.choices = [SelectChoice("", "请选择")] + [
+            SelectChoice(code, f"{name}（{code}）") for code, name in names.items()
+        ]
+
+    def to_input(self, national_id: str) -> RegistrationInput:
+        """The validated data, stripped."""
+        return RegistrationInput(
+            national_id=national_id,
+            name=(self.name.data or "").strip(),
+            category_code=self.category_code.data or "",
+            candidate_type=self.candidate_type.data or "",
+            school=(self.school.data or "").strip(),
+            major=(self.major.data or "").strip(),
+            phone=(self.phone.data or "").strip(),
+        )
+
+
+class RegistrationForm(RegistrationEditForm):
+    """A new registration: the edit fields plus the ID number and a password."""
+
+    national_id = StringField(
+        "身份证号", validators=[DataRequired(message="请输入身份证号"), Length(max=30)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )  # fmt: skip
+    password = PasswordField(
+        "设置密码（至少8位）",
+        validators=[DataRequired(message="请设置密码"), Length(min=8, max=200, message="密码至少8位")],
+        render_kw={"autocomplete": "new-password"},
+    )  # fmt: skip
+    confirm = PasswordField(
+        "再次输入密码",
+        validators=[EqualTo("password", message="两次输入的密码不一致")],
+        render_kw={"autocomplete": "new-password"},
+    )  # fmt: skip
+    submit = SubmitField("提交报名")
+
+
+_ITEM = re.compile(r"^item-(\d{1,3})-(line|pos|group|adjust|major-(\d{1,2}))$")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def parse_choices(form: Mapping[str, str]) -> list[ChoiceInput]:
+    """The ordered list a preference form posts: rows ``item-N-*``, sorted by their position field.
+
+    A row with no line (flat) or no group (grouped) is an empty slot and is dropped. Rows keep the
+    order typed into their position fields; ties keep the order of the rows on the page.
+    """
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        match = _ITEM.match(key)
+        if match:
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    choices = []
+    for index in sorted(rows):
+        row = rows[index]
+        position = _int_or_none(row.get("pos"))
+        majors = [
+            line_id
+            for name in sorted((k for k in row if k.startswith("major-")), key=lambda k: int(k[6:]))
+            if (line_id := _int_or_none(row[name])) is not None
+        ]
+        choice = ChoiceInput(
+            plan_line_id=_int_or_none(row.get("line")),
+            group=(row.get("group") or "").strip() or None,
+            majors=tuple(majors),
+            adjust=row.get("adjust") in {"y", "on", "1"},
+        )
+        if choice.plan_line_id is not None or choice.group is not None:
+            choices.append((position if position is not None else 10_000, index, choice))
+    return [choice for _, _, choice in sorted(choices, key=lambda t: (t[0], t[1]))]
+
+
+def edit_choices(
+    choices: list[ChoiceInput], form: Mapping[str, str], grouped: bool
+) -> list[ChoiceInput]:
+    """Apply the button pressed (add / remove / up / down) to the posted list, without saving.
+
+    ``add`` carries a plan line id (flat) or ``"<group key>|<line id>"`` (grouped: the line joins
+    its group's majors, the group is appended if not listed yet); the others carry the 0-based row
+    index. An unknown or out-of-range value changes nothing.
+    """
+    choices = list(choices)
+    if "add" in form:
+        return _added(choices, form["add"].strip(), grouped)
+    for action, step in (("up", -1), ("down", 1), ("remove", 0)):
+        index = _int_or_none(form.get(action))
+        if index is None or not 0 <= index < len(choices):
+            continue
+        if step == 0:
+            del choices[index]
+        elif 0 <= index + step < len(choices):
+            choices[index], choices[index + step] = choices[index + step], choices[index]
+    return choices
+
+
+def _added(choices: list[ChoiceInput], value: str, grouped: bool) -> list[ChoiceInput]:
+    if not grouped:
+        line_id = _int_or_none(value)
+        return choices + [ChoiceInput(plan_line_id=line_id)] if line_id is not None else choices
+    group, _, line = value.partition("|")
+    line_id = _int_or_none(line)
+    if not group or line_id is None:
+        return choices
+    for index, choice in enumerate(choices):
+        if choice.group == group:
+            if line_id not in choice.majors:
+                majors = (*choice.majors, line_id)
+                choices[index] = ChoiceInput(group=group, majors=majors, adjust=choice.adjust)
+            return choices
+    return choices + [ChoiceInput(group=group, majors=(line_id,), adjust=True)]
