@@ -68,3 +68,38 @@ def create_dispatch(
     db.session.add(dispatch)
     db.session.flush()
     return dispatch
+
+
+def review_scenario(db, can_see_full_id: bool = False) -> dict[str, object]:
+    """Two institutions in one exam, a live round with three candidates for ours and one for theirs,
+    and a staff account for each; committed."""
+    from admissions.models import Role
+    from tests.factories import create_account, create_candidate, create_exam, create_plan_line
+
+    exam = create_exam()
+    line = create_plan_line(exam, program_code="P01", program_name="软件技术", seats=2)
+    other_line = create_plan_line(exam, program_code="Q01", program_name="烹饪工艺与营养")
+    run = create_run(exam)
+    names = ["张三", "李四", '=HYPERLINK("http://x","王五")']
+    ours = [
+        create_dispatch(
+            run, create_candidate(exam, name=name), line, total=Decimal(600 - i), rank=i + 1
+        )
+        for i, name in enumerate(names)
+    ]
+    theirs = create_dispatch(run, create_candidate(exam, name="赵六"), other_line)
+    staff = create_account(
+        Role.UNIVERSITY, institution_id=line.institution_id, can_see_full_id=can_see_full_id
+    )
+    rival = create_account(Role.UNIVERSITY, institution_id=other_line.institution_id)
+    db.session.commit()
+    return {
+        "exam": exam,
+        "line": line,
+        "run": run,
+        "ours": ours,
+        "theirs": theirs,
+        "staff": staff,
+        "rival": rival,
+        "other_line": other_line,
+    }

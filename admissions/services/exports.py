@@ -1,0 +1,160 @@
+"""Admission lists (FORMATS.md `admissions`): database rows → plain dicts → CSV / XLSX / PDF bytes.
+
+`admission_row` is a pure function of one dispatch and what it points to; `admission_records`
+loads exactly the dispatches of the live runs that match the filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from admissions import idcard
+from admissions.extensions import db
+from admissions.files.columns import ExportColumn, export_columns
+from admissions.files.writers import to_csv, to_pdf_table, to_xlsx
+from admissions.models import (
+    AllocationRun,
+    Batch,
+    Candidate,
+    Dispatch,
+    DispatchStatus,
+    Exam,
+    Institution,
+    PlanLine,
+)
+from admissions.services.university import live_run_ids
+
+FORMATS = ("csv", "xlsx", "pdf")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+STATUS_NAMES = {"dispatched": "待审核", "admitted": "录取", "rejected": "退档"}
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which dispatches an admission list holds (None / "" = all)."""
+
+    institution_id: int | None = None
+    exam_id: int | None = None
+    batch_id: int | None = None
+    round_number: int | None = None
+    program_code: str = ""
+    status: str = ""
+
+
+def admission_row(
+    dispatch: Dispatch,
+    candidate: Candidate,
+    line: PlanLine | None,
+    institution: Institution | None,
+    exam: Exam,
+    batch: Batch,
+    run: AllocationRun,
+    full_id: bool,
+) -> dict[str, object]:
+    """One row of the admissions export, keyed by the FORMATS.md column keys."""
+    return {
+        "exam": exam.code,
+        "batch": batch.code,
+        "round": run.round_number,
+        "category": candidate.category_code,
+        "candidate_no": candidate.candidate_no,
+        "name": candidate.name,
+        "national_id": candidate.national_id if full_id else idcard.mask(candidate.national_id),
+        "institution_code": institution.code if institution else "",
+        "institution_name": institution.name if institution else "",
+        "program_code": line.program_code if line else "",
+        "program_name": line.program_name if line else "",
+        "total": dispatch.total.normalize() if dispatch.total is not None else None,
+        "rank": dispatch.rank,
+        "choice": dispatch.choice,
+        "status": str(dispatch.status),
+        "reason": dispatch.reason,
+    }
+
+
+def admission_records(filters: ExportFilter, full_id: bool) -> Iterator[dict[str, object]]:
+    """The admissions rows matching ``filters``, in exam, batch, round, program, rank order."""
+    query = (
+        select(Dispatch, Candidate, PlanLine, Institution, Exam, Batch, AllocationRun)
+        .join(AllocationRun, AllocationRun.id == Dispatch.run_id)
+        .join(Candidate, Candidate.id == Dispatch.candidate_id)
+        .join(Exam, Exam.id == AllocationRun.exam_id)
+        .join(Batch, Batch.id == AllocationRun.batch_id)
+        .outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
+        .outerjoin(Institution, Institution.id == Dispatch.institution_id)
+        .where(Dispatch.run_id.in_(live_run_ids()))
+    )
+    query = _filtered(query, filters).order_by(
+        Exam.code, Batch.sequence, AllocationRun.round_number, Institution.code,
+        PlanLine.program_code, Dispatch.rank, Candidate.candidate_no,
+    )  # fmt: skip
+    for row in db.session.execute(query.execution_options(yield_per=2000)):
+        yield admission_row(*row, full_id=full_id)
+
+
+def _filtered(query, filters: ExportFilter):  # type: ignore[no-untyped-def]
+    if filters.institution_id is not None:
+        query = query.where(Dispatch.institution_id == filters.institution_id)
+    if filters.exam_id is not None:
+        query = query.where(AllocationRun.exam_id == filters.exam_id)
+    if filters.batch_id is not None:
+        query = query.where(AllocationRun.batch_id == filters.batch_id)
+    if filters.round_number is not None:
+        query = query.where(AllocationRun.round_number == filters.round_number)
+    if filters.program_code:
+        query = query.where(PlanLine.program_code == filters.program_code)
+    if filters.status in {s.value for s in DispatchStatus}:
+        query = query.where(Dispatch.status == filters.status)
+    return query
+
+
+def render(
+    rows: Sequence[dict[str, object]] | Iterator[dict[str, object]],
+    columns: Sequence[ExportColumn],
+    fmt: str,
+    *,
+    title: str = "录取名单",
+    subtitle: str = "",
+    footer: str = "",
+    headers: str = "en",
+) -> bytes:
+    """The rows as bytes in ``fmt`` (csv, xlsx or pdf). PDF totals count rows per status."""
+    if fmt == "csv":
+        return to_csv(rows, columns, headers)
+    if fmt == "xlsx":
+        return to_xlsx(rows, columns, sheet_name=title, headers=headers)
+    if fmt == "pdf":
+        listed = [_pdf_row(row) for row in rows]
+        return to_pdf_table(
+            title, listed, columns, headers="zh", subtitle=subtitle, footer=footer,
+            totals=[_totals(listed)],
+        )  # fmt: skip
+    raise ValueError(f"未知的导出格式：{fmt}（可选：{', '.join(FORMATS)}）")
+
+
+def _pdf_row(row: dict[str, object]) -> dict[str, object]:
+    return {**row, "status": STATUS_NAMES.get(str(row.get("status")), row.get("status"))}
+
+
+def _totals(rows: list[dict[str, object]]) -> str:
+    counts = {name: 0 for name in STATUS_NAMES.values()}
+    for row in rows:
+        counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1
+    parts = "，".join(f"{name} {count} 人" for name, count in counts.items())
+    return f"合计：{len(rows)} 条（{parts}）"
+
+
+def choose_columns(keys: Sequence[str] | None) -> tuple[ExportColumn, ...]:
+    """The chosen admissions columns in the standard order (all when none chosen)."""
+    if not keys:
+        return export_columns("admissions")
+    wanted = set(keys)
+    order = [c.key for c in export_columns("admissions") if c.key in wanted]
+    return export_columns("admissions", order + sorted(wanted - set(order)))
