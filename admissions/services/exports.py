@@ -60,6 +60,7 @@ def admission_row(
 ) -> dict[str, object]:
     """One row of the admissions export, keyed by the FORMATS.md column keys."""
     return {
+        "id": dispatch.id,
         "exam": exam.code,
         "batch": batch.code,
         "round": run.round_number,

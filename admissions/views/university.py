@@ -8,9 +8,15 @@ from admissions import idcard
 from admissions.access import get_institution_for_university, roles_required
 from admissions.extensions import db
 from admissions.files.errors import errors_as_text
-from admissions.forms.university import BulkDecisionForm, DecisionForm, DecisionUploadForm
-from admissions.models import AllocationRun, Dispatch, Institution
-from admissions.services import audit
+from admissions.forms.university import (
+    BulkDecisionForm,
+    DecisionForm,
+    DecisionUploadForm,
+    RevokeForm,
+    TokenForm,
+)
+from admissions.models import AllocationRun, Dispatch, Institution, utcnow
+from admissions.services import api_tokens, audit
 from admissions.services import decisions as decision_service
 from admissions.services import exports as export_service
 from admissions.services import university as uni
@@ -278,3 +284,49 @@ def bulk_letters(run_id: int):
     audit.record(current_user, "letters.download", run, after={"letters": count})
     db.session.commit()
     return _send(data, f"letters-{institution.code}-{run.id}.pdf", "application/pdf")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@roles_required("university")
+def tokens():
+    """The institution's API tokens: create one (shown once), list, revoke."""
+    institution = own_institution()
+    form = TokenForm()
+    plain = None
+    if form.validate_on_submit():
+        try:
+            _, plain = api_tokens.create_token(
+                current_user, institution.id, form.name.data or "", form.days.data or 0
+            )
+        except api_tokens.TokenError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    status = 400 if form.errors else 200
+    return render_template(
+        "university/tokens.html",
+        institution=institution,
+        form=form,
+        revoke=RevokeForm(),
+        plain=plain,
+        tokens=api_tokens.tokens_of(institution.id),
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/tokens/revoke")
+@roles_required("university")
+def revoke_token():
+    """Revoke one of the institution's tokens."""
+    institution = own_institution()
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        api_tokens.revoke_token(current_user, institution.id, int(form.token_id.data))
+    except api_tokens.TokenError:
+        abort(404)
+    db.session.commit()
+    flash("令牌已吊销。", "info")
+    return redirect(url_for(".tokens"))
