@@ -177,3 +177,15 @@ def test_only_own_dispatches_whatever_the_filter(client, db, season):
     rows = _csv(client.get(f"/university/exports/admissions?program={other.program_code}"))
     assert rows == []
     assert db.session.get(Dispatch, season["theirs"].id).status == DispatchStatus.DISPATCHED
+
+
+def test_whole_totals_are_written_without_an_exponent(client, db):
+    scene = review_scenario(db)
+    scene["ours"][0].total = Decimal("700.0000")
+    scene["ours"][1].total = Decimal("512.5000")
+    db.session.commit()
+    login(client, scene["staff"].username)
+    totals = {r["name"]: r["total"] for r in _csv(client.get("/university/exports/admissions"))}
+    assert totals["张三"] == "700" and totals["李四"] == "512.5"
+    html = client.get(f"/university/runs/{scene['run'].id}").get_data(as_text=True)
+    assert "7E+2" not in html and ">700<" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -34,6 +35,11 @@ MIMETYPES = {
     "pdf": "application/pdf",
 }
 STATUS_NAMES = {"dispatched": "待审核", "admitted": "录取", "rejected": "退档"}
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """Trailing zeros dropped, never an exponent: 700.0000 → 700, 512.5000 → 512.5."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def admission_row(
         "institution_name": institution.name if institution else "",
         "program_code": line.program_code if line else "",
         "program_name": line.program_name if line else "",
-        "total": dispatch.total.normalize() if dispatch.total is not None else None,
+        "total": plain_decimal(dispatch.total),
         "rank": dispatch.rank,
         "choice": dispatch.choice,
         "status": str(dispatch.status),

@@ -29,7 +29,7 @@ bp = Blueprint("university", __name__)
 @bp.context_processor
 def university_helpers() -> dict[str, object]:
     """Template helpers of these pages."""
-    return {"mask_id": idcard.mask}
+    return {"mask_id": idcard.mask, "plain": export_service.plain_decimal}
 
 
 def own_institution() -> Institution:
