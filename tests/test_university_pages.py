@@ -141,3 +141,40 @@ def test_masked_id_on_detail_page(client, scene):
 
     number = db.session.get(Candidate, mine.candidate_id).national_id
     assert number not in html and number[:6] + "********" + number[-4:] in html
+
+
+def test_detail_explains_the_composite(client, db, scene):
+    from decimal import Decimal
+
+    from admissions.models import (
+        Candidate,
+        Component,
+        ComponentScore,
+        RulesVersion,
+        Scheme,
+        ScoreResult,
+    )
+
+    exam, run, mine = scene["exam"], scene["run"], scene["ours"][0]
+    version = RulesVersion(exam_id=exam.id, version=1, toml_text="", digest="0" * 64)
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(Scheme(rules_version_id=version.id, code="standard", formula="chinese + skill"))
+    run.rules_version_id = version.id
+    chinese, skill = db.session.scalars(
+        select(Component).where(Component.exam_id == exam.id).order_by(Component.position)
+    )
+    db.session.add_all([
+        ComponentScore(candidate_id=mine.candidate_id, component_id=chinese.id, value=Decimal("98.5")),
+        ComponentScore(candidate_id=mine.candidate_id, component_id=skill.id, value=None),
+        ScoreResult(candidate_id=mine.candidate_id, rules_version_id=version.id, raw_total=Decimal("98.5"),
+                    bonus=Decimal(5), total=Decimal("103.5"), qualified=False, reasons=["skill >= 138"]),
+    ])  # fmt: skip
+    db.session.commit()
+    html = client.get(f"/university/dispatches/{mine.id}").get_data(as_text=True)
+    assert "语文 98.5 · 技能测试 缺考 → 原始总分 98.5 + 加分 5 = 103.5" in html
+    assert "chinese + skill" in html and "skill &gt;= 138" in html
+    other = scene["ours"][1]
+    html = client.get(f"/university/dispatches/{other.id}").get_data(as_text=True)
+    assert "总分尚未按本轮规则计算" in html
+    assert db.session.get(Candidate, mine.candidate_id) is not None

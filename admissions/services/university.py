@@ -185,6 +185,8 @@ class Explanation:
     def text(self) -> str:
         """One line: 语文 98 · 技能测试 200 → 原始总分 298 + 加分 5 = 303."""
         scores = " · ".join(f"{name} {_plain(value)}" for name, value in self.parts)
+        if self.total is None:
+            return f"{scores} → 总分尚未按本轮规则计算"
         return f"{scores} → 原始总分 {_plain(self.raw_total)} + 加分 {_plain(self.bonus)} = {_plain(self.total)}"
 
 
