@@ -149,3 +149,13 @@ def test_flat_dispatch_cannot_change_major(db, setting):
         decide(
             staff, line.institution_id, Decision(mine.id, "admit", program_code=other.program_code)
         )
+
+
+def test_a_superseded_run_cannot_be_decided(db, setting):
+    staff, line, run, mine, _ = setting
+    newer = create_run(line.exam, 1)
+    with pytest.raises(DecisionError, match="已被本轮更新的投档结果取代"):
+        decide(staff, line.institution_id, Decision(mine.id, "admit"))
+    fresh = create_dispatch(newer, create_candidate(line.exam), line)
+    decide(staff, line.institution_id, Decision(fresh.id, "admit"))
+    assert fresh.status == DispatchStatus.ADMITTED

@@ -66,6 +66,8 @@ def review_problem(
     """Why decisions on this run's dispatches are not accepted now, or None when they are."""
     if run.dry_run or run.status not in LIVE_RUN_STATUSES:
         return "该投档结果不是有效的正式投档，不能审核"
+    if _superseded(run):
+        return "该投档结果已被本轮更新的投档结果取代，不能审核"
     round_row = round_of(run)
     if round_row is not None and round_row.status == RoundStatus.FINISHED:
         return "本轮已结束，录取结论已锁定"
@@ -73,6 +75,19 @@ def review_problem(
     if check_deadline and deadline is not None and (now or utcnow()) > deadline:
         return f"已超过本轮审核截止时间（{deadline:%Y-%m-%d %H:%M} UTC），录取结论已锁定"
     return None
+
+
+def _superseded(run: AllocationRun) -> bool:
+    newer = db.session.scalar(
+        select(func.count(AllocationRun.id)).where(
+            AllocationRun.batch_id == run.batch_id,
+            AllocationRun.round_number == run.round_number,
+            AllocationRun.id > run.id,
+            AllocationRun.dry_run.is_(False),
+            AllocationRun.status.in_(LIVE_RUN_STATUSES),
+        )
+    )
+    return bool(newer)
 
 
 def load_dispatch(dispatch_id: int, institution_id: int | None) -> Dispatch:

@@ -6,9 +6,10 @@ loads exactly the dispatches of the live runs that match the filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -54,42 +55,47 @@ class ExportFilter:
     status: str = ""
 
 
-def admission_row(
-    dispatch: Dispatch,
-    candidate: Candidate,
-    line: PlanLine | None,
-    institution: Institution | None,
-    exam: Exam,
-    batch: Batch,
-    run: AllocationRun,
-    full_id: bool,
-) -> dict[str, object]:
-    """One row of the admissions export, keyed by the FORMATS.md column keys."""
-    return {
-        "id": dispatch.id,
-        "exam": exam.code,
-        "batch": batch.code,
-        "round": run.round_number,
-        "category": candidate.category_code,
-        "candidate_no": candidate.candidate_no,
-        "name": candidate.name,
-        "national_id": candidate.national_id if full_id else idcard.mask(candidate.national_id),
-        "institution_code": institution.code if institution else "",
-        "institution_name": institution.name if institution else "",
-        "program_code": line.program_code if line else "",
-        "program_name": line.program_name if line else "",
-        "total": plain_decimal(dispatch.total),
-        "rank": dispatch.rank,
-        "choice": dispatch.choice,
-        "status": str(dispatch.status),
-        "reason": dispatch.reason,
-    }
+RECORD_COLUMNS = (
+    Dispatch.id.label("id"),
+    Exam.code.label("exam"),
+    Batch.code.label("batch"),
+    AllocationRun.round_number.label("round"),
+    Candidate.category_code.label("category"),
+    Candidate.candidate_no.label("candidate_no"),
+    Candidate.name.label("name"),
+    Candidate.national_id.label("national_id"),
+    Institution.code.label("institution_code"),
+    Institution.name.label("institution_name"),
+    PlanLine.program_code.label("program_code"),
+    PlanLine.program_name.label("program_name"),
+    Dispatch.total.label("total"),
+    Dispatch.rank.label("rank"),
+    Dispatch.choice.label("choice"),
+    Dispatch.status.label("status"),
+    Dispatch.reason.label("reason"),
+)
+
+
+def admission_row(record: Mapping[str, Any], full_id: bool) -> dict[str, object]:
+    """One row of the admissions export from one selected record (keys of RECORD_COLUMNS)."""
+    row = dict(record)
+    row["national_id"] = record["national_id"] if full_id else idcard.mask(record["national_id"])
+    row["institution_code"] = record["institution_code"] or ""
+    row["institution_name"] = record["institution_name"] or ""
+    row["program_code"] = record["program_code"] or ""
+    row["program_name"] = record["program_name"] or ""
+    row["total"] = plain_decimal(record["total"])
+    row["status"] = str(record["status"])
+    return row
 
 
 def admission_records(filters: ExportFilter, full_id: bool) -> Iterator[dict[str, object]]:
-    """The admissions rows matching ``filters``, in exam, batch, round, program, rank order."""
+    """The admissions rows matching ``filters``, in exam, batch, round, program, rank order.
+
+    Plain columns, not ORM objects: 20,000 rows load several times faster this way."""
     query = (
-        select(Dispatch, Candidate, PlanLine, Institution, Exam, Batch, AllocationRun)
+        select(*RECORD_COLUMNS)
+        .select_from(Dispatch)
         .join(AllocationRun, AllocationRun.id == Dispatch.run_id)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
         .join(Exam, Exam.id == AllocationRun.exam_id)
@@ -102,8 +108,8 @@ def admission_records(filters: ExportFilter, full_id: bool) -> Iterator[dict[str
         Exam.code, Batch.sequence, AllocationRun.round_number, Institution.code,
         PlanLine.program_code, Dispatch.rank, Candidate.candidate_no,
     )  # fmt: skip
-    for row in db.session.execute(query.execution_options(yield_per=2000)):
-        yield admission_row(*row, full_id=full_id)
+    for record in db.session.execute(query.execution_options(yield_per=2000)).mappings():
+        yield admission_row(record, full_id=full_id)
 
 
 def _filtered(query, filters: ExportFilter):  # type: ignore[no-untyped-def]
