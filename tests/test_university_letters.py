@@ -80,3 +80,14 @@ def test_bulk_letters_without_admissions_says_so(client, db):
     response = client.get(f"/university/runs/{scene['run'].id}/letters.pdf", follow_redirects=True)
     assert "尚无已录取的考生" in response.get_data(as_text=True)
     assert db.session.get(Dispatch, scene["ours"][0].id).total == Decimal(600)
+
+
+def test_bulk_letters_carry_the_same_codes_as_single_letters(app, db, admitted):
+    from admissions.services.university_letters import run_letters
+
+    with app.test_request_context("/"):
+        bulk = {letter.candidate_no: letter.verification_code
+                for letter in run_letters(admitted["run"], admitted["line"].institution_id)}  # fmt: skip
+        single = {db.session.get(Candidate, d.candidate_id).candidate_no: letter_code(d)
+                  for d in admitted["ours"][:2]}  # fmt: skip
+    assert bulk == single and len(bulk) == 2

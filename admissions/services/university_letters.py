@@ -36,11 +36,16 @@ def letter_code(dispatch: Dispatch) -> str:
     exam = db.session.get(Exam, candidate.exam_id)
     institution = db.session.get(Institution, line.institution_id)
     assert exam is not None and institution is not None
+    return code_for(exam.code, candidate.candidate_no, institution.code, line.program_code)
+
+
+def code_for(exam_code: str, candidate_no: str, institution_code: str, program_code: str) -> str:
+    """The verification code from its plain inputs (the app's SECRET_KEY is the secret)."""
     return verification_code(
         current_app.config["SECRET_KEY"],
-        exam.code,
-        candidate.candidate_no,
-        f"{institution.code}-{line.program_code}",
+        exam_code,
+        candidate_no,
+        f"{institution_code}-{program_code}",
     )
 
 
@@ -72,27 +77,49 @@ def letter_data(
     )
 
 
-def admitted_dispatches(run: AllocationRun, institution_id: int) -> Iterator[Dispatch]:
-    """The admitted dispatches of a run to an institution, by program and 考生号."""
-    yield from db.session.scalars(
-        select(Dispatch)
+def run_letters(
+    run: AllocationRun, institution_id: int, *, base_url: str = "", today: dt.date | None = None
+) -> Iterator[LetterData]:
+    """The letters of every admitted candidate of a run to an institution, by program and 考生号,
+    one at a time (one query of plain columns, so thousands of letters stay fast)."""
+    query = (
+        select(
+            Exam.code, Exam.name, Batch.name, Candidate.name, Candidate.candidate_no,
+            Candidate.national_id, Institution.code, Institution.name, PlanLine.program_code,
+            PlanLine.program_name,
+        )
+        .select_from(Dispatch)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
         .join(PlanLine, PlanLine.id == Dispatch.plan_line_id)
+        .join(Institution, Institution.id == PlanLine.institution_id)
+        .join(Exam, Exam.id == PlanLine.exam_id)
+        .join(Batch, Batch.id == PlanLine.batch_id)
         .where(
             Dispatch.run_id == run.id,
             Dispatch.institution_id == institution_id,
             Dispatch.status == DispatchStatus.ADMITTED,
         )
         .order_by(PlanLine.program_code, Candidate.candidate_no)
-    )
-
-
-def run_letters(
-    run: AllocationRun, institution_id: int, *, base_url: str = "", today: dt.date | None = None
-) -> Iterator[LetterData]:
-    """The letters of every admitted candidate of a run, one at a time."""
-    for dispatch in admitted_dispatches(run, institution_id):
-        yield letter_data(dispatch, base_url=base_url, today=today)
+    )  # fmt: skip
+    issued = today or dt.date.today()
+    for (
+        exam_code,
+        exam_name,
+        batch_name,
+        name,
+        number,
+        national_id,
+        inst_code,
+        inst_name,
+        code,
+        program,
+    ) in db.session.execute(query):
+        yield LetterData(
+            exam_name=exam_name, candidate_name=name, candidate_no=number, national_id=national_id,
+            institution_name=inst_name, program_name=program, batch_name=batch_name,
+            verification_code=code_for(exam_code, number, inst_code, code),
+            issue_date=issued, verify_base_url=base_url,
+        )  # fmt: skip
 
 
 def admission_letter_pdf_for(dispatch: Dispatch, *, base_url: str = "") -> bytes:
