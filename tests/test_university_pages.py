@@ -178,3 +178,27 @@ def test_detail_explains_the_composite(client, db, scene):
     html = client.get(f"/university/dispatches/{other.id}").get_data(as_text=True)
     assert "总分尚未按本轮规则计算" in html
     assert db.session.get(Candidate, mine.candidate_id) is not None
+
+
+def test_overview_shows_cutoffs_of_live_runs_only(client, db, scene):
+    from decimal import Decimal
+
+    from admissions.models import Cutoff
+    from tests.university_factories import create_run
+
+    dry = create_run(scene["exam"], 2, dry_run=True)
+    db.session.add_all([
+        Cutoff(run_id=scene["run"].id, plan_line_id=scene["line"].id, seats=2, dispatched=3,
+               min_total=Decimal("598.0000"), min_rank=3),
+        Cutoff(run_id=dry.id, plan_line_id=scene["line"].id, seats=2, dispatched=1,
+               min_total=Decimal("444.0000"), min_rank=99),
+    ])  # fmt: skip
+    db.session.commit()
+    html = client.get("/university/").get_data(as_text=True)
+    assert ">598<" in html and ">444<" not in html
+
+
+def test_export_page_offers_rounds_formats_and_columns(client, scene):
+    html = client.get("/university/exports").get_data(as_text=True)
+    assert 'name="columns" value="national_id"' in html and "身份证号将以掩码显示" in html
+    assert 'value="xlsx"' in html and "第 1 轮" in html and "P01 软件技术" in html
