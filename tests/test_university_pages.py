@@ -202,3 +202,28 @@ def test_export_page_offers_rounds_formats_and_columns(client, scene):
     html = client.get("/university/exports").get_data(as_text=True)
     assert 'name="columns" value="national_id"' in html and "身份证号将以掩码显示" in html
     assert 'value="xlsx"' in html and "第 1 轮" in html and "P01 软件技术" in html
+
+
+def test_grouped_dispatch_can_be_placed_in_another_major_of_its_group(client, db):
+    from admissions.models import Role
+    from tests.factories import create_account, create_candidate, create_exam, create_plan_line
+    from tests.university_factories import create_dispatch, create_run
+
+    exam = create_exam()
+    first = create_plan_line(exam, group_code="G1", program_code="A01", program_name="软件技术")
+    second = create_plan_line(exam, institution=first.institution, group_code="G1", program_code="A02",
+                              program_name="网络技术")  # fmt: skip
+    dispatch = create_dispatch(create_run(exam), create_candidate(exam), first)
+    staff = create_account(Role.UNIVERSITY, institution_id=first.institution_id)
+    db.session.commit()
+    login(client, staff.username)
+    url = f"/university/dispatches/{dispatch.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "A02 网络技术" in html and "录取专业" in html
+    client.post(
+        url,
+        data={"decision": "admit", "program_code": "A02", "csrf_token": csrf_token(client, url)},
+    )
+    db.session.expire_all()
+    placed = db.session.get(Dispatch, dispatch.id)
+    assert placed.plan_line_id == second.id and placed.status == DispatchStatus.ADMITTED
