@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint of the application."""
-    from admissions.views import admin, auth, board, public, student, university
+    from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -13,3 +13,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(board.bp, url_prefix="/board")
     app.register_blueprint(university.bp, url_prefix="/university")
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")

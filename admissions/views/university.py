@@ -1,24 +1,332 @@
-"""Pages of university staff (高校): their own institution's plan lines."""
+"""Pages of university staff (高校): overview, review and decisions, downloads, letters, tokens."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
+from admissions import idcard
 from admissions.access import get_institution_for_university, roles_required
 from admissions.extensions import db
-from admissions.models import PlanLine
+from admissions.files.errors import errors_as_text
+from admissions.forms.university import (
+    BulkDecisionForm,
+    DecisionForm,
+    DecisionUploadForm,
+    RevokeForm,
+    TokenForm,
+)
+from admissions.models import AllocationRun, Dispatch, Institution, utcnow
+from admissions.services import api_tokens, audit
+from admissions.services import decisions as decision_service
+from admissions.services import exports as export_service
+from admissions.services import university as uni
+from admissions.services import university_letters as letters
+from admissions.services.decisions_upload import apply_decisions_file
 
 bp = Blueprint("university", __name__)
+
+
+@bp.context_processor
+def university_helpers() -> dict[str, object]:
+    """Template helpers of these pages."""
+    return {"mask_id": idcard.mask, "plain": export_service.plain_decimal}
+
+
+def own_institution() -> Institution:
+    """The institution of the logged-in staff member."""
+    return get_institution_for_university(current_user.institution_id)
+
+
+def own_run(run_id: int) -> AllocationRun:
+    """A live run in which the institution holds plan lines; anything else is 404."""
+    return uni.run_for_institution(run_id, current_user.institution_id) or abort(404)
+
+
+def own_dispatch(dispatch_id: int) -> Dispatch:
+    """A dispatch to the staff member's institution; another's is 404 (ids cannot be probed)."""
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None or dispatch.institution_id != current_user.institution_id:
+        abort(404)
+    return dispatch
 
 
 @bp.get("/")
 @roles_required("university")
 def home():
-    """The institution's plan lines across every exam it recruits in."""
-    institution = get_institution_for_university(current_user.institution_id)
-    lines = db.session.scalars(
-        select(PlanLine)
-        .where(PlanLine.institution_id == institution.id)
-        .order_by(PlanLine.exam_id, PlanLine.batch_id, PlanLine.program_code)
-    ).all()
-    return render_template("university/home.html", institution=institution, lines=lines)
+    """The institution's plan lines with counts, its rounds and their cutoffs."""
+    institution = own_institution()
+    return render_template(
+        "university/home.html",
+        institution=institution,
+        lines=uni.plan_overview(institution.id),
+        rounds=uni.rounds_for(institution.id),
+        cutoffs=uni.cutoffs_for(institution.id),
+    )
+
+
+def _filters() -> uni.ReviewFilter:
+    args = request.args
+    return uni.ReviewFilter(
+        status=args.get("status", ""),
+        program_code=args.get("program", ""),
+        search=args.get("q", "")[:40],
+        sort=args.get("sort", "total"),
+    )
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required("university")
+def review(run_id: int):
+    """The round's dispatched candidates: filter, sort, explanations, bulk decisions."""
+    institution = own_institution()
+    run = own_run(run_id)
+    filters = _filters()
+    rows = uni.review_rows(run, institution.id, filters)
+    return render_template(
+        "university/review.html",
+        institution=institution,
+        run=run,
+        rows=rows,
+        filters=filters,
+        explain=uni.explanations(run, [c.id for _, c, _ in rows]),
+        problem=decision_service.review_problem(run),
+        programs=uni.programs_of(run, institution.id),
+        bulk=BulkDecisionForm(),
+        upload=DecisionUploadForm(),
+    )
+
+
+@bp.post("/runs/<int:run_id>/decisions")
+@roles_required("university")
+def bulk_decide(run_id: int):
+    """The same decision for every ticked dispatch, all or nothing."""
+    institution = own_institution()
+    run = own_run(run_id)
+    form = BulkDecisionForm()
+    ids = [int(v) for v in request.form.getlist("dispatch_id") if v.isdigit()]
+    back = redirect(url_for(".review", run_id=run.id, **request.args))
+    if not form.validate_on_submit():
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        return back
+    if not ids:
+        flash("请先勾选考生。", "error")
+        return back
+    items = [
+        decision_service.Decision(i, form.decision.data or "", form.reason_text()) for i in ids
+    ]
+    try:
+        for item in items:
+            if decision_service.load_dispatch(item.dispatch_id, institution.id).run_id != run.id:
+                raise decision_service.DecisionError(f"投档记录 {item.dispatch_id} 不属于本轮")
+        decision_service.decide_many(current_user, institution.id, items)
+    except decision_service.DecisionError as error:
+        db.session.rollback()
+        flash(f"未保存任何结论：{error}", "error")
+        return back
+    db.session.commit()
+    flash(f"已提交 {len(items)} 名考生的结论。", "info")
+    return back
+
+
+@bp.route("/dispatches/<int:dispatch_id>", methods=["GET", "POST"])
+@roles_required("university")
+def dispatch_detail(dispatch_id: int):
+    """One dispatched candidate: scores, explanation, and the admit / reject form."""
+    dispatch = own_dispatch(dispatch_id)
+    run = db.session.get(AllocationRun, dispatch.run_id)
+    form = DecisionForm()
+    majors = uni.group_majors(dispatch)
+    form.program_code.choices = [
+        SelectChoice("", "（不调整）"),
+        *(SelectChoice(v, t) for v, t in majors),
+    ]
+    if form.validate_on_submit():
+        item = decision_service.Decision(
+            dispatch.id,
+            form.decision.data or "",
+            form.reason_text(),
+            form.program_code.data or None,
+        )
+        try:
+            decision_service.decide(current_user, current_user.institution_id, item)
+        except decision_service.DecisionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("结论已保存。", "info")
+            return redirect(url_for(".dispatch_detail", dispatch_id=dispatch.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "university/dispatch.html",
+        dispatch=dispatch,
+        run=run,
+        view=uni.dispatch_view(dispatch),
+        explain=uni.explanations(run, [dispatch.candidate_id])[dispatch.candidate_id],
+        form=form,
+        problem=decision_service.review_problem(run),
+    ), status
+
+
+@bp.post("/runs/<int:run_id>/upload")
+@roles_required("university")
+def upload_decisions(run_id: int):
+    """Decisions from a file for this round's exam: all rows applied, or none and every error."""
+    institution = own_institution()
+    run = own_run(run_id)
+    form = DecisionUploadForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".review", run_id=run.id))
+    upload = form.file.data
+    result = apply_decisions_file(
+        current_user, institution.id, run.exam_id, upload.read(), upload.filename or "upload.csv"
+    )
+    if not result.ok:
+        db.session.rollback()
+        return render_template(
+            "university/upload_errors.html", run=run, report=errors_as_text(result.errors)
+        ), 400
+    db.session.commit()
+    flash(f"已导入 {result.applied} 条结论。", "info")
+    return redirect(url_for(".review", run_id=run.id))
+
+
+def _export_filter(institution_id: int) -> export_service.ExportFilter:
+    args = request.args
+    return export_service.ExportFilter(
+        institution_id=institution_id,
+        exam_id=args.get("exam", type=int),
+        batch_id=args.get("batch", type=int),
+        round_number=args.get("round", type=int),
+        program_code=args.get("program", ""),
+        status=args.get("status", ""),
+    )
+
+
+@bp.get("/exports")
+@roles_required("university")
+def exports():
+    """Choose what to download: exam, batch, round, program, status, format and columns."""
+    institution = own_institution()
+    return render_template(
+        "university/exports.html",
+        institution=institution,
+        rounds=uni.rounds_for(institution.id),
+        lines=uni.plan_overview(institution.id),
+        columns=export_service.choose_columns(None),
+        formats=export_service.FORMATS,
+    )
+
+
+@bp.get("/exports/admissions")
+@roles_required("university")
+def download_admissions():
+    """The admission list as CSV, XLSX or PDF; ID numbers masked without the permission; audited."""
+    institution = own_institution()
+    fmt = request.args.get("format", "csv")
+    try:
+        columns = export_service.choose_columns(request.args.getlist("columns"))
+        if fmt not in export_service.FORMATS:
+            raise ValueError(f"未知的导出格式：{fmt}")
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".exports"))
+    filters = _export_filter(institution.id)
+    rows = list(export_service.admission_records(filters, current_user.can_see_full_id))
+    data = export_service.render(
+        rows, columns, fmt, title=f"{institution.name}录取名单",
+        subtitle=f"院校代码 {institution.code}",
+        footer=f"导出人：{current_user.username}",
+        headers=request.args.get("headers", "en"),
+    )  # fmt: skip
+    audit.record(
+        current_user, "export.admissions", institution,
+        after={"format": fmt, "rows": len(rows), "columns": [c.key for c in columns],
+               "full_id": bool(current_user.can_see_full_id), "filters": request.args.to_dict()},
+    )  # fmt: skip
+    db.session.commit()
+    return _send(data, f"admissions-{institution.code}.{fmt}", export_service.MIMETYPES[fmt])
+
+
+def _send(data: bytes, name: str, mimetype: str):
+    import io
+
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.get("/dispatches/<int:dispatch_id>/letter.pdf")
+@roles_required("university")
+def letter(dispatch_id: int):
+    """The admission letter of one admitted candidate; audited."""
+    dispatch = own_dispatch(dispatch_id)
+    try:
+        data = letters.admission_letter_pdf_for(dispatch, base_url=request.host_url)
+    except letters.LetterError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".dispatch_detail", dispatch_id=dispatch.id))
+    audit.record(current_user, "letter.download", dispatch, exam_id=dispatch.run.exam_id)
+    db.session.commit()
+    return _send(data, f"letter-{dispatch.id}.pdf", "application/pdf")
+
+
+@bp.get("/runs/<int:run_id>/letters.pdf")
+@roles_required("university")
+def bulk_letters(run_id: int):
+    """One PDF with the letters of every admitted candidate of the round; audited."""
+    institution = own_institution()
+    run = own_run(run_id)
+    try:
+        data, count = letters.run_letters_pdf(run, institution.id, base_url=request.host_url)
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".review", run_id=run.id))
+    audit.record(current_user, "letters.download", run, after={"letters": count})
+    db.session.commit()
+    return _send(data, f"letters-{institution.code}-{run.id}.pdf", "application/pdf")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@roles_required("university")
+def tokens():
+    """The institution's API tokens: create one (shown once), list, revoke."""
+    institution = own_institution()
+    form = TokenForm()
+    plain = None
+    if form.validate_on_submit():
+        try:
+            _, plain = api_tokens.create_token(
+                current_user, institution.id, form.name.data or "", form.days.data or 0
+            )
+        except api_tokens.TokenError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    status = 400 if form.errors else 200
+    return render_template(
+        "university/tokens.html",
+        institution=institution,
+        form=form,
+        revoke=RevokeForm(),
+        plain=plain,
+        tokens=api_tokens.tokens_of(institution.id),
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/tokens/revoke")
+@roles_required("university")
+def revoke_token():
+    """Revoke one of the institution's tokens."""
+    institution = own_institution()
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        api_tokens.revoke_token(current_user, institution.id, int(form.token_id.data))
+    except api_tokens.TokenError:
+        abort(404)
+    db.session.commit()
+    flash("令牌已吊销。", "info")
+    return redirect(url_for(".tokens"))

@@ -1,0 +1,205 @@
+"""Decisions of an institution on its dispatched candidates (录取/退档).
+
+Plain arguments in, plain values out; every change is flushed and audited, never committed.
+The exam board's round close reuses `decide` (with ``check_deadline=False``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from admissions.extensions import db
+from admissions.models import (
+    Account,
+    AllocationRun,
+    Dispatch,
+    DispatchStatus,
+    PlanLine,
+    Round,
+    RoundStatus,
+    RunStatus,
+    utcnow,
+)
+from admissions.services import audit
+
+ADMIT, REJECT = "admit", "reject"
+# Reasons offered to reviewers; the free text that follows says what exactly.
+REJECT_REASONS = (
+    "不符合专业报考要求",
+    "体检不符合要求",
+    "考生信息不实",
+    "考生放弃录取",
+    "专业已满且不服从调剂",
+    "其他",
+)
+LIVE_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
+
+
+class DecisionError(ValueError):
+    """A decision the rules refuse; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision to take: which dispatch, admit or reject, why, and (grouped) the major."""
+
+    dispatch_id: int
+    decision: str
+    reason: str = ""
+    program_code: str | None = None
+
+
+def round_of(run: AllocationRun) -> Round | None:
+    """The round row a run belongs to."""
+    return db.session.scalar(
+        select(Round).where(Round.batch_id == run.batch_id, Round.number == run.round_number)
+    )
+
+
+def review_problem(
+    run: AllocationRun, now: datetime | None = None, check_deadline: bool = True
+) -> str | None:
+    """Why decisions on this run's dispatches are not accepted now, or None when they are."""
+    if run.dry_run or run.status not in LIVE_RUN_STATUSES:
+        return "该投档结果不是有效的正式投档，不能审核"
+    if _superseded(run):
+        return "该投档结果已被本轮更新的投档结果取代，不能审核"
+    round_row = round_of(run)
+    if round_row is not None and round_row.status == RoundStatus.FINISHED:
+        return "本轮已结束，录取结论已锁定"
+    deadline = round_row.decisions_deadline if round_row is not None else None
+    if check_deadline and deadline is not None and (now or utcnow()) > deadline:
+        return f"已超过本轮审核截止时间（{deadline:%Y-%m-%d %H:%M} UTC），录取结论已锁定"
+    return None
+
+
+def _superseded(run: AllocationRun) -> bool:
+    newer = db.session.scalar(
+        select(func.count(AllocationRun.id)).where(
+            AllocationRun.batch_id == run.batch_id,
+            AllocationRun.round_number == run.round_number,
+            AllocationRun.id > run.id,
+            AllocationRun.dry_run.is_(False),
+            AllocationRun.status.in_(LIVE_RUN_STATUSES),
+        )
+    )
+    return bool(newer)
+
+
+def load_dispatch(dispatch_id: int, institution_id: int | None) -> Dispatch:
+    """The dispatch, if it was sent to ``institution_id`` (None: any, for the board)."""
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None or (
+        institution_id is not None and dispatch.institution_id != institution_id
+    ):
+        # One message for "absent" and "another's": ids of other institutions cannot be probed.
+        raise DecisionError(f"投档记录 {dispatch_id} 不存在或不属于本校")
+    return dispatch
+
+
+def decide(
+    actor: Account | None,
+    institution_id: int | None,
+    decision: Decision,
+    *,
+    now: datetime | None = None,
+    check_deadline: bool = True,
+) -> Dispatch:
+    """Admit or reject one dispatched candidate; raises DecisionError with the reason if refused."""
+    dispatch = load_dispatch(decision.dispatch_id, institution_id)
+    problem = review_problem(dispatch.run, now, check_deadline)
+    if problem:
+        raise DecisionError(problem)
+    before = _snapshot(dispatch)
+    if decision.decision == ADMIT:
+        _admit(dispatch, decision.program_code)
+    elif decision.decision == REJECT:
+        _reject(dispatch, decision.reason)
+    else:
+        raise DecisionError(f"结论应为录取或退档，而不是「{decision.decision}」")
+    dispatch.decided_by_id = actor.id if actor is not None else None
+    dispatch.decided_at = now or utcnow()
+    db.session.flush()
+    audit.record(
+        actor, f"dispatch.{decision.decision}", dispatch, before=before,
+        after=_snapshot(dispatch), reason=dispatch.reason, exam_id=dispatch.run.exam_id,
+    )  # fmt: skip
+    return dispatch
+
+
+def decide_many(
+    actor: Account | None,
+    institution_id: int | None,
+    decisions: Iterable[Decision],
+    *,
+    now: datetime | None = None,
+    check_deadline: bool = True,
+) -> list[Dispatch]:
+    """Several decisions, all or nothing: the first refusal raises and the caller rolls back."""
+    return [
+        decide(actor, institution_id, item, now=now, check_deadline=check_deadline)
+        for item in decisions
+    ]
+
+
+def _admit(dispatch: Dispatch, program_code: str | None) -> None:
+    current = db.session.get(PlanLine, dispatch.plan_line_id) if dispatch.plan_line_id else None
+    if program_code and (current is None or program_code != current.program_code):
+        dispatch.plan_line_id = _regroup_line(dispatch, program_code).id
+    if dispatch.plan_line_id is None:
+        raise DecisionError("该考生尚未安排专业，录取时必须选择专业组内的专业")
+    dispatch.status = DispatchStatus.ADMITTED
+    dispatch.reason = ""
+
+
+def _reject(dispatch: Dispatch, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("退档必须填写原因")
+    dispatch.status = DispatchStatus.REJECTED
+    dispatch.reason = reason[:500]
+
+
+def _regroup_line(dispatch: Dispatch, program_code: str) -> PlanLine:
+    """Another major of the same group (grouped batches only), with a seat left."""
+    if not dispatch.group_code:
+        raise DecisionError("只有专业组投档的考生可以调整专业")
+    line = db.session.scalar(
+        select(PlanLine).where(
+            PlanLine.batch_id == dispatch.run.batch_id,
+            PlanLine.institution_id == dispatch.institution_id,
+            PlanLine.group_code == dispatch.group_code,
+            PlanLine.program_code == program_code,
+        )
+    )
+    if line is None:
+        raise DecisionError(f"专业 {program_code} 不在本专业组 {dispatch.group_code} 内")
+    if admitted_on(line, dispatch.run_id) >= line.seats:
+        raise DecisionError(f"专业 {program_code} 已无剩余名额")
+    return line
+
+
+def admitted_on(line: PlanLine, run_id: int) -> int:
+    """How many of a run's dispatches are admitted on a plan line."""
+    return (
+        db.session.scalar(
+            select(func.count(Dispatch.id)).where(
+                Dispatch.run_id == run_id,
+                Dispatch.plan_line_id == line.id,
+                Dispatch.status == DispatchStatus.ADMITTED,
+            )
+        )
+        or 0
+    )
+
+
+def _snapshot(dispatch: Dispatch) -> dict[str, object]:
+    return {
+        "status": str(dispatch.status),
+        "reason": dispatch.reason,
+        "plan_line_id": dispatch.plan_line_id,
+    }

@@ -1,0 +1,85 @@
+"""Decisions from a file (FORMATS.md `decisions`): every row checked, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from admissions.extensions import db
+from admissions.files.errors import FileError
+from admissions.files.readers import read_table
+from admissions.models import Account, AllocationRun, Batch, Candidate, Dispatch
+from admissions.services.decisions import Decision, DecisionError, decide
+from admissions.services.university import live_run_ids
+
+
+@dataclass
+class UploadResult:
+    """Applied decisions (when no error) or every error, `FILE:LINE: COLUMN: message`."""
+
+    applied: int = 0
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole file was applied."""
+        return not self.errors
+
+
+def apply_decisions_file(
+    actor: Account | None, institution_id: int, exam_id: int, data: bytes, filename: str
+) -> UploadResult:
+    """Read and apply a decisions file for one exam. On any error nothing should be committed:
+    the caller rolls back when ``result.ok`` is false."""
+    read = read_table(data, filename, "decisions")
+    result = UploadResult(errors=list(read.errors))
+    if not read.ok:
+        return result
+    runs = _live_runs(exam_id)
+    for row, line in zip(read.rows, read.lines, strict=True):
+        decision, problem = _resolve(row, runs, institution_id)
+        if problem:
+            result.errors.append(FileError(filename, line, problem[0], problem[1]))
+            continue
+        assert decision is not None
+        try:
+            decide(actor, institution_id, decision)
+        except DecisionError as error:
+            result.errors.append(FileError(filename, line, "decision", str(error)))
+            continue
+        result.applied += 1
+    return result
+
+
+def _live_runs(exam_id: int) -> dict[tuple[str, int], AllocationRun]:
+    rows = db.session.execute(
+        select(Batch.code, AllocationRun)
+        .join(AllocationRun, AllocationRun.batch_id == Batch.id)
+        .where(AllocationRun.exam_id == exam_id, AllocationRun.id.in_(live_run_ids()))
+    ).all()
+    return {(code, run.round_number): run for code, run in rows}
+
+
+def _resolve(
+    row: dict[str, str | None], runs: dict[tuple[str, int], AllocationRun], institution_id: int
+) -> tuple[Decision | None, tuple[str, str] | None]:
+    batch, number = row["batch"] or "", int(row["round"] or 0)
+    run = runs.get((batch, number))
+    if run is None:
+        return None, ("round", f"批次 {batch} 第 {number} 轮没有投档结果")
+    dispatch_id = db.session.scalar(
+        select(Dispatch.id)
+        .join(Candidate, Candidate.id == Dispatch.candidate_id)
+        .where(
+            Dispatch.run_id == run.id,
+            Dispatch.institution_id == institution_id,
+            Candidate.candidate_no == row["candidate_no"],
+        )
+    )
+    if dispatch_id is None:
+        # Same words for an unknown 考生号 and another institution's candidate: nothing leaks.
+        return None, ("candidate_no", f"考生 {row['candidate_no']} 不在本校本轮的投档名单中")
+    return Decision(
+        dispatch_id, row["decision"] or "", row["reason"] or "", row["program_code"]
+    ), None

@@ -1,0 +1,10 @@
+"""Helpers of the API tests: a live token for a scenario's institution."""
+
+from admissions.services.api_tokens import create_token
+
+
+def token_for(db, scene, days: int = 30) -> str:
+    """A committed token of the scenario's own institution; returns the plain value."""
+    _, plain = create_token(scene["staff"], scene["line"].institution_id, "学籍系统", days)
+    db.session.commit()
+    return plain

@@ -1,0 +1,77 @@
+"""An admissions officer's day in the browser: review, admit in bulk, reject with a reason,
+download the list and the letters."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.factories import PASSWORD
+from tests.university_factories import review_scenario
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_officer_reviews_decides_and_downloads(live_server, desk, db):
+    scene = review_scenario(db)
+    page = desk
+    page.goto(f"{live_server}/login")
+    page.get_by_label("用户名 / 考生号 / 身份证号").fill(scene["staff"].username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server}/university/")
+    page.get_by_role("link", name="审核考生").click()
+    assert page.get_by_role("cell", name="张三", exact=True).is_visible()
+    assert page.get_by_text("赵六").count() == 0
+
+    page.get_by_label("选择 张三").check()
+    page.get_by_label("选择 李四").check()
+    page.get_by_label("对选中考生").select_option("admit")
+    page.get_by_role("button", name="批量提交").click()
+    assert page.get_by_text("已提交 2 名考生的结论。").is_visible()
+
+    page.get_by_label("对选中考生").select_option("reject")
+    page.get_by_label("选择 李四").check()
+    page.get_by_role("button", name="批量提交").click()
+    assert page.get_by_role("alert").inner_text().startswith("退档必须选择原因")
+
+    page.get_by_role("link", name=scene_no(db, scene, 2)).click()
+    page.get_by_role("radio", name="退档").check()
+    page.get_by_label("退档原因").select_option("体检不符合要求")
+    page.get_by_label("具体说明").fill("色弱")
+    page.get_by_role("button", name="提交结论").click()
+    assert page.get_by_text("结论已保存。").is_visible()
+    assert page.get_by_text("体检不符合要求：色弱").is_visible()
+
+    page.get_by_role("link", name="返回审核列表").click()
+    page.get_by_label("状态").select_option("admitted")
+    page.get_by_role("button", name="筛选").click()
+    assert page.get_by_text("共 2 人").is_visible()
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载本轮名单（XLSX）").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+    statuses = sorted(row[14] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert statuses == ["admitted", "admitted", "rejected"]
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载本轮录取通知书（PDF）").click()
+    assert Path(info.value.path()).read_bytes()[:4] == b"%PDF"
+
+
+def scene_no(db, scene, index: int) -> str:
+    from admissions.models import Candidate
+
+    return db.session.get(Candidate, scene["ours"][index].candidate_id).candidate_no

@@ -1,0 +1,93 @@
+"""Letters of admitted candidates (one or bulk), with the shared verification code; audited."""
+
+import re
+import subprocess
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from admissions.files.verification import verification_code
+from admissions.models import AuditEvent, Candidate, Dispatch
+from admissions.services.decisions import Decision, decide
+from admissions.services.university_letters import LetterError, letter_code, letter_data
+from tests.factories import login
+from tests.university_factories import review_scenario
+
+
+@pytest.fixture
+def admitted(db, client):
+    scene = review_scenario(db)
+    staff, line, ours = scene["staff"], scene["line"], scene["ours"]
+    decide(staff, line.institution_id, Decision(ours[0].id, "admit"))
+    decide(staff, line.institution_id, Decision(ours[1].id, "admit"))
+    db.session.commit()
+    login(client, staff.username)
+    return scene
+
+
+def test_letter_code_uses_the_shared_inputs(app, db, admitted):
+    dispatch = admitted["ours"][0]
+    candidate = db.session.get(Candidate, dispatch.candidate_id)
+    line = admitted["line"]
+    expected = verification_code(
+        app.config["SECRET_KEY"], admitted["exam"].code, candidate.candidate_no,
+        f"{line.institution.code}-{line.program_code}",
+    )  # fmt: skip
+    assert letter_code(dispatch) == expected
+    other = admitted["ours"][1]
+    assert letter_code(other) != expected
+
+
+def test_letter_data_refuses_the_not_admitted(db, admitted):
+    with pytest.raises(LetterError, match="只有已录取"):
+        letter_data(admitted["ours"][2])
+    data = letter_data(admitted["ours"][0], base_url="https://zk.example.cn/")
+    assert data.program_name == "软件技术" and data.verify_url.startswith(
+        "https://zk.example.cn/verify/"
+    )
+
+
+def test_single_letter_download_is_a_pdf_and_audited(client, db, admitted):
+    dispatch = admitted["ours"][0]
+    response = client.get(f"/university/dispatches/{dispatch.id}/letter.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.get_data().startswith(b"%PDF") and b"/FontFile2" in response.get_data()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "letter.download"))
+    assert event.object_id == dispatch.id and event.actor_id == admitted["staff"].id
+
+
+def test_letter_of_a_pending_candidate_is_refused_with_a_message(client, admitted):
+    pending = admitted["ours"][2]
+    response = client.get(f"/university/dispatches/{pending.id}/letter.pdf", follow_redirects=True)
+    assert "只有已录取的考生才能生成录取通知书" in response.get_data(as_text=True)
+
+
+def test_bulk_letters_one_page_each(client, db, admitted, tmp_path):
+    response = client.get(f"/university/runs/{admitted['run'].id}/letters.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = tmp_path / "letters.pdf"
+    path.write_bytes(response.get_data())
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M)  # two admitted, the pending one has none
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "letters.download"))
+    assert event.after == {"letters": 2}
+
+
+def test_bulk_letters_without_admissions_says_so(client, db):
+    scene = review_scenario(db)
+    login(client, scene["staff"].username)
+    response = client.get(f"/university/runs/{scene['run'].id}/letters.pdf", follow_redirects=True)
+    assert "尚无已录取的考生" in response.get_data(as_text=True)
+    assert db.session.get(Dispatch, scene["ours"][0].id).total == Decimal(600)
+
+
+def test_bulk_letters_carry_the_same_codes_as_single_letters(app, db, admitted):
+    from admissions.services.university_letters import run_letters
+
+    with app.test_request_context("/"):
+        bulk = {letter.candidate_no: letter.verification_code
+                for letter in run_letters(admitted["run"], admitted["line"].institution_id)}  # fmt: skip
+        single = {db.session.get(Candidate, d.candidate_id).candidate_no: letter_code(d)
+                  for d in admitted["ours"][:2]}  # fmt: skip
+    assert bulk == single and len(bulk) == 2
