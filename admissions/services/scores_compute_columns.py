@@ -18,6 +18,14 @@ def _float(values: list[Decimal | None]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
+def _letter(comp: Component, grade: str | None, value: Decimal | None) -> str | None:
+    """The grade letter of a graded score; a row holding only the points is mapped back."""
+    if grade or value is None:
+        return grade
+    points = {Decimal(str(v)): k for k, v in (comp.grades or {}).items()}
+    return points.get(value, str(value))
+
+
 def gather_columns(exam: Exam) -> pd.DataFrame:
     """One row per candidate with at least one score or credit: ``candidate_id``,
     ``candidate_no``, ``category``, one column per component code (numbers, or grade letters
@@ -52,7 +60,7 @@ def gather_columns(exam: Exam) -> pd.DataFrame:
             picked = [s for s, m in zip(scores, mask, strict=True) if m]
             if comp.grades:
                 col = np.full(len(ids), None, dtype=object)
-                col[rows] = [s[3] for s in picked]
+                col[rows] = [_letter(comp, s[3], s[2]) for s in picked]
             else:
                 col = np.full(len(ids), np.nan, dtype=np.float64)
                 col[rows] = _float([s[2] for s in picked])
