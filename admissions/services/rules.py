@@ -26,6 +26,7 @@ from admissions.models import (
 from admissions.services import audit
 from admissions.services.provinces import get_or_create_province
 from admissions.services.rules_tables import RulesChangeRefused, sync_tables
+from scoring.report import SchemeReport, scheme_report
 from scoring.rules import RulesError, dump_rules, load_rules
 from scoring.rules_model import Rules
 
@@ -41,6 +42,8 @@ __all__ = [
     "is_frozen",
     "load_exam_rules",
     "parse_rules",
+    "scheme_reports",
+    "update_exam_rules",
 ]
 
 
@@ -191,3 +194,19 @@ def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
 def export_rules(exam: Exam) -> str:
     """The current rules as TOML text (loads back to equal rules)."""
     return dump_rules(exam_rules(exam)[1])
+
+
+def update_exam_rules(exam: Exam, toml_text: str, *, actor: Account | None = None) -> RulesLoad:
+    """A new rules version for ``exam`` from text edited on the board's page.
+
+    The file must name this exam (``[exam] code``); otherwise ``RulesChangeRefused``."""
+    rules = parse_rules(toml_text, "规则文件")
+    if rules.exam.code != exam.code:
+        raise RulesChangeRefused(f"规则文件的考试代码 {rules.exam.code} 与本考试 {exam.code} 不同")
+    return load_exam_rules(toml_text, actor=actor, name="规则文件")
+
+
+def scheme_reports(toml_text: str) -> list[SchemeReport]:
+    """Per scheme: maximum total, culture/vocational shares and warnings (under 50 % skill)."""
+    rules = parse_rules(toml_text)
+    return [scheme_report(rules, s.code) for s in rules.schemes]
