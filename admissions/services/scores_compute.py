@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -29,6 +29,7 @@ from admissions.models.base import utcnow
 from admissions.services import audit
 from admissions.services.rules import exam_rules
 from admissions.services.scores_compute_columns import INPUT_PLACES, engine_frame, gather_columns
+from admissions.services.scores_compute_store import replace_results
 from scoring.bulk import BulkResult, bulk_compute, qualify_reasons
 from scoring.composite import ScoreError
 from scoring.order import rank_category
@@ -111,7 +112,7 @@ def compute_scores(
     head = results[rules.ranking_scheme]
     ranks = rank_category(rules, head, frame["category"])
     rows = _rows(frame, rules, results, head, ranks, version.id)
-    _replace(exam, rows)
+    replace_results(exam, rows)
     summary = ComputeSummary(
         exam.code, version.version, len(rows), int(head.qualified.sum()), schemes,
         dict(frame["category"].value_counts().sort_index()),
@@ -161,15 +162,6 @@ def _rows(
         }  # fmt: skip
         for i, cid in enumerate(frame["candidate_id"].to_numpy())
     ]
-
-
-def _replace(exam: Exam, rows: list[dict[str, Any]]) -> None:
-    """Delete the exam's previous results and bulk-insert ``rows``."""
-    ids = select(Candidate.id).where(Candidate.exam_id == exam.id).scalar_subquery()
-    db.session.execute(delete(ScoreResult).where(ScoreResult.candidate_id.in_(ids)))
-    for start in range(0, len(rows), 20000):
-        db.session.execute(insert(ScoreResult), rows[start : start + 20000])
-    db.session.flush()
 
 
 def result_count(exam: Exam, rules_version_id: int) -> int:

@@ -1,86 +1,102 @@
-"""Gather an exam's candidates, component scores, credits and bonus as columns for the engine."""
+"""Gather an exam's candidates, component scores, credits and bonus as columns for the engine.
+
+Scores are read as binary floats (cheap) and handed to the engine, which turns them back into
+exact scaled integers and refuses any value that is not exactly a number with at most
+``INPUT_PLACES`` decimals — stored scores have at most 4 places, so this is exact.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Float, cast, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from admissions.extensions import db
 from admissions.models import Candidate, Component, ComponentScore, CreditedScore, Exam
+from admissions.models.base import SCALE
 
-INPUT_PLACES = 4  # stored scores carry at most 4 decimal places (ExactDecimal)
-
-
-def _float(values: list[Decimal | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+INPUT_PLACES = SCALE  # stored scores carry at most 4 decimal places (ExactDecimal)
 
 
-def _letter(comp: Component, grade: str | None, value: Decimal | None) -> str | None:
-    """The grade letter of a graded score; a row holding only the points is mapped back."""
-    if grade or value is None:
-        return grade
+def _as_float(column: Any) -> ColumnElement[float]:
+    """A stored exact decimal as float8 in SQL (SQLite keeps it as 1/10000 integer units)."""
+    if db.session.connection().dialect.name == "sqlite":
+        return cast(cast(column, BigInteger), Float) / 10**SCALE
+    return cast(column, Float)
+
+
+def _columns(rows: list[Any], width: int) -> list[np.ndarray]:
+    if not rows:
+        return [np.zeros(0, dtype=object) for _ in range(width)]
+    return [np.asarray(col, dtype=object) for col in zip(*rows, strict=True)]
+
+
+def _letters(comp: Component, grades: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Grade letters; a row holding only the points is mapped back to its letter."""
+    out = grades.copy()
     points = {Decimal(str(v)): k for k, v in (comp.grades or {}).items()}
-    return points.get(value, str(value))
+    for i in np.flatnonzero([g is None or g == "" for g in grades]):
+        v = values[i]
+        out[i] = None if v is None or np.isnan(v) else points.get(Decimal(str(v)), str(v))
+    return out
 
 
 def gather_columns(exam: Exam) -> pd.DataFrame:
     """One row per candidate with at least one score or credit: ``candidate_id``,
     ``candidate_no``, ``category``, one column per component code (numbers, or grade letters
     for graded components; NaN/None = absent), ``credit_<code>`` columns and ``bonus``."""
-    cands = db.session.execute(
-        select(Candidate.id, Candidate.candidate_no, Candidate.category_code, Candidate.bonus)
-        .where(Candidate.exam_id == exam.id)
-        .order_by(Candidate.id)
-    ).all()
-    ids = pd.Index([c[0] for c in cands])
+    cand_id, cand_no, category, bonus = _columns(db.session.execute(
+        select(Candidate.id, Candidate.candidate_no, Candidate.category_code,
+               _as_float(Candidate.bonus))
+        .where(Candidate.exam_id == exam.id).order_by(Candidate.id)
+    ).all(), 4)  # fmt: skip
+    ids = pd.Index(cand_id.astype(np.int64))
+    n = len(ids)
     components = db.session.scalars(select(Component).where(Component.exam_id == exam.id)).all()
-    by_id = {c.id: c for c in components}
-    frame: dict[str, object] = {}
-    has_any = np.zeros(len(ids), dtype=bool)
-    scores = db.session.execute(
-        select(
-            ComponentScore.candidate_id,
-            ComponentScore.component_id,
-            ComponentScore.value,
-            ComponentScore.grade,
-        )
+    has_any = np.zeros(n, dtype=bool)
+    frame: dict[str, Any] = {}
+    s_cand, s_comp, s_value, s_grade = _columns(db.session.execute(
+        select(ComponentScore.candidate_id, ComponentScore.component_id,
+               _as_float(ComponentScore.value), ComponentScore.grade)
         .join(Candidate, Candidate.id == ComponentScore.candidate_id)
         .where(Candidate.exam_id == exam.id)
-    ).all()
-    if scores:
-        pos = ids.get_indexer([s[0] for s in scores])
-        has_any[pos] = True
-        comp_ids = np.array([s[1] for s in scores], dtype=np.int64)
-        for comp in components:
-            mask = comp_ids == comp.id
-            rows = pos[mask]
-            picked = [s for s, m in zip(scores, mask, strict=True) if m]
-            if comp.grades:
-                col = np.full(len(ids), None, dtype=object)
-                col[rows] = [_letter(comp, s[3], s[2]) for s in picked]
-            else:
-                col = np.full(len(ids), np.nan, dtype=np.float64)
-                col[rows] = _float([s[2] for s in picked])
-            frame[comp.code] = col
-    credits = db.session.execute(
-        select(CreditedScore.candidate_id, CreditedScore.component_id, CreditedScore.value)
+    ).all(), 4)  # fmt: skip
+    pos = ids.get_indexer(s_cand.astype(np.int64))
+    has_any[pos] = True
+    comp_ids = s_comp.astype(np.int64)
+    values = s_value.astype(np.float64)  # None becomes NaN
+    for comp in components:
+        mask = comp_ids == comp.id
+        if comp.grades:
+            col = np.full(n, None, dtype=object)
+            col[pos[mask]] = _letters(comp, s_grade[mask], values[mask])
+        else:
+            col = np.full(n, np.nan)
+            col[pos[mask]] = values[mask]
+        frame[comp.code] = col
+    c_cand, c_comp, c_value = _columns(db.session.execute(
+        select(CreditedScore.candidate_id, CreditedScore.component_id,
+               _as_float(CreditedScore.value))
         .join(Candidate, Candidate.id == CreditedScore.candidate_id)
         .where(Candidate.exam_id == exam.id)
-    ).all()
-    for cid, comp_id, value in credits:
-        code = f"credit_{by_id[comp_id].code}"
-        col = frame.setdefault(code, np.full(len(ids), np.nan, dtype=np.float64))
-        i = int(ids.get_loc(cid))
-        col[i] = float(value)  # type: ignore[index]
-        has_any[i] = True
-    frame["bonus"] = _float([c[3] for c in cands])
-    out = pd.DataFrame(frame, index=ids)
+    ).all(), 3)  # fmt: skip
+    c_pos = ids.get_indexer(c_cand.astype(np.int64))
+    has_any[c_pos] = True
+    for comp in components:
+        mask = c_comp.astype(np.int64) == comp.id
+        if mask.any():
+            col = np.full(n, np.nan)
+            col[c_pos[mask]] = c_value[mask].astype(np.float64)
+            frame[f"credit_{comp.code}"] = col
+    frame["bonus"] = bonus.astype(np.float64)
+    out = pd.DataFrame(frame)
     out.insert(0, "candidate_id", ids.to_numpy())
-    out.insert(1, "candidate_no", [c[1] for c in cands])
-    out.insert(2, "category", [c[2] for c in cands])
+    out.insert(1, "candidate_no", cand_no)
+    out.insert(2, "category", category)
     return out[has_any].reset_index(drop=True)
 
 
