@@ -37,6 +37,11 @@ def _copy(connection: Any, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             copy.write_row(
                 (row["candidate_id"], row["rules_version_id"], row["raw_total"], row["bonus"],
-                 row["total"], row["qualified"], json.dumps(row["reasons"], ensure_ascii=False),
+                 row["total"], row["qualified"], _json(row["reasons"]),
                  row["rank"], row["computed_at"])
             )  # fmt: skip
+
+
+def _json(reasons: list[Any]) -> str:
+    """JSON text of the reasons; most candidates have none."""
+    return json.dumps(reasons, ensure_ascii=False) if reasons else "[]"
