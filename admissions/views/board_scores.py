@@ -90,7 +90,7 @@ def exam_scores(exam_id: int):
     rows = ranktable_rows(exam, category) if category else []
     return render_template(
         "board/scores_table.html", exam=exam, computed=computed, categories=categories,
-        category=category, rows=rows, bars=chart_bars(rows), published=scores_published(exam),
+        category=category, rows=rows, bars=chart_bars(rows, width=620, height=3), published=scores_published(exam),
     )  # fmt: skip
 
 
