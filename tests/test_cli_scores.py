@@ -142,3 +142,14 @@ def test_graded_scores_stored_as_points_only_are_understood(app, db):
     assert db.session.scalar(
         select(ScoreResult.raw_total).where(ScoreResult.candidate_id == cand.id)
     ) == D(85)
+
+
+def test_failed_recompute_keeps_the_previous_results(app, scored, db):
+    assert run(app, "scores", "compute", "SD2026CK").exit_code == 0
+    before = sorted(db.session.scalars(select(ScoreResult.total)))
+    add_candidate(_exam(db), "IT", FULL | {"skill": D(231)})  # above the maximum 230
+    db.session.commit()
+    result = run(app, "scores", "compute", "SD2026CK")
+    assert result.exit_code == 1 and "成绩数据有误：技能测试" in result.output
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(ScoreResult.total))) == before
