@@ -188,3 +188,10 @@ def test_demo_exam_sample_matches_the_engine(db):
     for i in range(0, 400, 37):
         got = results[cands[i].id]
         assert got.total == composites[i].total and got.rank == ranks[i]
+
+
+def test_more_decimals_than_storage_are_refused_not_rounded(db):
+    exam = load_exam(GUANGDONG.replace("decimals = 1", "decimals = 6"))
+    add_candidate(exam, "CS", {"chinese": D(100), "cert": "A"})
+    with pytest.raises(ComputeRefused, match="6 位小数，超过可保存的 4 位"):
+        compute_scores(exam)

@@ -25,7 +25,7 @@ from admissions.models import (
     PlanLine,
     ScoreResult,
 )
-from admissions.models.base import utcnow
+from admissions.models.base import SCALE, utcnow
 from admissions.services import audit
 from admissions.services.rules import exam_rules
 from admissions.services.scores_compute_columns import INPUT_PLACES, engine_frame, gather_columns
@@ -110,6 +110,10 @@ def compute_scores(
     except ScoreError as exc:
         raise ComputeRefused(f"成绩数据有误：{exc}") from exc
     head = results[rules.ranking_scheme]
+    if head.total.scale > SCALE:
+        raise ComputeRefused(
+            f"计分方案 {head.scheme} 的总分有 {head.total.scale} 位小数，超过可保存的 {SCALE} 位"
+        )
     ranks = rank_category(rules, head, frame["category"])
     rows = _rows(frame, rules, results, head, ranks, version.id)
     replace_results(exam, rows)
