@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from admissions.cli_exam import exam_cli
+from admissions.cli_scores import export_cli, scores_cli
 from admissions.config import REPO_ROOT
 
 demo_cli = AppGroup("demo", help="演示数据 (demo data).")
@@ -36,3 +38,6 @@ def demo_load(rules: Path, candidates: int, seed: int) -> None:
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     app.cli.add_command(demo_cli)
+    app.cli.add_command(exam_cli)
+    app.cli.add_command(scores_cli)
+    app.cli.add_command(export_cli)

@@ -1,33 +1,60 @@
-"""Creating an exam and its first rules version from a rules file (TOML).
+"""Rules files (TOML) of an exam: validate with the engine, store versions, keep the tables in step.
 
-Validation of the file is shallow here (the structure the tables need); the full rules engine
-(``scoring.rules``) checks expressions and cross-references.
+``load_exam_rules`` creates an exam (version 1) or a new rules version of an existing one and
+updates its components, categories, batches, rounds and control lines; ``exam_rules`` gives the
+current version as engine ``Rules``; ``export_rules`` writes it back as TOML (round trip). The
+schemes of each version are stored with it. Every function flushes and never commits.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 
 from admissions.extensions import db
 from admissions.models import (
     Account,
-    Batch,
-    BatchShape,
-    Category,
-    Component,
-    ComponentGroup,
-    ControlLine,
+    AllocationRun,
     Exam,
     ExamStatus,
-    Round,
     RulesVersion,
+    RunStatus,
     Scheme,
 )
 from admissions.services import audit
 from admissions.services.provinces import get_or_create_province
+from admissions.services.rules_tables import RulesChangeRefused, sync_tables
+from scoring.report import SchemeReport, scheme_report
+from scoring.rules import RulesError, dump_rules, load_rules
+from scoring.rules_model import Rules
+
+__all__ = [
+    "RulesChangeRefused",
+    "RulesError",
+    "RulesLoad",
+    "create_exam_from_rules",
+    "current_version",
+    "digest",
+    "exam_rules",
+    "export_rules",
+    "is_frozen",
+    "load_exam_rules",
+    "parse_rules",
+    "scheme_reports",
+    "update_exam_rules",
+]
+
+
+@dataclass(frozen=True)
+class RulesLoad:
+    """What ``load_exam_rules`` did."""
+
+    exam: Exam
+    version: int
+    created: bool
+    changed: bool = True
 
 
 def digest(text: str) -> str:
@@ -35,101 +62,151 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def parse_rules(text: str, name: str = "<rules>") -> Rules:
+    """Validate rules text with the engine; raise ``RulesError`` listing every problem."""
+    return load_rules(text, name=name)
+
+
 def create_exam_from_rules(
     toml_text: str,
     *,
     actor: Account | None = None,
     status: ExamStatus = ExamStatus.REGISTRATION_OPEN,
+    name: str = "<rules>",
 ) -> Exam:
     """Create the exam, rules version 1 and the tables it defines; flush, do not commit."""
-    rules = tomllib.loads(toml_text)
-    head = rules["exam"]
-    province = get_or_create_province(str(head["province"]))
+    rules = parse_rules(toml_text, name)
+    if db.session.scalar(select(Exam.id).where(Exam.code == rules.exam.code)) is not None:
+        raise RulesChangeRefused(f"考试 {rules.exam.code} 已存在")
+    province = get_or_create_province(rules.exam.province)
     exam = Exam(
-        code=head["code"],
-        name=head["name"],
+        code=rules.exam.code,
+        name=rules.exam.name,
         province_id=province.id,
-        year=int(head["year"]),
-        track=head.get("track", ""),
+        year=rules.exam.year,
         status=status,
         current_rules_version=1,
-        ranking_scheme=head.get("ranking") or rules["batches"][0]["scheme"],
+        ranking_scheme=rules.ranking_scheme,
     )
     db.session.add(exam)
     db.session.flush()
-    version = RulesVersion(
-        exam_id=exam.id,
-        version=1,
-        toml_text=toml_text,
-        digest=digest(toml_text),
-        created_by_id=actor.id if actor else None,
-    )
-    db.session.add(version)
-    db.session.flush()
-    _add_schemes(version, rules.get("schemes", {}))
-    _add_components(exam, rules.get("components", {}))
-    for code, name in rules.get("categories", {}).items():
-        db.session.add(Category(exam_id=exam.id, code=code, name=name))
-    for sequence, spec in enumerate(rules.get("batches", []), start=1):
-        _add_batch(exam, sequence, spec)
-    db.session.flush()
+    version = _add_version(exam, 1, toml_text, rules, actor)
+    sync_tables(exam, rules)
     audit.record(
         actor, "exam.create", exam, after={"code": exam.code, "rules_digest": version.digest}
     )
     return exam
 
 
-def _add_schemes(version: RulesVersion, schemes: dict[str, Any]) -> None:
-    for code, spec in schemes.items():
+def load_exam_rules(
+    toml_text: str, *, actor: Account | None = None, name: str = "<rules>"
+) -> RulesLoad:
+    """Create the exam from a rules file, or add a new rules version to the existing exam.
+
+    Raises ``RulesError`` (invalid file) or ``RulesChangeRefused`` (frozen version, another
+    province, or a removed component/category/batch still in use); nothing is written then.
+    """
+    rules = parse_rules(toml_text, name)
+    exam = db.session.scalar(select(Exam).where(Exam.code == rules.exam.code))
+    if exam is None:
+        exam = create_exam_from_rules(toml_text, actor=actor, name=name)
+        return RulesLoad(exam, 1, True)
+    current = current_version(exam)
+    if current is not None and is_frozen(current):
+        raise RulesChangeRefused(
+            f"考试 {exam.code} 的规则第 {current.version} 版已被已发布的录取批次使用，不能再修改"
+        )
+    if rules.exam.province != exam.province.code:
+        raise RulesChangeRefused(
+            f"规则文件的省份 {rules.exam.province} 与考试 {exam.code} 的省份 {exam.province.code} 不同"
+        )
+    if current is not None and current.digest == digest(toml_text):
+        return RulesLoad(exam, current.version, False, changed=False)
+    before = {"version": exam.current_rules_version, "rules_digest": current and current.digest}
+    sync_tables(exam, rules)
+    number = (current.version if current else 0) + 1
+    version = _add_version(exam, number, toml_text, rules, actor)
+    exam.name, exam.year = rules.exam.name, rules.exam.year
+    exam.current_rules_version, exam.ranking_scheme = number, rules.ranking_scheme
+    db.session.flush()
+    audit.record(
+        actor, "exam.rules_version", exam, before=before,
+        after={"version": number, "rules_digest": version.digest},
+    )  # fmt: skip
+    return RulesLoad(exam, number, False)
+
+
+def _add_version(
+    exam: Exam, number: int, text: str, rules: Rules, actor: Account | None
+) -> RulesVersion:
+    version = RulesVersion(
+        exam_id=exam.id,
+        version=number,
+        toml_text=text,
+        digest=digest(text),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    for s in rules.schemes:
         db.session.add(
             Scheme(
-                rules_version_id=version.id,
-                code=code,
-                formula=spec["formula"],
-                decimals=int(spec.get("decimals", 2)),
-                bonus_cap=Decimal(str(spec.get("bonus_cap", 0))),
-                qualify=list(spec.get("qualify", [])),
-                tiebreak=list(spec.get("tiebreak", [])),
-                ties=spec.get("ties", "share"),
+                rules_version_id=version.id, code=s.code, formula=s.formula.source,
+                decimals=s.decimals, bonus_cap=s.bonus_cap,
+                qualify=[e.source for e in s.qualify],
+                tiebreak=[e.source for e in s.tiebreak], ties=s.ties,
             )
-        )
-
-
-def _add_components(exam: Exam, components: dict[str, Any]) -> None:
-    for position, (code, spec) in enumerate(components.items()):
-        grades = spec.get("grades")
-        top = max(grades.values()) if grades else spec["max"]
-        db.session.add(
-            Component(
-                exam_id=exam.id,
-                code=code,
-                name=spec["name"],
-                max=Decimal(str(top)),
-                group=ComponentGroup(spec["group"]),
-                grades=grades,
-                position=position,
-            )
-        )
-
-
-def _add_batch(exam: Exam, sequence: int, spec: dict[str, Any]) -> None:
-    batch = Batch(
-        exam_id=exam.id,
-        code=spec["code"],
-        name=spec["name"],
-        sequence=sequence,
-        shape=BatchShape(spec.get("shape", "flat")),
-        max_choices=int(spec["max_choices"]),
-        majors_per_group=spec.get("majors_per_group"),
-        ratio=Decimal(str(spec.get("ratio", 1))),
-        rounds=int(spec.get("rounds", 1)),
-        scheme_code=spec["scheme"],
-    )
-    db.session.add(batch)
+        )  # fmt: skip
     db.session.flush()
-    for category, conditions in spec.get("lines", {}).items():
-        db.session.add(
-            ControlLine(batch_id=batch.id, category_code=category, conditions=conditions)
+    return version
+
+
+def current_version(exam: Exam) -> RulesVersion | None:
+    """The exam's current rules version row, or None."""
+    return db.session.scalar(
+        select(RulesVersion).where(
+            RulesVersion.exam_id == exam.id, RulesVersion.version == exam.current_rules_version
         )
-    for number in range(1, batch.rounds + 1):
-        db.session.add(Round(batch_id=batch.id, number=number))
+    )
+
+
+def is_frozen(version: RulesVersion) -> bool:
+    """True when a published allocation run used this version (or it was frozen explicitly)."""
+    if version.frozen:
+        return True
+    used = db.session.scalar(
+        select(func.count(AllocationRun.id)).where(
+            AllocationRun.rules_version_id == version.id,
+            AllocationRun.status == RunStatus.PUBLISHED,
+        )
+    )
+    return bool(used)
+
+
+def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
+    """The current rules version and its engine ``Rules``; ``LookupError`` when none."""
+    version = current_version(exam)
+    if version is None:
+        raise LookupError(f"考试 {exam.code} 没有规则文件")
+    return version, parse_rules(version.toml_text, f"{exam.code} v{version.version}")
+
+
+def export_rules(exam: Exam) -> str:
+    """The current rules as TOML text (loads back to equal rules)."""
+    return dump_rules(exam_rules(exam)[1])
+
+
+def update_exam_rules(exam: Exam, toml_text: str, *, actor: Account | None = None) -> RulesLoad:
+    """A new rules version for ``exam`` from text edited on the board's page.
+
+    The file must name this exam (``[exam] code``); otherwise ``RulesChangeRefused``."""
+    rules = parse_rules(toml_text, "规则文件")
+    if rules.exam.code != exam.code:
+        raise RulesChangeRefused(f"规则文件的考试代码 {rules.exam.code} 与本考试 {exam.code} 不同")
+    return load_exam_rules(toml_text, actor=actor, name="规则文件")
+
+
+def scheme_reports(toml_text: str) -> list[SchemeReport]:
+    """Per scheme: maximum total, culture/vocational shares and warnings (under 50 % skill)."""
+    rules = parse_rules(toml_text)
+    return [scheme_report(rules, s.code) for s in rules.schemes]

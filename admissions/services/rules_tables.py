@@ -1,0 +1,139 @@
+"""Keep an exam's tables (components, categories, batches, rounds, control lines) in step with
+its rules; a removal that stored data still uses is refused. Flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from admissions.extensions import db
+from admissions.models import (
+    AllocationRun,
+    Batch,
+    BatchShape,
+    Candidate,
+    Category,
+    Component,
+    ComponentGroup,
+    ComponentScore,
+    ControlLine,
+    CreditedScore,
+    Exam,
+    PlanLine,
+    PreferenceList,
+    Round,
+    RoundStatus,
+)
+from scoring import rules_model as rm
+
+
+class RulesChangeRefused(ValueError):
+    """A valid rules file that cannot be applied to the stored exam (message in Chinese)."""
+
+
+def sync_tables(exam: Exam, rules: rm.Rules) -> None:
+    """Create, update or delete rows so the exam's tables match ``rules``."""
+    _sync_components(exam, rules.components)
+    _sync_categories(exam, rules.categories)
+    _sync_batches(exam, rules.batches)
+    db.session.flush()
+
+
+def _count(column: InstrumentedAttribute[int], *where: object) -> int:
+    return int(db.session.scalar(select(func.count(column)).where(*where)) or 0)  # type: ignore[arg-type]
+
+
+def _sync_components(exam: Exam, components: Sequence[rm.Component]) -> None:
+    rows = {
+        c.code: c for c in db.session.scalars(select(Component).where(Component.exam_id == exam.id))
+    }
+    wanted = {c.code for c in components}
+    for code, row in rows.items():
+        if code in wanted:
+            continue
+        used = _count(ComponentScore.id, ComponentScore.component_id == row.id)
+        used += _count(CreditedScore.id, CreditedScore.component_id == row.id)
+        if used:
+            raise RulesChangeRefused(f"科目 {code} 已有 {used} 条成绩，不能从规则中删除")
+        db.session.delete(row)
+    for position, spec in enumerate(components):
+        row = rows.get(spec.code) or Component(exam_id=exam.id, code=spec.code)
+        grades = {k: int(v) if v == v.to_integral_value() else str(v) for k, v in spec.grades}
+        row.name, row.max, row.group = spec.name, spec.max, ComponentGroup(spec.group)
+        row.grades, row.position = grades or None, position
+        db.session.add(row)
+
+
+def _sync_categories(exam: Exam, categories: Sequence[tuple[str, str]]) -> None:
+    rows = {
+        c.code: c for c in db.session.scalars(select(Category).where(Category.exam_id == exam.id))
+    }
+    wanted = dict(categories)
+    for code, row in rows.items():
+        if code in wanted:
+            continue
+        used = _count(Candidate.id, Candidate.exam_id == exam.id, Candidate.category_code == code)
+        used += _count(PlanLine.id, PlanLine.exam_id == exam.id, PlanLine.category_code == code)
+        if used:
+            raise RulesChangeRefused(f"专业类别 {code} 已有考生或招生计划使用，不能从规则中删除")
+        db.session.delete(row)
+    for code, name in categories:
+        row = rows.get(code) or Category(exam_id=exam.id, code=code)
+        row.name = name
+        db.session.add(row)
+
+
+def _sync_batches(exam: Exam, batches: Sequence[rm.Batch]) -> None:
+    rows = {b.code: b for b in db.session.scalars(select(Batch).where(Batch.exam_id == exam.id))}
+    wanted = {b.code for b in batches}
+    for code, row in rows.items():
+        if code not in wanted:
+            _delete_batch(row)
+    db.session.flush()
+    for sequence, spec in enumerate(batches, start=1):
+        row = rows.get(spec.code) or Batch(exam_id=exam.id, code=spec.code)
+        row.name, row.sequence, row.shape = spec.name, sequence, BatchShape(spec.shape)
+        row.max_choices, row.majors_per_group = spec.max_choices, spec.majors_per_group
+        row.ratio, row.rounds, row.scheme_code = spec.ratio, spec.rounds, spec.scheme
+        db.session.add(row)
+        db.session.flush()
+        _sync_lines(row, spec)
+        _sync_rounds(row, spec.rounds)
+
+
+def _delete_batch(row: Batch) -> None:
+    used = _count(PlanLine.id, PlanLine.batch_id == row.id)
+    used += _count(PreferenceList.id, PreferenceList.batch_id == row.id)
+    used += _count(AllocationRun.id, AllocationRun.batch_id == row.id)
+    if used:
+        raise RulesChangeRefused(f"批次 {row.code} 已有招生计划、志愿或录取记录，不能从规则中删除")
+    db.session.execute(delete(ControlLine).where(ControlLine.batch_id == row.id))
+    db.session.execute(delete(Round).where(Round.batch_id == row.id))
+    db.session.delete(row)
+
+
+def _sync_lines(batch: Batch, spec: rm.Batch) -> None:
+    db.session.execute(delete(ControlLine).where(ControlLine.batch_id == batch.id))
+    for category, conditions in spec.lines:
+        db.session.add(
+            ControlLine(
+                batch_id=batch.id, category_code=category, conditions=[c.source for c in conditions]
+            )
+        )
+
+
+def _sync_rounds(batch: Batch, count: int) -> None:
+    rounds = {
+        r.number: r for r in db.session.scalars(select(Round).where(Round.batch_id == batch.id))
+    }
+    for number, row in rounds.items():
+        if number <= count:
+            continue
+        if row.status != RoundStatus.PLANNED:
+            raise RulesChangeRefused(f"批次 {batch.code} 第 {number} 轮已开始，不能减少轮次")
+        db.session.delete(row)
+    for number in range(1, count + 1):
+        if number not in rounds:
+            db.session.add(Round(batch_id=batch.id, number=number))
