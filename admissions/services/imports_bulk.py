@@ -1,0 +1,57 @@
+"""Bulk writes for imports: COPY on PostgreSQL, executemany elsewhere (one transaction either way).
+
+COPY streams rows through the session's own connection, so it joins the import's transaction and
+rolls back with it. Measured by benchmarks/bench_imports.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, update
+
+from admissions.extensions import db
+
+COPY_THRESHOLD = 1000  # below this, executemany is as fast and simpler
+
+
+def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert plain dict rows into `table`; COPY on PostgreSQL for large batches."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _copy(connection, table, rows)
+    else:
+        db.session.execute(insert(table), list(rows))
+
+
+def update_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Update rows by primary key (each dict has "id"), as one executemany."""
+    if rows:
+        db.session.execute(update(model), list(rows))
+
+
+def _copy(connection: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    columns = list(rows[0])
+    types = [table.c[name].type for name in columns]
+    processors = [t.bind_processor(connection.dialect) for t in types]
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [_cell(row[name], p) for name, p in zip(columns, processors, strict=True)]
+            )
+
+
+def _cell(value: Any, processor: Any) -> Any:
+    if value is None:
+        return None
+    if processor is not None:
+        value = processor(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
