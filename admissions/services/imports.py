@@ -109,11 +109,12 @@ def import_file(
     validators = {"national_id": idcard.validate} if kind == "candidates" else None
     read = read_table(data, filename, spec, validators=validators)
     result = ImportResult(kind, filename, list(read.errors))
-    if not read.ok:
-        return result
+    if any((error.line or 0) < 2 or not error.column for error in read.errors):
+        return result  # the file or its header is unusable: row checks would only add noise
     context = ImportContext(exam, filename, read.rows, read.lines, actor, header_keys(data, spec))
     staged = _stager(kind)(context)
-    result.errors = context.errors
+    # rows with bad cells were left out of `read.rows`; report both kinds of error, by line
+    result.errors = sorted([*read.errors, *context.errors], key=lambda error: error.line or 0)
     result.inserted, result.updated, result.unchanged = staged.counts
     if result.ok and not dry_run:
         staged.apply()
