@@ -2,8 +2,18 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+
+class ChineseDateField(DateField):
+    """A date field whose format error is said in Chinese."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期格式应为 年-月-日，例如 2026-06-25") from None
 
 
 class UploadForm(FlaskForm):
@@ -51,8 +61,12 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField(
-        "操作", choices=[("", "全部")], validators=[Optional()], validate_choice=False
+        "操作", choices=[SelectChoice("", "全部")], validators=[Optional()], validate_choice=False
     )
     actor = StringField("操作人（用户名）", validators=[Optional(), Length(max=60)])
-    since = DateField("起始日期", validators=[Optional()])
-    until = DateField("截止日期", validators=[Optional()])
+    since = ChineseDateField("起始日期", validators=[Optional()])
+    until = ChineseDateField("截止日期", validators=[Optional()])
+
+    def offer_actions(self, actions: list[str]) -> None:
+        """Offer the actions recorded for the exam in the action filter."""
+        self.action.choices = [SelectChoice("", "全部"), *(SelectChoice(a, a) for a in actions)]

@@ -121,5 +121,7 @@ def import_file(
         result.written = True
         counts = {"inserted": result.inserted, "updated": result.updated}
         after = {"file": filename, **counts, "unchanged": result.unchanged}
-        audit.record(actor, f"import.{kind}", exam, after=after, reason=f"import {filename}")
+        audit.record(
+            actor, f"import.{kind}", exam, after=after, reason=f"import {filename}", exam_id=exam.id
+        )
     return result

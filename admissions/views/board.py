@@ -176,7 +176,7 @@ def audit(exam_id: int):
     """The exam's audit log, filtered by action, actor and dates."""
     exam = get_exam_for_board(exam_id)
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "全部"), *((a, a) for a in audit_log.exam_actions(exam.id))]
+    form.offer_actions(audit_log.exam_actions(exam.id))
     events = []
     if form.validate():
         events = audit_log.exam_events(
