@@ -42,3 +42,25 @@ def test_bulk_candidates_and_scores(db):
         "skill": None,
         "cert": None,
     }
+
+
+def test_bulk_reimport_updates_every_score(db):
+    exam = create_board_exam()
+    people = [
+        [f"26{n:08d}", idcard.make("370102", date(2000 + n // 1000, 1, 1 + n % 28), n % 1000),
+         f"考生{n}", "IT"]
+        for n in range(COUNT)
+    ]  # fmt: skip
+    data = csv_bytes([["candidate_no", "national_id", "name", "category"], *people])
+    assert import_file(exam, "candidates", data, "c.csv", None, dry_run=False).ok
+    header = ["candidate_no", "skill", "cert"]
+    first = csv_bytes([header, *([row[0], "100", "A"] for row in people)])
+    assert import_file(exam, "scores", first, "a.csv", None, dry_run=False).inserted == COUNT
+    second = csv_bytes([header, *([row[0], f"{n % 200}.5", "C"] for n, row in enumerate(people))])
+    result = import_file(exam, "scores", second, "b.csv", None, dry_run=False)
+    assert (result.inserted, result.updated, result.unchanged) == (0, COUNT, 0)
+    db.session.expire_all()
+    total = db.session.scalar(select(func.sum(ComponentScore.value)))
+    assert total == sum(Decimal(f"{n % 200}.5") + 35 for n in range(COUNT))
+    grades = set(db.session.scalars(select(ComponentScore.grade).distinct()))
+    assert grades == {None, "C"}

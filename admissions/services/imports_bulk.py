@@ -29,22 +29,44 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def update_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Update rows by primary key (each dict has "id"), as one executemany."""
-    if rows:
+    """Update rows by primary key (each dict has "id" and the same other keys).
+
+    On PostgreSQL, large batches are copied into a temporary table and applied with one
+    UPDATE ... FROM; elsewhere (and for small batches) an executemany by primary key.
+    """
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_THRESHOLD:
         db.session.execute(update(model), list(rows))
+        return
+    table: Table = model.__table__
+    columns = [name for name in rows[0] if name != "id"]
+    staging = f"staging_{table.name}"
+    listed = ", ".join(f'"{name}"' for name in ["id", *columns])
+    connection.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE "{staging}" AS SELECT {listed} FROM "{table.name}" WITH NO DATA'
+    )
+    _copy(connection, table, rows, into=staging)
+    assignments = ", ".join(f'"{name}" = s."{name}"' for name in columns)
+    connection.exec_driver_sql(
+        f'UPDATE "{table.name}" AS t SET {assignments} FROM "{staging}" AS s WHERE t.id = s.id'
+    )
+    connection.exec_driver_sql(f'DROP TABLE "{staging}"')
 
 
-def _copy(connection: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def _copy(
+    connection: Any, table: Table, rows: Sequence[dict[str, Any]], into: str | None = None
+) -> None:
     columns = list(rows[0])
     types = [table.c[name].type for name in columns]
     processors = [t.bind_processor(connection.dialect) for t in types]
     names = ", ".join(f'"{name}"' for name in columns)
     raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    statement = f'COPY "{into or table.name}" ({names}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row(
-                [_cell(row[name], p) for name, p in zip(columns, processors, strict=True)]
-            )
+            copy.write_row([_cell(row[n], p) for n, p in zip(columns, processors, strict=True)])
 
 
 def _cell(value: Any, processor: Any) -> Any:

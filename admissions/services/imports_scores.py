@@ -51,6 +51,11 @@ def stage(context: ImportContext) -> Staged:
         return Staged((0, 0, len(context.rows)), nothing)
     stored = _stored(exam.id)
     scored = {candidate_id for candidate_id, _component in stored}
+    # plain values: ORM attribute access in this loop costs seconds at 100,000 rows
+    plain = [
+        (c.code, c.id, {k: Decimal(str(v)) for k, v in c.grades.items()} if c.grades else None)
+        for c in components
+    ]
     inserts: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
@@ -59,19 +64,25 @@ def stage(context: ImportContext) -> Staged:
         candidate_id = ids[str(row["candidate_no"])]
         before: dict[str, str | None] = {}
         after: dict[str, str | None] = {}
-        for component in components:
-            value, grade = stored_value(component, row[component.code])
-            old = stored.get((candidate_id, component.id))
+        for code, component_id, grades in plain:
+            text = row[code]
+            if text is None:
+                value, grade = None, None
+            elif grades:
+                value, grade = grades[text], text
+            else:
+                value, grade = Decimal(text), None
+            old = stored.get((candidate_id, component_id))
             if old is None and value is None:
                 continue
             if old is not None and (old[1], old[2]) == (value, grade):
                 continue
-            before[component.code] = shown(old[1], old[2]) if old else None
-            after[component.code] = shown(value, grade)
+            before[code] = shown(old[1], old[2]) if old else None
+            after[code] = shown(value, grade)
             fields = {"value": value, "grade": grade, "source": "import"}
             if old is None:
                 inserts.append(
-                    {"candidate_id": candidate_id, "component_id": component.id, **fields}
+                    {"candidate_id": candidate_id, "component_id": component_id, **fields}
                 )
             else:
                 updates.append({"id": old[0], **fields})
