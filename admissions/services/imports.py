@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from admissions import idcard
-from admissions.files.columns import ComponentInfo, preferences_spec, spec_for
+from admissions.files.columns import ComponentInfo, TableSpec, preferences_spec, spec_for
 from admissions.files.readers import FileError, read_table
 from admissions.models import Account, Exam
 from admissions.services import audit
@@ -52,8 +53,6 @@ class ImportResult:
 
 def component_infos(exam: Exam) -> list[ComponentInfo]:
     """The exam's components as the scores reader needs them (grade tables as points)."""
-    from decimal import Decimal
-
     return [
         ComponentInfo(
             c.code,
@@ -65,7 +64,7 @@ def component_infos(exam: Exam) -> list[ComponentInfo]:
     ]
 
 
-def _spec(exam: Exam, kind: str):  # noqa: ANN202 - a TableSpec
+def _spec(exam: Exam, kind: str) -> TableSpec:
     if kind == "preferences":
         return preferences_spec({b.code: b.max_choices for b in exam.batches})
     return spec_for(kind, component_infos(exam) if kind == "scores" else ())

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table, insert, update
 
 from admissions.extensions import db
+from admissions.models.base import ExactDecimal, UTCDateTime
 
 COPY_THRESHOLD = 1000  # below this, executemany is as fast and simpler
 
@@ -60,7 +61,11 @@ def _copy(
 ) -> None:
     columns = list(rows[0])
     types = [table.c[name].type for name in columns]
-    processors = [t.bind_processor(connection.dialect) for t in types]
+    # psycopg writes Decimal and aware datetimes itself: skip those (costly) per-value processors
+    processors = [
+        None if isinstance(t, ExactDecimal | UTCDateTime) else t.bind_processor(connection.dialect)
+        for t in types
+    ]
     names = ", ".join(f'"{name}"' for name in columns)
     raw = connection.connection.driver_connection
     statement = f'COPY "{into or table.name}" ({names}) FROM STDIN'

@@ -78,7 +78,7 @@ def stage(context: ImportContext) -> Staged:
             if old is not None and (old[1], old[2]) == (value, grade):
                 continue
             before[code] = shown(old[1], old[2]) if old else None
-            after[code] = shown(value, grade)
+            after[code] = text  # the reader's canonical text: "85.5", or the grade letter
             fields = {"value": value, "grade": grade, "source": "import"}
             if old is None:
                 inserts.append(
