@@ -1,6 +1,7 @@
 """A clerk uploads a bad plans file, reads the errors, fixes the file and confirms the import."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from admissions.models import PlanLine
@@ -46,8 +47,8 @@ def test_import_with_errors_then_fixed_and_confirmed(live_server, desktop, db):
     page.get_by_role("link", name="导入招生计划").click()
     bad = csv_bytes([PLANS_HEADER, ["BK", "10101", "甲学院", "P1", "软件", "IT", "三十", ""]])
     _upload(page, bad)
-    assert page.get_by_role("heading", name="发现 1 个错误，未导入任何数据").is_visible()
-    assert page.get_by_role("cell", name="「三十」不是数字").is_visible()
+    expect(page.get_by_role("heading", name="发现 1 个错误，未导入任何数据")).to_be_visible()
+    expect(page.get_by_role("cell", name="「三十」不是数字")).to_be_visible()
     assert page.get_by_role("button", name="确认导入").count() == 0
     with page.expect_download() as download:
         page.get_by_role("link", name="文本 (.txt)").click()
@@ -55,9 +56,9 @@ def test_import_with_errors_then_fixed_and_confirmed(live_server, desktop, db):
     assert text == "plans.csv:2: seats: 「三十」不是数字\n"
     page.get_by_role("link", name="重新上传").click()
     _upload(page, plans_file())
-    assert page.get_by_text("检查通过").is_visible()
+    expect(page.get_by_text("检查通过")).to_be_visible()
     page.get_by_role("button", name="确认导入").click()
-    assert page.get_by_role("heading", name="导入完成").is_visible()
-    assert page.get_by_text("招生计划已导入，新增 4 条").is_visible()
+    expect(page.get_by_role("heading", name="导入完成")).to_be_visible()
+    expect(page.get_by_text("招生计划已导入，新增 4 条")).to_be_visible()
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(PlanLine)) == 4
