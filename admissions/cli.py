@@ -35,9 +35,45 @@ def demo_load(rules: Path, candidates: int, seed: int) -> None:
     click.echo(result.summary())
 
 
+IMPORT_KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions")
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(IMPORT_KINDS))
+@click.argument("code")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
+def import_command(kind: str, code: str, file: Path, dry_run: bool) -> None:
+    """Import FILE (CSV or XLSX) as KIND into the exam CODE: all or nothing."""
+    from sqlalchemy import select
+
+    from admissions.extensions import db
+    from admissions.models import Exam
+    from admissions.services.imports import KIND_NAMES, import_file
+
+    if kind not in KIND_NAMES:
+        raise click.ClickException(f"暂不支持导入 {kind}（录取/退档导入尚未开放）")
+    exam = db.session.scalar(select(Exam).where(Exam.code == code))
+    if exam is None:
+        raise click.ClickException(f"考试 {code} 不存在")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"无法读取文件 {file}：{error.strerror}") from None
+    result = import_file(exam, kind, data, str(file), None, dry_run=dry_run)
+    if not result.ok:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(str(error), err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(result.summary())
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(exam_cli)
     app.cli.add_command(scores_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(import_command)

@@ -1,0 +1,84 @@
+"""Bulk writes for imports: COPY on PostgreSQL, executemany elsewhere (one transaction either way).
+
+COPY streams rows through the session's own connection, so it joins the import's transaction and
+rolls back with it. Measured by benchmarks/bench_imports.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, update
+
+from admissions.extensions import db
+from admissions.models.base import ExactDecimal, UTCDateTime
+
+COPY_THRESHOLD = 1000  # below this, executemany is as fast and simpler
+
+
+def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert plain dict rows into `table`; COPY on PostgreSQL for large batches."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _copy(connection, table, rows)
+    else:
+        db.session.execute(insert(table), list(rows))
+
+
+def update_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Update rows by primary key (each dict has "id" and the same other keys).
+
+    On PostgreSQL, large batches are copied into a temporary table and applied with one
+    UPDATE ... FROM; elsewhere (and for small batches) an executemany by primary key.
+    """
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_THRESHOLD:
+        db.session.execute(update(model), list(rows))
+        return
+    table: Table = model.__table__
+    columns = [name for name in rows[0] if name != "id"]
+    staging = f"staging_{table.name}"
+    listed = ", ".join(f'"{name}"' for name in ["id", *columns])
+    connection.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE "{staging}" AS SELECT {listed} FROM "{table.name}" WITH NO DATA'
+    )
+    _copy(connection, table, rows, into=staging)
+    assignments = ", ".join(f'"{name}" = s."{name}"' for name in columns)
+    connection.exec_driver_sql(
+        f'UPDATE "{table.name}" AS t SET {assignments} FROM "{staging}" AS s WHERE t.id = s.id'
+    )
+    connection.exec_driver_sql(f'DROP TABLE "{staging}"')
+
+
+def _copy(
+    connection: Any, table: Table, rows: Sequence[dict[str, Any]], into: str | None = None
+) -> None:
+    columns = list(rows[0])
+    types = [table.c[name].type for name in columns]
+    # psycopg writes Decimal and aware datetimes itself: skip those (costly) per-value processors
+    processors = [
+        None if isinstance(t, ExactDecimal | UTCDateTime) else t.bind_processor(connection.dialect)
+        for t in types
+    ]
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = connection.connection.driver_connection
+    statement = f'COPY "{into or table.name}" ({names}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([_cell(row[n], p) for n, p in zip(columns, processors, strict=True)])
+
+
+def _cell(value: Any, processor: Any) -> Any:
+    if value is None:
+        return None
+    if processor is not None:
+        value = processor(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
