@@ -36,3 +36,4 @@ def demo_load(rules: Path, candidates: int, seed: int) -> None:
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     app.cli.add_command(demo_cli)
+    __import__("admissions.cli_rounds").cli_rounds.register(app)
