@@ -70,14 +70,17 @@ def find_batch(exam: Exam, code: str) -> Batch:
 
 def run_allocation(
     exam: Exam, batch: Batch, round_number: int = 1, *, dry_run: bool = False,
-    actor: Account | None = None, engine: Any = allocate,
+    actor: Account | None = None, engine: Any = None,
 ) -> RunOutcome:  # fmt: skip
-    """Dispatch one round; save run, dispatches and cutoffs unless dry or not verified (flush)."""
+    """Dispatch one round; save run, dispatches and cutoffs unless dry or not verified (flush).
+
+    ``engine`` defaults to ``scoring.allocation.allocate``; any callable of the same shape works.
+    """
     check_can_run(exam, batch, round_number)
     started, t0 = utcnow(), time.perf_counter()
     built = build_round_input(exam, batch, round_number)
     t1 = time.perf_counter()
-    result = engine(built.inp)
+    result = (engine or allocate)(built.inp)
     t2 = time.perf_counter()
     violations = [f"{v.rule}: {v.message}" for v in verify(built.inp, result)]
     t3 = time.perf_counter()
