@@ -5,7 +5,15 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint of the application."""
-    from admissions.views import admin, auth, board, public, student, university
+    from admissions.views import (
+        admin,
+        auth,
+        board,
+        board_rounds,  # noqa: F401  (routes on the board blueprint)
+        public,
+        student,
+        university,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
