@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from admissions.cli_rounds import register as register_rounds
 from admissions.config import REPO_ROOT
 
 demo_cli = AppGroup("demo", help="演示数据 (demo data).")
@@ -36,4 +37,4 @@ def demo_load(rules: Path, candidates: int, seed: int) -> None:
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     app.cli.add_command(demo_cli)
-    __import__("admissions.cli_rounds").cli_rounds.register(app)
+    register_rounds(app)
