@@ -109,7 +109,7 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
     line_of = {line.id: j for j, line in enumerate(lines)}
     grouped = batch.shape == BatchShape.GROUPED
     group_keys = list(dict.fromkeys((ln.institution_id, ln.group_code or "") for ln in lines))
-    prefs, listed = _preferences(batch, round_number, row_of, line_of, group_keys, grouped, n)
+    prefs = _preferences(batch, round_number, row_of, line_of, group_keys, grouped, n)
     inp = AllocationInput(
         category=cat_codes[:n].astype(np.int64),
         candidate_no=columns.candidate_nos,
@@ -122,7 +122,9 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
         ratio=Fraction(batch.ratio),
         line_group=_line_groups(lines, group_keys) if grouped else None,
         program_rank=_program_rank(lines) if grouped else None,
-        requirement_failures=_requirement_failures(lines, line_schemes, scores, listed, n),
+        requirement_failures=_requirement_failures(
+            lines, line_schemes, scores, _listed_pairs(prefs, n), n
+        ),
         excluded=_excluded(exam, batch, round_number, row_of, n),
     )
     del cat_uniques
@@ -189,8 +191,8 @@ def _preferences(
     group_keys: list[tuple[int, str]],
     grouped: bool,
     n: int,
-) -> tuple[FlatPreferences | GroupedPreferences, set[tuple[int, int]]]:
-    """CSR preference arrays and the listed (candidate row, line index) pairs."""
+) -> FlatPreferences | GroupedPreferences:
+    """CSR preference arrays of the latest submitted lists (lines of other batches dropped)."""
     lists = {
         lid: row_of[cid] for cid, lid in _latest_lists(batch, round_number).items() if cid in row_of
     }
@@ -203,15 +205,12 @@ def _preferences(
     per: list[list[tuple]] = [[] for _ in range(n)]
     for item in items:
         per[lists[item.list_id]].append(item)
-    listed: set[tuple[int, int]] = set()
     if not grouped:
         seqs = [
             [line_of[it.plan_line_id] for it in per[i] if it.plan_line_id in line_of]
             for i in range(n)
         ]
-        for i, seq in enumerate(seqs):
-            listed.update((i, j) for j in seq)
-        return FlatPreferences(_ptr(seqs), _flat(seqs)), listed
+        return FlatPreferences(_ptr(seqs), _flat(seqs))
     majors = _majors([it.id for it in items])
     group_of = {key: g for g, key in enumerate(group_keys)}
     seqs, adjust, major_seqs = [], [], []
@@ -222,10 +221,9 @@ def _preferences(
         for it in mine:
             ms = [line_of[m] for m in majors.get(it.id, []) if m in line_of]
             major_seqs.append(ms)
-            listed.update((i, j) for j in ms)
     prefs = GroupedPreferences(_ptr(seqs), _flat(seqs), np.asarray(adjust, dtype=bool),
                                _ptr(major_seqs), _flat(major_seqs))  # fmt: skip
-    return prefs, listed
+    return prefs
 
 
 def _majors(item_ids: list[int]) -> dict[int, list[int]]:
@@ -262,6 +260,16 @@ def _program_rank(lines: list[PlanLine]) -> np.ndarray:
     return rank
 
 
+def _listed_pairs(
+    prefs: FlatPreferences | GroupedPreferences, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate row, line index) of every listed line (grouped: every listed major)."""
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(prefs.ptr))
+    if isinstance(prefs, FlatPreferences):
+        return owner, prefs.lines
+    return np.repeat(owner, np.diff(prefs.major_ptr)), prefs.majors
+
+
 def _requirement_failures(
     lines: list[PlanLine],
     schemes: list[str],
@@ -270,7 +278,7 @@ def _requirement_failures(
     n: int,
 ) -> np.ndarray:
     """Codes candidate * n_lines + line of listed pairs failing the line's requirements."""
-    codes: list[int] = []
+    codes: list[np.ndarray] = []
     for j, line in enumerate(lines):
         text = (line.requirements or "").strip()
         if not text:
@@ -283,5 +291,6 @@ def _requirement_failures(
                 f"专业 {line.program_code} 的报考要求 “{text}” 无法解析：{exc}"
             ) from exc
         fails = ~truth(cond.root, result.env, n)
-        codes.extend(i * len(lines) + j for i in np.flatnonzero(fails).tolist() if (i, j) in listed)
-    return np.unique(np.asarray(codes, dtype=np.int64))
+        who = listed[0][(listed[1] == j) & fails[listed[0]]]
+        codes.append(who * len(lines) + j)
+    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
