@@ -71,7 +71,9 @@ def test_mock_then_confirmed_run_then_close(client, db):
     result = client.get(url).get_data(as_text=True)
     assert "已保存的投档结果" in result and "240.00" not in result and "250.00" in result
     pending = _post(client, url + "/close", url)
-    assert pending.status_code == 409 and "未审核考生全部录取" in pending.get_data(as_text=True)
+    assert pending.status_code == 409
+    assert "或勾选“未审核考生全部录取”" in pending.get_data(as_text=True)
+    assert "--admit-pending" not in pending.get_data(as_text=True)
     assert _post(client, url + "/close", url, admit_pending="yes").status_code == 302
     db.session.expire_all()
     assert list(db.session.scalars(select(Dispatch.status))) == [DispatchStatus.ADMITTED]

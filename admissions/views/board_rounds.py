@@ -106,7 +106,9 @@ def round_close(exam_id: int, batch_code: str, number: int):
         )
     except RoundError as exc:
         db.session.rollback()
-        flash(str(exc).replace("使用 --admit-pending", "勾选“未审核考生全部录取”"), "error")
+        flash(
+            str(exc).replace("使用 --admit-pending 全部录取", "勾选“未审核考生全部录取”"), "error"
+        )
         return _page(exam, batch, number, status=409)
     db.session.commit()
     flash(
