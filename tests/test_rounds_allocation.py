@@ -184,3 +184,15 @@ def test_grouped_no_adjust_is_rejected_with_reason(db):
     assert got[f.id].reason == "专业不服从调剂" and got[f.id].institution_id == inst.id
     assert g.id not in got  # the group's capacity of 2 went to e and f
     assert outcome.counts["rejected"] == 1
+
+
+def test_admitted_in_an_earlier_batch_leaves_later_batches(db, flat):
+    run_allocation(flat.exam, flat.bk, 1)
+    close_round(flat.exam, flat.bk, admit_pending=True)
+    zk = batch_of(flat.exam, "ZK")
+    p1 = create_line(flat.exam, "ZK", 5, group_code="01", program_code="P1")
+    for person in (flat.a, flat.c):
+        submit_grouped(person, zk, [p1], adjust=True)
+    outcome = run_allocation(flat.exam, zk, 1)
+    got = _dispatches(db, outcome.run_id)
+    assert set(got) == {flat.c.id} and outcome.counts["reason_excluded"] >= 1
