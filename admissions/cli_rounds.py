@@ -1,0 +1,138 @@
+"""Commands `allocate`, `round close` and `export admissions|cutoffs` (FORMATS.md "Command line")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from admissions.cli_scores import export_cli
+from admissions.extensions import db
+from admissions.models import Exam
+
+round_cli = AppGroup("round", help="轮次 (rounds).")
+
+
+def _exam(code: str) -> Exam:
+    exam = db.session.scalar(select(Exam).where(Exam.code == code))
+    if exam is None:
+        raise click.ClickException(f"考试 {code} 不存在")
+    return exam
+
+
+def _guarded(action: Callable[[], Any]) -> Any:
+    """Run ``action``; user errors become one-line messages and nothing is committed."""
+    from admissions.services.allocation_build import RoundError
+
+    try:
+        return action()
+    except (RoundError, LookupError, ValueError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("allocate")
+@click.argument("code")
+@click.argument("batch")
+@click.option("--round", "round_number", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--dry-run", is_flag=True, help="模拟投档：显示结果，不保存。")
+def allocate_command(code: str, batch: str, round_number: int, dry_run: bool) -> None:
+    """Run one round of a batch: dispatch, verify, save; print counts and cutoffs."""
+    from admissions.services.allocation_run import find_batch, run_allocation
+
+    exam = _exam(code)
+    outcome = _guarded(
+        lambda: run_allocation(exam, find_batch(exam, batch), round_number, dry_run=dry_run)
+    )
+    if outcome.violations:
+        db.session.rollback()
+        for line in outcome.violations[:50]:
+            click.echo(line, err=True)
+        raise click.ClickException(
+            f"校验失败：{len(outcome.violations)} 处违反投档规则，未保存任何结果"
+        )
+    db.session.commit()
+    _print_outcome(outcome)
+
+
+def _print_outcome(outcome: Any) -> None:
+    c = outcome.counts
+    head = "模拟投档（未保存）" if outcome.dry_run else f"已保存投档 run {outcome.run_id}"
+    click.echo(f"{head}：批次 {outcome.batch} 第 {outcome.round_number} 轮")
+    click.echo(
+        f"考生 {c['candidates']}，填报 {c['with_preferences']}，计划 {c['lines']} 条 {c['seats']} 个，"
+        f"投档 {c['dispatched']}，退档 {c['rejected']}"
+    )
+    t = outcome.timings
+    click.echo("用时 " + "，".join(f"{k} {v:.3f}s" for k, v in t.items()))
+    click.echo("category,institution_code,program_code,seats,dispatched,min_total,min_rank")
+    for cut in outcome.cutoffs:
+        click.echo(
+            f"{cut['category']},{cut['institution_code']},{cut['program_code']},{cut['seats']},"
+            f"{cut['dispatched']},{'' if cut['min_total'] is None else cut['min_total']},"
+            f"{'' if cut['min_rank'] is None else cut['min_rank']}"
+        )
+
+
+@round_cli.command("close")
+@click.argument("code")
+@click.argument("batch")
+@click.option("--admit-pending", is_flag=True, help="未审核的已投档考生全部录取。")
+def round_close_command(code: str, batch: str, admit_pending: bool) -> None:
+    """End the open round of a batch: apply decisions (pending ones admitted with the flag)."""
+    from admissions.services.allocation_run import find_batch
+    from admissions.services.round_close import close_round
+
+    exam = _exam(code)
+    out = _guarded(lambda: close_round(exam, find_batch(exam, batch), admit_pending=admit_pending))
+    db.session.commit()
+    click.echo(
+        f"批次 {out.batch} 第 {out.round_number} 轮已结束：录取 {out.admitted}"
+        f"（其中未审核直接录取 {out.admitted_pending}），退档 {out.rejected}"
+    )
+
+
+def _export(kind: str) -> Callable[..., None]:
+    @click.argument("code")
+    @click.option("--batch", default=None, help="批次代码")
+    @click.option("--institution", default=None, help="院校代码")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv")
+    @click.option("--headers", type=click.Choice(["en", "zh"]), default="en")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    def command(code: str, batch: str | None, institution: str | None, fmt: str, headers: str,
+                output: Path, full_id: bool = False) -> None:  # fmt: skip
+        from admissions.services import exports_admissions as ex
+
+        exam = _exam(code)
+        if batch and batch not in {b.code for b in exam.batches}:
+            raise click.ClickException(f"考试 {code} 没有批次 {batch}")
+        if kind == "admissions":
+            rows = ex.admission_rows(exam, batch, institution, full_id=full_id)
+        else:
+            rows = ex.cutoff_rows(exam, batch, institution)
+        title = f"{exam.name} {'录取名单' if kind == 'admissions' else '投档线'}"
+        try:
+            output.write_bytes(ex.export_bytes(kind, rows, fmt, headers, title))
+        except OSError as exc:
+            raise click.ClickException(f"无法写入 {output}：{exc.strerror}") from None
+        click.echo(f"已导出 {len(rows)} 行到 {output}")
+
+    command.__doc__ = f"Export {kind} of an exam (csv, xlsx or pdf)."
+    if kind == "admissions":
+        command = click.option("--full-id", is_flag=True, help="完整身份证号（默认脱敏）")(command)
+    return export_cli.command(kind)(command)
+
+
+_export("admissions")
+_export("cutoffs")
+
+
+def register(app: Flask) -> None:
+    """Attach `allocate` and `round` (the `export` group is shared with ``cli_scores``)."""
+    app.cli.add_command(allocate_command)
+    app.cli.add_command(round_cli)

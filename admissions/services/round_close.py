@@ -1,0 +1,97 @@
+"""Closing a round (结束本轮): every dispatch decided, the round closed, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from admissions.extensions import db
+from admissions.models import (
+    Account,
+    AllocationRun,
+    Batch,
+    Dispatch,
+    DispatchStatus,
+    Exam,
+    Round,
+    RoundStatus,
+)
+from admissions.models.base import utcnow
+from admissions.services import audit
+from admissions.services.allocation_build import RoundError
+
+
+@dataclass(frozen=True)
+class CloseOutcome:
+    """The round closed and its final counts."""
+
+    batch: str
+    round_number: int
+    admitted: int
+    rejected: int
+    admitted_pending: int
+
+
+def open_round_run(batch: Batch) -> AllocationRun:
+    """The latest saved run of the batch whose round is not closed yet; RoundError if none."""
+    runs = db.session.scalars(
+        select(AllocationRun)
+        .where(AllocationRun.batch_id == batch.id, AllocationRun.dry_run.is_(False))
+        .order_by(AllocationRun.round_number.desc())
+    ).all()
+    for run in runs:
+        round_row = _round(batch, run.round_number)
+        if round_row is None or round_row.status != RoundStatus.CLOSED:
+            return run
+    raise RoundError(f"批次 {batch.code} 没有待结束的轮次（请先投档）")
+
+
+def close_round(
+    exam: Exam, batch: Batch, *, admit_pending: bool = False, actor: Account | None = None
+) -> CloseOutcome:
+    """Admit pending dispatches if asked (else refuse), mark the round closed; flush only."""
+    run = open_round_run(batch)
+    pending = db.session.scalars(
+        select(Dispatch).where(
+            Dispatch.run_id == run.id, Dispatch.status == DispatchStatus.DISPATCHED
+        )
+    ).all()
+    if pending and not admit_pending:
+        raise RoundError(
+            f"第 {run.round_number} 轮还有 {len(pending)} 名考生未审核；"
+            "请院校先录取或退档，或使用 --admit-pending 全部录取"
+        )
+    if pending:
+        db.session.execute(
+            update(Dispatch)
+            .where(Dispatch.run_id == run.id, Dispatch.status == DispatchStatus.DISPATCHED)
+            .values(status=DispatchStatus.ADMITTED, decided_by_id=actor.id if actor else None,
+                    decided_at=utcnow())
+        )  # fmt: skip
+    round_row = _round(batch, run.round_number)
+    if round_row is None:
+        round_row = Round(batch_id=batch.id, number=run.round_number)
+        db.session.add(round_row)
+    round_row.status = RoundStatus.CLOSED
+    db.session.flush()
+    outcome = CloseOutcome(batch.code, run.round_number, *_decided(run), len(pending))
+    audit.record(actor, "round.close", round_row, exam_id=exam.id, after={
+        "batch": batch.code, "round": run.round_number, "admitted": outcome.admitted,
+        "rejected": outcome.rejected, "admitted_pending": len(pending),
+    })  # fmt: skip
+    return outcome
+
+
+def _round(batch: Batch, number: int) -> Round | None:
+    return db.session.scalar(
+        select(Round).where(Round.batch_id == batch.id, Round.number == number)
+    )
+
+
+def _decided(run: AllocationRun) -> tuple[int, int]:
+    statuses = db.session.scalars(select(Dispatch.status).where(Dispatch.run_id == run.id)).all()
+    return (
+        sum(s == DispatchStatus.ADMITTED for s in statuses),
+        sum(s == DispatchStatus.REJECTED for s in statuses),
+    )

@@ -1,0 +1,79 @@
+"""Board pages for allocation rounds: access, mock run, real run with confirmation, close."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from admissions.models import AllocationRun, Dispatch, DispatchStatus, Role
+from tests.factories import create_account, create_province, csrf_token, login
+from tests.rounds_factories import (
+    batch_of,
+    create_line,
+    create_rounds_exam,
+    create_scored,
+    submit_flat,
+)
+
+
+def _setup(db):
+    exam = create_rounds_exam()
+    bk = batch_of(exam, "BK")
+    line = create_line(exam, "BK", 1)
+    for skill in (170, 160):
+        submit_flat(create_scored(exam, 80, skill), bk, 1, [line])
+    board = create_account(Role.BOARD, province_id=exam.province_id)
+    db.session.commit()
+    return exam, board, f"/board/exams/{exam.id}/rounds/BK/1"
+
+
+def _post(client, url, page, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client, page), **data})
+
+
+def test_other_province_is_403(client, db):
+    _, _, url = _setup(db)
+    other = create_account(Role.BOARD, province_id=create_province("320000").id)
+    db.session.commit()
+    login(client, other.username)
+    assert client.get(url).status_code == 403
+    assert client.post(url + "/mock").status_code in (400, 403)
+
+
+def test_admin_sees_any_exam_unknown_batch_404(client, db):
+    exam, _, url = _setup(db)
+    admin = create_account(Role.ADMIN)
+    db.session.commit()
+    login(client, admin.username)
+    assert client.get(url).status_code == 200
+    assert client.get(f"/board/exams/{exam.id}/rounds/XX/1").status_code == 404
+
+
+def test_student_gets_403(client, db):
+    _, _, url = _setup(db)
+    student = create_account(Role.STUDENT)
+    db.session.commit()
+    login(client, student.username)
+    assert client.get(url).status_code == 403
+
+
+def test_mock_then_confirmed_run_then_close(client, db):
+    exam, board, url = _setup(db)
+    login(client, board.username)
+    page = client.get(url)
+    assert page.status_code == 200 and "模拟投档" in page.get_data(as_text=True)
+    mock = _post(client, url + "/mock", url)
+    assert mock.status_code == 200 and "模拟投档结果（未保存）" in mock.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AllocationRun)) == 0
+    refused = _post(client, url + "/run", url)
+    assert refused.status_code == 400 and "请勾选确认" in refused.get_data(as_text=True)
+    done = _post(client, url + "/run", url, confirm="yes")
+    assert done.status_code == 302
+    result = client.get(url).get_data(as_text=True)
+    assert "已保存的投档结果" in result and "240.00" not in result and "250.00" in result
+    pending = _post(client, url + "/close", url)
+    assert pending.status_code == 409
+    assert "或勾选“未审核考生全部录取”" in pending.get_data(as_text=True)
+    assert "--admit-pending" not in pending.get_data(as_text=True)
+    assert _post(client, url + "/close", url, admit_pending="yes").status_code == 302
+    db.session.expire_all()
+    assert list(db.session.scalars(select(Dispatch.status))) == [DispatchStatus.ADMITTED]
