@@ -50,10 +50,9 @@ def import_command(kind: str, code: str, file: Path, dry_run: bool) -> None:
 
     from admissions.extensions import db
     from admissions.models import Exam
-    from admissions.services.imports import KIND_NAMES, import_file
+    from admissions.services.decisions_upload import UploadResult, apply_decisions_file
+    from admissions.services.imports import KIND_NAMES, ImportResult, import_file
 
-    if kind not in KIND_NAMES:
-        raise click.ClickException(f"暂不支持导入 {kind}（录取/退档导入尚未开放）")
     exam = db.session.scalar(select(Exam).where(Exam.code == code))
     if exam is None:
         raise click.ClickException(f"考试 {code} 不存在")
@@ -61,7 +60,14 @@ def import_command(kind: str, code: str, file: Path, dry_run: bool) -> None:
         data = file.read_bytes()
     except OSError as error:
         raise click.ClickException(f"无法读取文件 {file}：{error.strerror}") from None
-    result = import_file(exam, kind, data, str(file), None, dry_run=dry_run)
+    if kind in KIND_NAMES:
+        result: ImportResult | UploadResult = import_file(
+            exam, kind, data, str(file), None, dry_run=dry_run
+        )
+    else:  # decisions, recorded by the board for every institution
+        result = apply_decisions_file(None, None, exam.id, data, str(file), check_deadline=False)
+        if dry_run:
+            db.session.rollback()
     if not result.ok:
         db.session.rollback()
         for error in result.errors:

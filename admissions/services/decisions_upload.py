@@ -26,12 +26,23 @@ class UploadResult:
         """True when the whole file was applied."""
         return not self.errors
 
+    def summary(self) -> str:
+        """One line for the command line."""
+        return f"录取/退档：已记录 {self.applied} 条结论"
+
 
 def apply_decisions_file(
-    actor: Account | None, institution_id: int, exam_id: int, data: bytes, filename: str
+    actor: Account | None,
+    institution_id: int | None,
+    exam_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    check_deadline: bool = True,
 ) -> UploadResult:
     """Read and apply a decisions file for one exam. On any error nothing should be committed:
-    the caller rolls back when ``result.ok`` is false."""
+    the caller rolls back when ``result.ok`` is false. ``institution_id`` None is the exam
+    board, which may record decisions for any institution and is not bound by the deadline."""
     read = read_table(data, filename, "decisions")
     result = UploadResult(errors=list(read.errors))
     if not read.ok:
@@ -44,7 +55,7 @@ def apply_decisions_file(
             continue
         assert decision is not None
         try:
-            decide(actor, institution_id, decision)
+            decide(actor, institution_id, decision, check_deadline=check_deadline)
         except DecisionError as error:
             result.errors.append(FileError(filename, line, "decision", str(error)))
             continue
@@ -62,21 +73,22 @@ def _live_runs(exam_id: int) -> dict[tuple[str, int], AllocationRun]:
 
 
 def _resolve(
-    row: dict[str, str | None], runs: dict[tuple[str, int], AllocationRun], institution_id: int
+    row: dict[str, str | None],
+    runs: dict[tuple[str, int], AllocationRun],
+    institution_id: int | None,
 ) -> tuple[Decision | None, tuple[str, str] | None]:
     batch, number = row["batch"] or "", int(row["round"] or 0)
     run = runs.get((batch, number))
     if run is None:
         return None, ("round", f"批次 {batch} 第 {number} 轮没有投档结果")
-    dispatch_id = db.session.scalar(
+    query = (
         select(Dispatch.id)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
-        .where(
-            Dispatch.run_id == run.id,
-            Dispatch.institution_id == institution_id,
-            Candidate.candidate_no == row["candidate_no"],
-        )
+        .where(Dispatch.run_id == run.id, Candidate.candidate_no == row["candidate_no"])
     )
+    if institution_id is not None:
+        query = query.where(Dispatch.institution_id == institution_id)
+    dispatch_id = db.session.scalar(query)
     if dispatch_id is None:
         # Same words for an unknown 考生号 and another institution's candidate: nothing leaks.
         return None, ("candidate_no", f"考生 {row['candidate_no']} 不在本校本轮的投档名单中")
