@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
-from admissions.models import AuditEvent, Institution, PlanLine
+from admissions.models import AuditEvent, Institution, PlanLine, Round
 from tests.board_factories import (
     PLANS_HEADER,
     create_board_account,
@@ -47,6 +47,18 @@ def test_exam_page_lists_every_import_kind(client, db):
     html = client.get(f"/board/exams/{exam.id}").get_data(as_text=True)
     for name in ("导入招生计划", "导入考生", "导入成绩", "导入认定成绩", "导入志愿"):
         assert name in html
+
+
+def test_exam_page_links_every_round_of_every_batch(client, db):
+    exam = _setup(db, client)
+    for batch in exam.batches:
+        db.session.add_all(Round(batch_id=batch.id, number=n) for n in (1, 2))
+    db.session.commit()
+    html = client.get(f"/board/exams/{exam.id}").get_data(as_text=True)
+    for batch in exam.batches:
+        for number in (1, 2):
+            assert f"/board/exams/{exam.id}/rounds/{batch.code}/{number}" in html
+            assert f"{batch.name} 第 {number} 轮" in html
 
 
 def test_bad_upload_shows_every_error_and_offers_downloads(client, db):
