@@ -64,6 +64,7 @@ def test_unknown_exam_missing_file_and_kind_are_one_line_errors(app, db, tmp_pat
     assert missing.exit_code == 1 and "无法读取文件" in missing.output
     assert "Traceback" not in missing.output
     decisions = _run(app, "decisions", exam.code, str(path))
-    assert decisions.exit_code == 1 and "暂不支持导入 decisions" in decisions.output
+    # A plans file given as decisions: every column problem listed, nothing written.
+    assert decisions.exit_code == 1 and "decision: 缺少必填列 decision（结论）" in decisions.output
     bad_kind = _run(app, "marks", exam.code, str(path))
     assert bad_kind.exit_code == 2 and "marks" in bad_kind.output
