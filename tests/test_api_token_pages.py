@@ -10,7 +10,7 @@ from tests.university_factories import review_scenario
 
 
 def test_create_show_once_and_revoke(client, db):
-    scene = review_scenario(db)
+    scene = review_scenario(db, institution_admin=True)
     login(client, scene["staff"].username)
     token = csrf_token(client, "/university/tokens")
     html = client.post(
@@ -32,7 +32,7 @@ def test_create_show_once_and_revoke(client, db):
 
 
 def test_bad_days_and_missing_name_are_explained(client, db):
-    scene = review_scenario(db)
+    scene = review_scenario(db, institution_admin=True)
     login(client, scene["staff"].username)
     token = csrf_token(client, "/university/tokens")
     response = client.post(
@@ -43,7 +43,7 @@ def test_bad_days_and_missing_name_are_explained(client, db):
 
 
 def test_another_institution_cannot_revoke_our_token(client, db):
-    scene = review_scenario(db)
+    scene = review_scenario(db, institution_admin=True)
     login(client, scene["staff"].username)
     token = csrf_token(client, "/university/tokens")
     client.post("/university/tokens", data={"name": "学籍系统", "days": "30", "csrf_token": token})

@@ -27,6 +27,7 @@ def test_public_endpoints_are_exactly_the_listed_ones(app):
         if access_rule(app.view_functions[rule.endpoint]) == "public"
     )
     assert public == [
+        "api.openapi",
         "auth.login",
         "public.healthz",
         "public.index",

@@ -70,9 +70,11 @@ def create_dispatch(
     return dispatch
 
 
-def review_scenario(db, can_see_full_id: bool = False) -> dict[str, object]:
+def review_scenario(
+    db, can_see_full_id: bool = False, institution_admin: bool = False
+) -> dict[str, object]:
     """Two institutions in one exam, a live round with three candidates for ours and one for theirs,
-    and a staff account for each; committed."""
+    and a staff account for each (both institution admins if asked); committed."""
     from admissions.models import Role
     from tests.factories import create_account, create_candidate, create_exam, create_plan_line
 
@@ -89,9 +91,16 @@ def review_scenario(db, can_see_full_id: bool = False) -> dict[str, object]:
     ]
     theirs = create_dispatch(run, create_candidate(exam, name="赵六"), other_line)
     staff = create_account(
-        Role.UNIVERSITY, institution_id=line.institution_id, can_see_full_id=can_see_full_id
+        Role.UNIVERSITY,
+        institution_id=line.institution_id,
+        can_see_full_id=can_see_full_id,
+        is_institution_admin=institution_admin,
     )
-    rival = create_account(Role.UNIVERSITY, institution_id=other_line.institution_id)
+    rival = create_account(
+        Role.UNIVERSITY,
+        institution_id=other_line.institution_id,
+        is_institution_admin=institution_admin,
+    )
     db.session.commit()
     return {
         "exam": exam,

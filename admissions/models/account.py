@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admissions.models.base import Base, UTCDateTime, utcnow
@@ -40,6 +41,8 @@ class Account(UserMixin, Base):
     display_name: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(default=True)
     can_see_full_id: Mapped[bool] = mapped_column(default=False)
+    # The university's admin user: only they manage the institution's API tokens.
+    is_institution_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from admissions.extensions import db
-from admissions.models import Account, ApiToken, utcnow
+from admissions.models import Account, ApiToken, Role, utcnow
 from admissions.services import audit
 
 PREFIX = "zk_"
@@ -17,6 +17,13 @@ PREFIX = "zk_"
 
 class TokenError(ValueError):
     """A token operation the rules refuse (Chinese message)."""
+
+
+def may_manage(account: Account) -> bool:
+    """Whether the account manages its institution's tokens: a university's admin user only."""
+    return bool(
+        account.role == Role.UNIVERSITY and account.institution_id and account.is_institution_admin
+    )
 
 
 def hash_token(token: str) -> str:

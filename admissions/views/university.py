@@ -29,12 +29,23 @@ bp = Blueprint("university", __name__)
 @bp.context_processor
 def university_helpers() -> dict[str, object]:
     """Template helpers of these pages."""
-    return {"mask_id": idcard.mask, "plain": export_service.plain_decimal}
+    return {
+        "mask_id": idcard.mask,
+        "plain": export_service.plain_decimal,
+        "may_manage_tokens": api_tokens.may_manage,
+    }
 
 
 def own_institution() -> Institution:
     """The institution of the logged-in staff member."""
     return get_institution_for_university(current_user.institution_id)
+
+
+def token_admin_institution() -> Institution:
+    """The institution, for its admin user only (other staff get 403 on the token pages)."""
+    if not api_tokens.may_manage(current_user):
+        abort(403)
+    return own_institution()
 
 
 def own_run(run_id: int) -> AllocationRun:
@@ -290,7 +301,7 @@ def bulk_letters(run_id: int):
 @roles_required("university")
 def tokens():
     """The institution's API tokens: create one (shown once), list, revoke."""
-    institution = own_institution()
+    institution = token_admin_institution()
     form = TokenForm()
     plain = None
     if form.validate_on_submit():
@@ -319,7 +330,7 @@ def tokens():
 @roles_required("university")
 def revoke_token():
     """Revoke one of the institution's tokens."""
-    institution = own_institution()
+    institution = token_admin_institution()
     form = RevokeForm()
     if not form.validate_on_submit():
         abort(400)

@@ -178,7 +178,8 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
     if first_line is not None:
         specs.append(("高校", f"univ-{first_line.institution.code}", Role.UNIVERSITY,
                       {"display_name": first_line.institution.name,
-                       "institution_id": first_line.institution_id}))  # fmt: skip
+                       "institution_id": first_line.institution_id,
+                       "is_institution_admin": True}))  # fmt: skip
     if student is not None:
         specs.append(("考生", student.candidate_no, Role.STUDENT,
                       {"display_name": student.name, "candidate_id": student.id}))  # fmt: skip
