@@ -1,6 +1,7 @@
 """A student logs in on a 375-px-wide phone and reaches the home page, with the keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 
 from admissions.models import Role
 from tests.factories import PASSWORD, create_account, create_candidate
@@ -17,8 +18,8 @@ def test_student_logs_in_on_a_phone(live_server, phone, db):
     phone.get_by_label("密码").fill(PASSWORD)
     phone.get_by_label("密码").press("Enter")
     phone.wait_for_url(f"{live_server}/student/")
-    assert phone.get_by_role("heading", name="考生首页").is_visible()
-    assert phone.get_by_text("王小明").is_visible()
+    expect(phone.get_by_role("heading", name="考生首页")).to_be_visible()
+    expect(phone.get_by_text("王小明")).to_be_visible()
     # Nothing wider than the screen: no horizontal scrolling on a phone.
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
@@ -44,7 +45,7 @@ def test_logout_from_the_header(live_server, phone, db):
     phone.wait_for_url(f"{live_server}/admin/")
     phone.get_by_role("button", name="退出登录").click()
     phone.wait_for_url(f"{live_server}/login")
-    assert phone.get_by_text("您已退出登录。").is_visible()
+    expect(phone.get_by_text("您已退出登录。")).to_be_visible()
 
 
 def test_login_form_is_reachable_by_keyboard(live_server, phone, db):

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from admissions import idcard
@@ -36,7 +37,7 @@ def _register(phone, live_server, tmp_path):
     _shot(phone, tmp_path, "01-register")
     phone.get_by_role("button", name="提交报名").click()
     phone.wait_for_url(f"{live_server}/student/registered")
-    assert phone.get_by_role("heading", name="报名成功").is_visible()
+    expect(phone.get_by_role("heading", name="报名成功")).to_be_visible()
     _shot(phone, tmp_path, "02-registered")
 
 
@@ -54,11 +55,11 @@ def test_register_fill_preferences_and_see_the_result(live_server, phone, db, tm
     phone.get_by_role("link", name="填报志愿").click()
     phone.get_by_role("button", name="加入 软件技术").click()
     phone.get_by_role("button", name="加入 数控技术").click()
-    assert phone.get_by_text("草稿已保存").is_visible()
+    expect(phone.get_by_text("草稿已保存")).to_be_visible()
     phone.get_by_role("button", name="第2志愿上移").click()
     _shot(phone, tmp_path, "04-editor")
     phone.get_by_role("button", name="提交志愿").first.click()
-    assert phone.get_by_text("志愿已提交").is_visible()
+    expect(phone.get_by_text("志愿已提交")).to_be_visible()
     candidate = db.session.scalar(select(Candidate))
     from admissions.services import preferences
 
@@ -68,7 +69,7 @@ def test_register_fill_preferences_and_see_the_result(live_server, phone, db, tm
     dispatch(create_run(exam, exam.batches[0]), candidate, lines[1])
     db.session.commit()
     phone.goto(f"{live_server}/student/results")
-    assert phone.get_by_text("已录取").is_visible()
+    expect(phone.get_by_text("已录取")).to_be_visible()
     _shot(phone, tmp_path, "05-result")
     href = phone.get_by_role("link", name="下载录取通知书（PDF）").get_attribute("href")
     letter = phone.request.get(f"{live_server}{href}")

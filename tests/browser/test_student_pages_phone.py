@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from admissions.files.verification import verification_code
 from tests.factories import PASSWORD, create_exam, create_institution, create_plan_line
@@ -49,8 +50,8 @@ def test_scores_page_on_a_phone(live_server, phone, db, tmp_path):
     db.session.commit()
     _login(phone, live_server, student)
     phone.get_by_role("link", name="成绩与位次").click()
-    assert phone.get_by_role("heading", name="成绩与位次").is_visible()
-    assert phone.get_by_text("国赛二等奖认定").is_visible()
+    expect(phone.get_by_role("heading", name="成绩与位次")).to_be_visible()
+    expect(phone.get_by_text("国赛二等奖认定")).to_be_visible()
     _shot(phone, tmp_path, "07-scores")
 
 
@@ -69,7 +70,7 @@ def test_grouped_list_on_a_phone(live_server, phone, db, tmp_path):
     phone.get_by_role("button", name="加入 动车组检修（山东职业学院）").click()
     assert phone.get_by_label("专业2").input_value() != ""
     phone.get_by_role("button", name="提交志愿").first.click()
-    assert phone.get_by_text("志愿已提交").is_visible()
+    expect(phone.get_by_text("志愿已提交")).to_be_visible()
     _shot(phone, tmp_path, "08-grouped")
 
 
@@ -84,6 +85,6 @@ def test_public_letter_check_on_a_phone(live_server, phone, db, tmp_path):
     phone.goto(f"{live_server}/verify")
     phone.get_by_label("验证码").fill(code.lower())
     phone.get_by_role("button", name="查验").click()
-    assert phone.get_by_role("heading", name="验证码有效").is_visible()
-    assert phone.get_by_text("欧***").is_visible()
+    expect(phone.get_by_role("heading", name="验证码有效")).to_be_visible()
+    expect(phone.get_by_text("欧***")).to_be_visible()
     _shot(phone, tmp_path, "09-verify")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.university_factories import review_scenario
@@ -33,14 +34,14 @@ def test_officer_reviews_decides_and_downloads(live_server, desk, db):
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server}/university/")
     page.get_by_role("link", name="审核考生").click()
-    assert page.get_by_role("cell", name="张三", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="张三", exact=True)).to_be_visible()
     assert page.get_by_text("赵六").count() == 0
 
     page.get_by_label("选择 张三").check()
     page.get_by_label("选择 李四").check()
     page.get_by_label("对选中考生").select_option("admit")
     page.get_by_role("button", name="批量提交").click()
-    assert page.get_by_text("已提交 2 名考生的结论。").is_visible()
+    expect(page.get_by_text("已提交 2 名考生的结论。")).to_be_visible()
 
     page.get_by_label("对选中考生").select_option("reject")
     page.get_by_label("选择 李四").check()
@@ -52,13 +53,13 @@ def test_officer_reviews_decides_and_downloads(live_server, desk, db):
     page.get_by_label("退档原因").select_option("体检不符合要求")
     page.get_by_label("具体说明").fill("色弱")
     page.get_by_role("button", name="提交结论").click()
-    assert page.get_by_text("结论已保存。").is_visible()
-    assert page.get_by_text("体检不符合要求：色弱").is_visible()
+    expect(page.get_by_text("结论已保存。")).to_be_visible()
+    expect(page.get_by_text("体检不符合要求：色弱")).to_be_visible()
 
     page.get_by_role("link", name="返回审核列表").click()
     page.get_by_label("状态").select_option("admitted")
     page.get_by_role("button", name="筛选").click()
-    assert page.get_by_text("共 2 人").is_visible()
+    expect(page.get_by_text("共 2 人")).to_be_visible()
 
     with page.expect_download() as info:
         page.get_by_role("link", name="下载本轮名单（XLSX）").click()
