@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.university_factories import review_scenario
@@ -33,7 +34,7 @@ def test_officer_reviews_decides_and_downloads(live_server, desk, db):
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server}/university/")
     page.get_by_role("link", name="审核考生").click()
-    assert page.get_by_role("cell", name="张三", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="张三", exact=True)).to_be_visible()
     assert page.get_by_text("赵六").count() == 0
 
     page.get_by_label("选择 张三").check()
