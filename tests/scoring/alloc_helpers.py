@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -102,6 +103,38 @@ def lists_of(inp: AllocationInput) -> list[list[int]]:
     p = inp.preferences
     flat = p.groups if isinstance(p, GroupedPreferences) else p.lines
     return [flat[p.ptr[i] : p.ptr[i + 1]].tolist() for i in range(inp.n_candidates)]
+
+
+def _rows(ptr: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(new ptr, old entry ids in new order) of CSR rows taken in the order ``perm``."""
+    parts = [np.arange(ptr[i], ptr[i + 1], dtype=np.int64) for i in perm]
+    new_ptr = np.concatenate(([0], np.cumsum([len(x) for x in parts]))).astype(np.int64)
+    return new_ptr, np.concatenate(parts + [np.zeros(0, np.int64)])
+
+
+def permute_rows(inp: AllocationInput, perm: np.ndarray) -> AllocationInput:
+    """The same batch (flat or grouped) with candidate rows reordered: row i = old row perm[i]."""
+    p = inp.preferences
+    ptr, taken = _rows(p.ptr, perm)
+    prefs: FlatPreferences | GroupedPreferences
+    if isinstance(p, GroupedPreferences):
+        mptr, mtaken = _rows(p.major_ptr, taken)
+        prefs = GroupedPreferences(ptr, p.groups[taken], p.adjust[taken], mptr, p.majors[mtaken])
+    else:
+        prefs = FlatPreferences(ptr, p.lines[taken])
+    inverse = np.argsort(perm)
+    fails = inp.requirement_failures
+    codes = np.sort(inverse[fails // inp.n_lines] * inp.n_lines + fails % inp.n_lines)
+    return dataclasses.replace(
+        inp,
+        category=inp.category[perm],
+        candidate_no=inp.candidate_no[perm],
+        schemes=tuple(dataclasses.replace(s, keys=s.keys[perm]) for s in inp.schemes),
+        qualified=inp.qualified[:, perm],
+        preferences=prefs,
+        requirement_failures=codes.astype(np.int64),
+        excluded=inp.excluded[perm] if inp.excluded is not None else None,
+    )
 
 
 @st.composite

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from alloc_helpers import flat_instances, grouped_instances, reference_flat
+from alloc_helpers import flat_instances, grouped_instances, permute_rows, reference_flat
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,31 +38,11 @@ def test_deferred_acceptance_equals_serial_dictatorship_under_a_common_key(
         assert other.cutoff_candidate.tolist() == sd.cutoff_candidate.tolist()
 
 
-def _permute(inp: AllocationInput, perm: np.ndarray) -> AllocationInput:
-    """The same batch with candidate rows in another order (row i = old row perm[i])."""
-    p = inp.preferences
-    assert isinstance(p, FlatPreferences)
-    lists = [p.lines[p.ptr[i] : p.ptr[i + 1]] for i in perm]
-    ptr = np.concatenate(([0], np.cumsum([len(x) for x in lists]))).astype(np.int64)
-    inverse = np.argsort(perm)
-    fails = inp.requirement_failures
-    codes = np.sort(inverse[fails // inp.n_lines] * inp.n_lines + fails % inp.n_lines)
-    return dataclasses.replace(
-        inp,
-        category=inp.category[perm],
-        candidate_no=inp.candidate_no[perm],
-        schemes=tuple(dataclasses.replace(s, keys=s.keys[perm]) for s in inp.schemes),
-        qualified=inp.qualified[:, perm],
-        preferences=FlatPreferences(ptr, np.concatenate(lists + [np.zeros(0, np.int64)])),
-        requirement_failures=codes.astype(np.int64),
-    )
-
-
 @given(flat_instances(), st.randoms(use_true_random=False))
 def test_row_order_does_not_change_the_result(inp: AllocationInput, rnd: object) -> None:
     perm = np.arange(inp.n_candidates)
     rnd.shuffle(perm)  # type: ignore[attr-defined]
-    base, moved = allocate(inp), allocate(_permute(inp, perm))
+    base, moved = allocate(inp), allocate(permute_rows(inp, perm))
     assert moved.line.tolist() == base.line[perm].tolist()
     assert moved.reason == tuple(base.reason[i] for i in perm)
     assert moved.digest == base.digest
