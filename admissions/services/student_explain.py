@@ -59,22 +59,23 @@ def candidate_input(candidate: Candidate) -> CandidateInput:
                           candidate.candidate_no or "", candidate.category_code or "")  # fmt: skip
 
 
-def _composite(candidate: Candidate) -> tuple[Rules, Composite]:
+def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
     _, rules = exam_rules(candidate.exam)
-    return rules, compute_candidate(rules, rules.ranking_scheme, candidate_input(candidate))
+    given = candidate_input(candidate)
+    return rules, given, compute_candidate(rules, rules.ranking_scheme, given)
 
 
 def explanation(candidate: Candidate, rank: int | None = None) -> StudentExplanation | None:
     """The candidate's breakdown under the headline scheme; None when the exam has no rules."""
     try:
-        rules, composite = _composite(candidate)
+        rules, given, composite = _composite(candidate)
     except (LookupError, RulesError, ScoreError):
         return None
     verdicts = [("资格审核", qualify(rules, composite))]
     for batch in rules.batches:
         mine = composite
         if batch.scheme != composite.scheme:
-            mine = compute_candidate(rules, batch.scheme, candidate_input(candidate))
+            mine = compute_candidate(rules, batch.scheme, given)
         verdict = check_lines(rules, batch.code, candidate.category_code or "", mine)
         verdicts.append((f"{batch.name}控制线", verdict))
     text = explain(rules, composite, rank, tuple(verdicts)).lines()
@@ -88,7 +89,7 @@ def computed_values(candidate: Candidate) -> tuple[Rules, dict[str, Decimal]] | 
     """The exam's rules and the names the engine uses (component codes, culture, vocational,
     bonus, raw_total, total) with the candidate's values; None when the exam has no rules."""
     try:
-        rules, composite = _composite(candidate)
+        rules, _, composite = _composite(candidate)
     except (LookupError, RulesError, ScoreError):
         return None
     return rules, composite.env()
