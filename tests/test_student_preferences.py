@@ -10,10 +10,7 @@ from tests.factories import create_exam, create_plan_line, csrf_token, login
 from tests.student_factories import (
     create_grouped_batch,
     create_round,
-    create_rules_version,
     create_student,
-    give_scores,
-    publish_scores,
 )
 
 
@@ -189,41 +186,3 @@ def test_round_of_another_exam_is_404(client, db, setup):
     db.session.commit()
     login(client, student.candidate_no)
     assert client.get(_url(foreign.batches[0])).status_code == 404
-
-
-def test_requirement_warning_uses_my_published_score(client, db, setup):
-    exam, batch, student, _, _ = setup
-    strict = create_plan_line(exam, program_name="严格专业", requirements="chinese >= 100")
-    vague = create_plan_line(exam, program_name="面试专业", requirements="面试合格")
-    rules = create_rules_version(exam)
-    give_scores(student, rules, {"chinese": "90"}, total="400")
-    db.session.commit()
-    login(client, student.candidate_no)
-    page = client.get(_url(batch)).get_data(as_text=True)
-    assert "不满足报考要求：语文 &gt;= 100（您的成绩 90）" not in page  # scores not yet published
-    assert "报考要求：语文 &gt;= 100（成绩公布后自动核对）" in page
-    publish_scores(exam)
-    db.session.commit()
-    page = client.get(_url(batch)).get_data(as_text=True)
-    assert "不满足报考要求：语文 &gt;= 100（您的成绩 90）" in page
-    assert "报考要求：面试合格（请自行核对）" in page
-    assert strict.program_name in page and vague.program_name in page
-
-
-def test_requirement_warnings_cover_missing_scores_and_free_text():
-    from decimal import Decimal
-
-    from admissions.services.preferences_catalog import requirement_warnings
-
-    names = {"chinese": "语文", "skill": "技能测试"}
-    scores = {"chinese": Decimal("100.0000")}
-    assert requirement_warnings("chinese >= 100; skill > 50", names, scores) == [
-        "报考要求：技能测试 > 50（暂无您的技能测试成绩，无法核对）"
-    ]
-    assert requirement_warnings("chinese < 100", names, scores) == [
-        "不满足报考要求：语文 < 100（您的成绩 100）"
-    ]
-    assert requirement_warnings("english >= 60", names, scores) == [
-        "报考要求：english >= 60（请自行核对）"
-    ]
-    assert requirement_warnings(" ; ", names, scores) == []

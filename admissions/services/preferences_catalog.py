@@ -3,9 +3,8 @@ published cutoffs, and warnings for requirements they do not meet."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 
@@ -14,13 +13,12 @@ from admissions.models import (
     AllocationRun,
     Batch,
     Candidate,
-    Component,
-    ComponentScore,
     Cutoff,
     Institution,
     PlanLine,
     RunStatus,
 )
+from admissions.services.student_explain import computed_values, requirement_warnings
 
 PAGE_SIZE = 100
 
@@ -29,13 +27,6 @@ def plain(number: Decimal) -> str:
     """A decimal without trailing zeros or exponent: 90.0000 → 90, 320.1500 → 320.15."""
     text = f"{number.normalize():f}"
     return text
-
-
-_CONDITION = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+)?)\s*$")
-_COMPARE = {
-    ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -126,54 +117,15 @@ def last_cutoffs(lines: list[PlanLine]) -> dict[int, Cutoff]:
     return {cutoff.plan_line_id: cutoff for cutoff, _ in rows}
 
 
-def _scores(candidate: Candidate) -> dict[str, Decimal]:
-    rows = db.session.execute(
-        select(Component.code, ComponentScore.value)
-        .join(ComponentScore, ComponentScore.component_id == Component.id)
-        .where(ComponentScore.candidate_id == candidate.id)
-    ).all()
-    return {code: value for code, value in rows if value is not None}
-
-
-def requirement_warnings(
-    requirements: str, names: dict[str, str], scores: dict[str, Decimal] | None
-) -> list[str]:
-    """Warnings for one line's requirements (conditions separated by ``;``).
-
-    A simple ``component op number`` condition is checked against the candidate's score when
-    scores are visible; anything else is shown for the candidate to check themselves.
-    """
-    warnings = []
-    for condition in (c.strip() for c in requirements.split(";")):
-        if not condition:
-            continue
-        match = _CONDITION.match(condition)
-        if not match or match.group(1) not in names:
-            warnings.append(f"报考要求：{condition}（请自行核对）")
-            continue
-        code, op, number = match.groups()
-        label = f"{names[code]} {op} {number}"
-        if scores is None:
-            warnings.append(f"报考要求：{label}（成绩公布后自动核对）")
-            continue
-        if code not in scores:
-            warnings.append(f"报考要求：{label}（暂无您的{names[code]}成绩，无法核对）")
-            continue
-        try:
-            met = _COMPARE[op](scores[code], Decimal(number))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
-            met = False
-        if not met:
-            warnings.append(f"不满足报考要求：{label}（您的成绩 {plain(scores[code])}）")
-    return warnings
-
-
 def rows_for(candidate: Candidate, lines: list[PlanLine], scores_visible: bool) -> list[LineRow]:
     """Lines with their last cutoff and requirement warnings."""
     cutoffs = last_cutoffs(lines)
-    names = {c.code: c.name for c in candidate.exam.components}
-    scores = _scores(candidate) if scores_visible else None
+    computed = computed_values(candidate) if scores_visible else None
     return [
-        LineRow(line, cutoffs.get(line.id), requirement_warnings(line.requirements, names, scores))
+        LineRow(
+            line,
+            cutoffs.get(line.id),
+            requirement_warnings(line.requirements, scores_visible, computed),
+        )
         for line in lines
     ]

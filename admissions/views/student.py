@@ -24,6 +24,7 @@ from admissions.services import (
     preferences,
     preferences_catalog,
     registration,
+    student_explain,
     student_letters,
     student_results,
     student_scores,
@@ -136,7 +137,8 @@ def scores():
     shown = table if full or not result else student_scores.rows_near(table, result.total)
     return render_template(
         "student/scores.html", candidate=candidate, visible=True, result=result,
-        rows=student_scores.component_rows(candidate), table=shown, full=full or shown == table,
+        rows=student_scores.component_rows(candidate), table=shown,
+        explanation=student_explain.explanation(candidate, result.rank if result else None), full=full or shown == table,
     )  # fmt: skip
 
 
