@@ -59,6 +59,8 @@ def test_exam_page_links_every_round_of_every_batch(client, db):
         for number in (1, 2):
             assert f"/board/exams/{exam.id}/rounds/{batch.code}/{number}" in html
             assert f"{batch.name} 第 {number} 轮" in html
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "投档与录取" not in title and exam.name in title
 
 
 def test_bad_upload_shows_every_error_and_offers_downloads(client, db):
