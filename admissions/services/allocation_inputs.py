@@ -22,9 +22,9 @@ from admissions.models import (
     Exam,
     RulesVersion,
 )
+from admissions.services.rules import exam_rules
 from scoring.bulk import BulkResult, bulk_compute
 from scoring.order import OrderKeys, order_keys, rank_keys
-from scoring.rules import load_rules
 from scoring.rules_model import Rules
 
 
@@ -47,15 +47,8 @@ class SchemeScores:
 
 
 def current_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
-    """The exam's current rules version row and its parsed rules."""
-    version = db.session.scalars(
-        select(RulesVersion)
-        .where(RulesVersion.exam_id == exam.id)
-        .order_by(RulesVersion.version.desc())
-    ).first()
-    if version is None:
-        raise LookupError(f"考试 {exam.code} 没有计分规则")
-    return version, load_rules(version.toml_text, name=f"{exam.code} v{version.version}")
+    """The exam's current rules version row and its parsed rules (``LookupError`` when none)."""
+    return exam_rules(exam)
 
 
 def score_columns(exam: Exam) -> ScoreColumns:
