@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from admissions import idcard
 from admissions.extensions import db
 from admissions.files.columns import export_columns
 from admissions.files.writers import to_csv, to_pdf_table, to_xlsx
 from admissions.models import (
     AllocationRun,
     Batch,
-    Candidate,
     Cutoff,
-    Dispatch,
     Exam,
     Institution,
     PlanLine,
 )
+from admissions.services.exports import ExportFilter, admission_records
 
 FORMATS = ("csv", "xlsx", "pdf")
 _CENTS = Decimal("0.01")
@@ -38,44 +35,23 @@ def plain(value: Decimal | None) -> Decimal | None:
 def admission_rows(
     exam: Exam, batch: str | None = None, institution: str | None = None, *, full_id: bool = False
 ) -> list[dict[str, Any]]:
-    """One row per saved dispatch, in batch, round, institution, program, rank order."""
-    query = (
-        select(Dispatch, AllocationRun, Batch, Candidate, Institution, PlanLine)
-        .join(AllocationRun, AllocationRun.id == Dispatch.run_id)
-        .join(Batch, Batch.id == AllocationRun.batch_id)
-        .join(Candidate, Candidate.id == Dispatch.candidate_id)
-        .outerjoin(Institution, Institution.id == Dispatch.institution_id)
-        .outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
-        .where(AllocationRun.exam_id == exam.id, AllocationRun.dry_run.is_(False))
-    )
+    """One row per saved dispatch of ``exam`` (FORMATS.md ``admissions``), filtered by batch and
+    institution codes; the rows of the university's lists (``exports.admission_records``)."""
+    batch_id = institution_id = None
     if batch:
-        query = query.where(Batch.code == batch)
+        batch_id = db.session.scalar(
+            select(Batch.id).where(Batch.exam_id == exam.id, Batch.code == batch)
+        )
+        if batch_id is None:
+            return []
     if institution:
-        query = query.where(Institution.code == institution)
-    query = query.order_by(Batch.sequence, AllocationRun.round_number, Institution.code,
-                           PlanLine.program_code, Dispatch.rank, Candidate.candidate_no)  # fmt: skip
-    mask: Callable[[str], str] = (lambda v: v) if full_id else idcard.mask
-    return [
-        {
-            "exam": exam.code,
-            "batch": b.code,
-            "round": run.round_number,
-            "category": c.category_code,
-            "candidate_no": c.candidate_no,
-            "name": c.name,
-            "national_id": mask(c.national_id),
-            "institution_code": inst.code if inst else "",
-            "institution_name": inst.name if inst else "",
-            "program_code": line.program_code if line else "",
-            "program_name": line.program_name if line else "",
-            "total": plain(d.total),
-            "rank": d.rank,
-            "choice": d.choice,
-            "status": d.status.value,
-            "reason": d.reason,
-        }  # fmt: skip
-        for d, run, b, c, inst, line in db.session.execute(query).all()
-    ]
+        institution_id = db.session.scalar(
+            select(Institution.id).where(Institution.code == institution)
+        )
+        if institution_id is None:
+            return []
+    filters = ExportFilter(exam_id=exam.id, batch_id=batch_id, institution_id=institution_id)
+    return list(admission_records(filters, full_id=full_id))
 
 
 def cutoff_rows(
