@@ -42,6 +42,7 @@ __all__ = [
     "is_frozen",
     "load_exam_rules",
     "parse_rules",
+    "runs_using",
     "scheme_reports",
     "update_exam_rules",
 ]
@@ -114,7 +115,7 @@ def load_exam_rules(
     current = current_version(exam)
     if current is not None and is_frozen(current):
         raise RulesChangeRefused(
-            f"考试 {exam.code} 的规则第 {current.version} 版已被已发布的录取批次使用，不能再修改"
+            f"考试 {exam.code} 的规则第 {current.version} 版已被正式投档使用（已冻结），不能再修改"
         )
     if rules.exam.province != exam.province.code:
         raise RulesChangeRefused(
@@ -171,16 +172,23 @@ def current_version(exam: Exam) -> RulesVersion | None:
 
 
 def is_frozen(version: RulesVersion) -> bool:
-    """True when a published allocation run used this version (or it was frozen explicitly)."""
+    """True when a saved allocation run (succeeded or published) used this version, or it was
+    frozen explicitly: results people act on must stay reproducible from their rules."""
     if version.frozen:
         return True
+    return bool(runs_using(version))
+
+
+def runs_using(version: RulesVersion) -> int:
+    """How many saved (not dry) succeeded or published allocation runs used this version."""
     used = db.session.scalar(
         select(func.count(AllocationRun.id)).where(
             AllocationRun.rules_version_id == version.id,
-            AllocationRun.status == RunStatus.PUBLISHED,
+            AllocationRun.dry_run.is_(False),
+            AllocationRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PUBLISHED)),
         )
     )
-    return bool(used)
+    return int(used or 0)
 
 
 def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:

@@ -26,7 +26,7 @@ from admissions.models import (
     ScoreResult,
 )
 from admissions.models.base import SCALE, utcnow
-from admissions.services import audit
+from admissions.services import audit, exam_lifecycle
 from admissions.services.rules import exam_rules
 from admissions.services.scores_compute_columns import INPUT_PLACES, engine_frame, gather_columns
 from admissions.services.scores_compute_store import replace_results
@@ -122,8 +122,7 @@ def compute_scores(
         dict(frame["category"].value_counts().sort_index()),
     )  # fmt: skip
     before = {"status": exam.status.value}
-    if ORDER.index(exam.status) < ORDER.index(ExamStatus.SCORING):
-        exam.status = ExamStatus.SCORING
+    exam_lifecycle.enter_scoring(exam)
     audit.record(
         actor, "scores.compute", exam, before=before,
         after={"status": exam.status.value, "rules_version": version.version,

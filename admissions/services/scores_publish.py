@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 from admissions.models import Account, Exam, ExamStatus
-from admissions.models.base import utcnow
-from admissions.services import audit
+from admissions.services import exam_lifecycle
 from admissions.services.rules import current_version
-from admissions.services.scores_compute import ComputeRefused, result_count, scores_published
+from admissions.services.scores_compute import ComputeRefused, result_count
 
 
 def publish_scores(exam: Exam, *, actor: Account | None = None) -> int:
     """Publish the scores computed under the current rules; return how many results.
 
-    Refused (``ComputeRefused``) when already published or not computed under the current rules.
+    Refused (``ComputeRefused``) by the lifecycle's guards (``exam_lifecycle``): already
+    published, or not computed under the current rules.
     """
-    if scores_published(exam):
-        raise ComputeRefused(f"考试 {exam.code} 的成绩已经发布")
+    try:
+        exam_lifecycle.transition(exam, ExamStatus.SCORES_PUBLISHED, actor=actor)
+    except exam_lifecycle.TransitionRefused as exc:
+        raise ComputeRefused(str(exc)) from None
     version = current_version(exam)
-    count = result_count(exam, version.id) if version is not None else 0
-    if not count:
-        raise ComputeRefused(
-            f"考试 {exam.code} 尚未按当前规则计算成绩，请先运行 scores compute {exam.code}"
-        )
-    before = {"status": exam.status.value}
-    exam.scores_published_at = utcnow()
-    exam.status = ExamStatus.SCORES_PUBLISHED
-    audit.record(
-        actor, "scores.publish", exam, before=before,
-        after={"status": exam.status.value, "results": count}, exam_id=exam.id,
-    )  # fmt: skip
-    return count
+    return result_count(exam, version.id) if version is not None else 0
