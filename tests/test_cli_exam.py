@@ -122,7 +122,8 @@ def test_frozen_version_refuses_a_new_one(app, db, tmp_path):
     result = run(app, "exam", "load", str(write_rules(tmp_path, changed, "v2.toml")))
     assert result.exit_code == 1
     assert (
-        "v2.toml: 考试 SD2026CK 的规则第 1 版已被正式投档使用（已冻结），不能再修改" in result.output
+        "v2.toml: 考试 SD2026CK 的规则第 1 版已被正式投档使用（已冻结），不能再修改"
+        in result.output
     )
     assert _count(db, RulesVersion) == 1
     db.session.expire_all()

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from admissions.extensions import db
+from admissions.labels import STATUS_NAMES
 from admissions.models import (
     Account,
     Batch,
@@ -24,7 +25,6 @@ from admissions.models import (
     Round,
     RoundStatus,
 )
-from admissions.labels import STATUS_NAMES
 from admissions.models.base import utcnow
 from admissions.services import audit
 from admissions.services.local_time import show_local
@@ -75,10 +75,7 @@ def refusal(exam: Exam, target: ExamStatus, now: datetime | None = None) -> str 
     if early:
         return early
     if target not in {s.target for s in next_steps(exam)}:
-        return (
-            f"考试当前状态为“{STATUS_NAMES[exam.status]}”，"
-            f"不能直接变为“{STATUS_NAMES[target]}”"
-        )
+        return f"考试当前状态为“{STATUS_NAMES[exam.status]}”，不能直接变为“{STATUS_NAMES[target]}”"
     guard = GUARDS.get(target)
     return guard(exam, now) if guard else None
 

@@ -24,7 +24,9 @@ def parse_local(text: str | None, label: str) -> datetime | None:
         except ValueError:
             continue
         return local.replace(tzinfo=SHANGHAI).astimezone(UTC)
-    raise TimeInputError(f"{label}“{text}”无法识别：请按 年-月-日 时:分 填写，例如 2026-07-01 09:00")
+    raise TimeInputError(
+        f"{label}“{text}”无法识别：请按 年-月-日 时:分 填写，例如 2026-07-01 09:00"
+    )
 
 
 def to_local_input(value: datetime | None) -> str:
