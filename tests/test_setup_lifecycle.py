@@ -160,9 +160,7 @@ def test_registration_window_stored_utc_shown_beijing(client, db):
 )
 def test_bad_registration_window(client, db, opens, closes, message):
     exam, _ = setup_exam_with_board(client)
-    response = post(
-        client, _page(exam) + "/registration", _page(exam), opens=opens, closes=closes
-    )
+    response = post(client, _page(exam) + "/registration", _page(exam), opens=opens, closes=closes)
     assert response.status_code == 422 and message in text(response)
     db.session.refresh(exam)
     assert exam.registration_opens_at is None
@@ -210,7 +208,9 @@ def test_anonymous_is_sent_to_login(client, db):
     exam = create_rounds_exam()
     db.session.commit()
     response = client.get(_page(exam) + "/rounds")
-    assert response.status_code in (302, 401) and "/login" in response.headers.get("Location", "/login")
+    assert response.status_code in (302, 401) and "/login" in response.headers.get(
+        "Location", "/login"
+    )
 
 
 def test_missing_exam_404(client, db):

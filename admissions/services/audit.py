@@ -24,7 +24,8 @@ def record(
     object_type = obj.__tablename__ if obj is not None else ""
     object_id = getattr(obj, "id", None) if obj is not None else None
     if exam_id is None and obj is not None:
-        exam_id = getattr(obj, "exam_id", None)
+        # An event about the exam itself belongs to that exam's log too.
+        exam_id = object_id if object_type == "exam" else getattr(obj, "exam_id", None)
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,

@@ -77,7 +77,7 @@ def update_batch(exam: Exam, code: str, edit: BatchEdit, *, actor: Account | Non
         raise StructureInputError(f"没有批次 {code}")
     fields = _batch_fields(edit)
     batches = tuple(replace(b, **fields) if b.code == code else b for b in rules.batches)
-    return _save(exam, replace(rules, batches=batches), actor)
+    return _save(exam, rules, replace(rules, batches=batches), actor)
 
 
 def save_category(exam: Exam, code: str, name: str, *, actor: Account | None) -> RulesLoad:
@@ -90,7 +90,7 @@ def save_category(exam: Exam, code: str, name: str, *, actor: Account | None) ->
         raise StructureInputError("请填写类别名称（最多 60 个字）")
     known = dict(rules.categories)
     known[code] = name
-    return _save(exam, replace(rules, categories=tuple(known.items())), actor)
+    return _save(exam, rules, replace(rules, categories=tuple(known.items())), actor)
 
 
 def _editable_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
@@ -103,8 +103,12 @@ def _editable_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
         raise RulesChangeRefused(str(exc)) from None
 
 
-def _save(exam: Exam, rules: Rules, actor: Account | None) -> RulesLoad:
-    return load_exam_rules(dump_rules(rules), actor=actor, name="规则文件")
+def _save(exam: Exam, old: Rules, new: Rules, actor: Account | None) -> RulesLoad:
+    """Load ``new`` as the next version, unless the form changed nothing."""
+    text = dump_rules(new)
+    if text == dump_rules(old):
+        return RulesLoad(exam, exam.current_rules_version or 0, False, changed=False)
+    return load_exam_rules(text, actor=actor, name="规则文件")
 
 
 def _batch_fields(edit: BatchEdit) -> dict[str, object]:
@@ -146,7 +150,7 @@ def versions(exam: Exam) -> list[VersionRow]:
         author = db.session.get(Account, row.created_by_id) if row.created_by_id else None
         out.append(
             VersionRow(
-                row.version, row.created_at, author.username if author else "命令行",
+                row.version, row.created_at, author.username if author else "命令行或系统",
                 row.digest, runs_using(row), is_frozen(row),
                 row.version == exam.current_rules_version,
             )
