@@ -37,6 +37,10 @@ class WindowRefused(ValueError):
     """A window change the rules of the house refuse (message in Chinese)."""
 
 
+class TimeOrderError(WindowRefused):
+    """Times in the wrong order (bad input rather than a refusal)."""
+
+
 @dataclass(frozen=True)
 class RoundView:
     """One round as the rounds page shows it."""
@@ -124,11 +128,11 @@ def _check_times(
     if ended and deadline != round_.decisions_deadline:
         raise WindowRefused("本轮已结束，不能再修改院校审核截止时间")
     if closes is not None and opens is None:
-        raise WindowRefused("请先填写志愿填报开始时间")
+        raise TimeOrderError("请先填写志愿填报开始时间")
     if opens is not None and closes is not None and closes <= opens:
-        raise WindowRefused("志愿填报截止时间必须晚于开始时间")
+        raise TimeOrderError("志愿填报截止时间必须晚于开始时间")
     if deadline is not None and closes is not None and deadline <= closes:
-        raise WindowRefused("院校审核截止时间必须晚于志愿填报截止时间")
+        raise TimeOrderError("院校审核截止时间必须晚于志愿填报截止时间")
     opening_now = opens is not None and opens <= now and round_.status not in STARTED
     if opening_now and (closes is None or now < closes):
         _check_may_open(exam, round_)

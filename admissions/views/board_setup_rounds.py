@@ -47,7 +47,8 @@ def _do(exam: Exam, action, done: str):
     except (TimeInputError, round_windows.WindowRefused) as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return _rounds_page(exam, 422 if isinstance(exc, TimeInputError) else 409)
+        bad_input = isinstance(exc, TimeInputError | round_windows.TimeOrderError)
+        return _rounds_page(exam, 422 if bad_input else 409)
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("board.setup_rounds", exam_id=exam.id))
