@@ -1,4 +1,4 @@
-"""The ``exam`` command group: load a rules file, export the stored rules."""
+"""The ``exam`` command group: load a rules file, export the stored rules, change the status."""
 
 from __future__ import annotations
 
@@ -66,3 +66,38 @@ def exam_export(code: str, output: Path) -> None:
         fail(f"{output}: 无法写入 (cannot write): {exc}")
         return
     click.echo(f"已导出 {exam.code} 的规则到 {output}")
+
+
+@exam_cli.command("status")
+@click.argument("code")
+@click.argument("target", required=False)
+def exam_status(code: str, target: str | None) -> None:
+    """Show exam CODE's status and the allowed next ones, or move it to TARGET (guarded)."""
+    from admissions.extensions import db
+    from admissions.models import ExamStatus
+    from admissions.services import exam_lifecycle
+    from admissions.services.scores_compute import find_exam
+
+    exam = find_exam(code)
+    if exam is None:
+        fail(f"考试 {code} 不存在")
+        return
+    if target is None:
+        click.echo(
+            f"{exam.code}：{exam_lifecycle.STATUS_NAMES[exam.status]}（{exam.status.value}）"
+        )
+        for step in exam_lifecycle.next_steps(exam):
+            click.echo(f"  可执行：{step.target.value}（{step.label}）")
+        return
+    try:
+        wanted = ExamStatus(target)
+    except ValueError:
+        fail(f"未知状态 {target}；可用：{', '.join(s.value for s in ExamStatus)}")
+        return
+    try:
+        exam_lifecycle.transition(exam, wanted)
+    except exam_lifecycle.TransitionRefused as exc:
+        fail(f"{exam.code}: {exc}")
+        return
+    db.session.commit()
+    click.echo(f"{exam.code} 状态已改为 {exam_lifecycle.STATUS_NAMES[wanted]}（{wanted.value}）")
