@@ -174,7 +174,7 @@ def test_supplementary_round_over_the_free_seats(client, db):
     assert window_open(second) and second.status == RoundStatus.OPEN
     assert actions(exam)[-2:] == ["round.times", "round.supplementary_open"]
     twice = _act(client, exam, "BK", 1, "supplementary")
-    assert twice.status_code == 409 and "第 2 轮已经设置或开放" in text(twice)
+    assert twice.status_code == 409 and "第 2 轮已经开放或已投档" in text(twice)
 
 
 def test_supplementary_needs_free_seats(client, db):
@@ -191,3 +191,29 @@ def test_supplementary_beyond_the_rules_rounds(client, db):
     db.session.commit()
     response = _act(client, exam, "ZK", 1, "supplementary")
     assert response.status_code == 409 and "规则文件规定专科批共 1 轮" in text(response)
+
+
+def test_supplementary_replaces_a_window_planned_earlier(client, db):
+    exam, _ = _published(client)
+    second = _round(exam, "BK", 2)
+    second.prefs_open_at = datetime(2020, 7, 8, 1, 0, tzinfo=UTC)
+    second.prefs_close_at = datetime(2020, 7, 10, 10, 0, tzinfo=UTC)
+    db.session.commit()
+    _closed_first_round(exam, seats=3)
+    assert "开放征集志愿" in text(client.get(_page(exam)))
+    assert _act(client, exam, "BK", 1, "supplementary").status_code == 302
+    second = _round(exam, "BK", 2)
+    assert window_open(second) and second.prefs_close_at is None
+    assert second.prefs_open_at > datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_open_now_refused_when_the_decisions_deadline_has_passed(client, db):
+    exam, _ = _published(client)
+    _round(exam).decisions_deadline = datetime(2020, 7, 6, 4, 0, tzinfo=UTC)
+    db.session.commit()
+    response = _act(client, exam, "BK", 1, "open")
+    assert (
+        response.status_code == 409
+        and "院校审核截止时间 2020-07-06 12:00（北京时间） 已过" in text(response)
+    )
+    assert not window_open(_round(exam))

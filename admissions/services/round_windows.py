@@ -159,6 +159,10 @@ def open_now(
     if window_open(round_, now):
         raise WindowRefused("本轮志愿填报已在进行中")
     _check_may_open(exam, round_)
+    if round_.decisions_deadline is not None and round_.decisions_deadline <= now:
+        raise WindowRefused(
+            f"本轮院校审核截止时间 {show_local(round_.decisions_deadline)} 已过，请先修改时间再开放"
+        )
     before = _times(round_)
     round_.prefs_open_at = now
     if round_.prefs_close_at is not None and round_.prefs_close_at <= now:
@@ -183,7 +187,8 @@ def open_supplementary(
     exam: Exam, batch: Batch, after: int, opens: datetime | None, closes: datetime | None,
     deadline: datetime | None, *, actor: Account | None = None, now: datetime | None = None,
 ) -> Round:  # fmt: skip
-    """Open round ``after + 1`` of the batch over the seats still free, with its own window."""
+    """Open round ``after + 1`` of the batch over the seats still free, with its own window
+    (which replaces any window planned for it earlier)."""
     now = now or utcnow()
     previous = get_round(exam, batch.code, after)
     if previous is None or previous.status != RoundStatus.CLOSED:
@@ -194,8 +199,8 @@ def open_supplementary(
             f"规则文件规定{batch.name}共 {batch.rounds} 轮，没有第 {after + 1} 轮；"
             "如需增加征集志愿轮次，请在规则文件中修改该批次的 rounds"
         )
-    if round_.status != RoundStatus.PLANNED or round_.prefs_open_at is not None:
-        raise WindowRefused(f"第 {after + 1} 轮已经设置或开放，请在轮次列表中修改它的时间")
+    if round_.status in STARTED or window_open(round_, now):
+        raise WindowRefused(f"第 {after + 1} 轮已经开放或已投档，请在轮次列表中修改它的时间")
     seats = free_seats(batch, round_.number)
     if seats == 0:
         raise WindowRefused(f"{batch.name}已没有空余计划，无需征集志愿")
