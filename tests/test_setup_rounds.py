@@ -165,6 +165,7 @@ def test_supplementary_round_over_the_free_seats(client, db):
     _closed_first_round(exam, seats=3)
     page = text(client.get(_page(exam)))
     assert "开放第 2 轮（征集志愿）：空余计划 1 个" in page
+    assert "/BK/1/times" not in page and "/BK/2/times" in page
     closes = (utcnow() + timedelta(days=2)).astimezone(SHANGHAI)
     response = _act(
         client, exam, "BK", 1, "supplementary", closes=closes.strftime("%Y-%m-%dT%H:%M")
