@@ -223,3 +223,23 @@ def test_missing_exam_404(client, db):
 def test_exam_page_links_to_setup(client, db):
     exam, _ = setup_exam_with_board(client)
     assert _page(exam) in text(client.get(f"/board/exams/{exam.id}"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/registration",
+        "/batches/BK",
+        "/categories",
+        "/rounds/BK/1/times",
+        "/rounds/BK/1/open",
+        "/rounds/BK/1/close",
+        "/rounds/BK/1/supplementary",
+    ],
+)
+def test_every_setup_form_needs_the_csrf_token(client, db, path):
+    exam, _ = setup_exam_with_board(client, scores_published_at=utcnow())
+    before = actions(exam)
+    data = {"opens": "2030-07-01T09:00", "code": "JX", "name": "机械类", "max_choices": "5"}
+    assert client.post(_page(exam) + path, data=data).status_code == 400
+    assert actions(exam) == before
