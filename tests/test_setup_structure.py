@@ -155,13 +155,34 @@ def test_dry_or_failed_runs_do_not_freeze(client, db):
     assert not is_frozen(version)
 
 
-def test_rules_page_edit_refused_when_frozen(client, db):
+def test_frozen_version_refuses_scoring_changes(client, db):
     exam, _ = setup_exam_with_board(client)
     version = _saved_run(exam)
     rules_page = f"/board/exams/{exam.id}/rules"
-    changed = version.toml_text.replace("max_choices = 10", "max_choices = 11")
+    changed = version.toml_text.replace('qualify = ["skill >= 60"]', 'qualify = ["skill >= 70"]')
     response = post(client, rules_page, rules_page, rules=changed)
     assert response.status_code == 409 and "已冻结" in text(response)
+    assert "不能再修改计分方案" in text(response)
+    lines = version.toml_text.replace('"*" = ["total >= 100"]', '"*" = ["total >= 120"]', 1)
+    response = post(client, rules_page, rules_page, rules=lines)
+    assert response.status_code == 409 and "已投档批次 BK 的计分方案、志愿形式或控制线" in text(
+        response
+    )
+    db.session.expire_all()
+    assert exam.current_rules_version == 1
+
+
+def test_frozen_version_allows_one_more_round_as_a_new_version(client, db):
+    exam, _ = setup_exam_with_board(client)
+    version = _saved_run(exam)
+    rules_page = f"/board/exams/{exam.id}/rules"
+    more = version.toml_text.replace("rounds = 2", "rounds = 3", 1)
+    assert post(client, rules_page, rules_page, rules=more).status_code == 302
+    db.session.expire_all()
+    assert exam.current_rules_version == 2 and batch_of(exam, "BK").rounds == 3
+    assert [r.number for r in batch_of(exam, "BK").round_rows] == [1, 2, 3]
+    old = db.session.scalar(select(RulesVersion).where(RulesVersion.version == 1))
+    assert is_frozen(old) and old.toml_text == version.toml_text
 
 
 def test_versions_list_who_when_frozen(client, db):

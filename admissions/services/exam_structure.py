@@ -62,11 +62,12 @@ class VersionRow:
 
 def lock_reason(exam: Exam) -> str | None:
     """Why categories and batches cannot be edited now, or None."""
+    expert = "；确需调整（如增加征集志愿轮次）请在“规则文件”页修改，修改会记入新版本"
     if scores_published(exam):
-        return "成绩已发布，专业类别和批次已锁定（考生已按它们查看成绩、填报志愿）"
+        return "成绩已发布，专业类别和批次已锁定（考生已按它们查看成绩、填报志愿）" + expert
     version = current_version(exam)
     if version is not None and is_frozen(version):
-        return f"规则第 {version.version} 版已被正式投档使用（已冻结），专业类别和批次不能再修改"
+        return f"规则第 {version.version} 版已被正式投档使用（已冻结）" + expert
     return None
 
 

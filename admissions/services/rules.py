@@ -25,6 +25,7 @@ from admissions.models import (
 )
 from admissions.services import audit
 from admissions.services.provinces import get_or_create_province
+from admissions.services.rules_freeze import batches_with_saved_runs, frozen_changes
 from admissions.services.rules_tables import RulesChangeRefused, sync_tables
 from scoring.report import SchemeReport, scheme_report
 from scoring.rules import RulesError, dump_rules, load_rules
@@ -104,8 +105,9 @@ def load_exam_rules(
 ) -> RulesLoad:
     """Create the exam from a rules file, or add a new rules version to the existing exam.
 
-    Raises ``RulesError`` (invalid file) or ``RulesChangeRefused`` (frozen version, another
-    province, or a removed component/category/batch still in use); nothing is written then.
+    Raises ``RulesError`` (invalid file) or ``RulesChangeRefused`` (a change that a frozen
+    version forbids, see ``rules_freeze``; another province; or a removed component, category
+    or batch still in use); nothing is written then.
     """
     rules = parse_rules(toml_text, name)
     exam = db.session.scalar(select(Exam).where(Exam.code == rules.exam.code))
@@ -114,9 +116,7 @@ def load_exam_rules(
         return RulesLoad(exam, 1, True)
     current = current_version(exam)
     if current is not None and is_frozen(current):
-        raise RulesChangeRefused(
-            f"考试 {exam.code} 的规则第 {current.version} 版已被正式投档使用（已冻结），不能再修改"
-        )
+        _refuse_frozen_changes(exam, current, rules)
     if rules.exam.province != exam.province.code:
         raise RulesChangeRefused(
             f"规则文件的省份 {rules.exam.province} 与考试 {exam.code} 的省份 {exam.province.code} 不同"
@@ -135,6 +135,17 @@ def load_exam_rules(
         after={"version": number, "rules_digest": version.digest},
     )  # fmt: skip
     return RulesLoad(exam, number, False)
+
+
+def _refuse_frozen_changes(exam: Exam, current: RulesVersion, rules: Rules) -> None:
+    old = parse_rules(current.toml_text, f"{exam.code} v{current.version}")
+    changes = frozen_changes(old, rules, batches_with_saved_runs(exam))
+    if changes:
+        raise RulesChangeRefused(
+            f"考试 {exam.code} 的规则第 {current.version} 版已被正式投档使用（已冻结），"
+            f"不能再修改{'、'.join(changes)}；批次名称、志愿数、投档比例、轮数或新增类别"
+            "可以保存为新版本"
+        )
 
 
 def _add_version(
