@@ -197,7 +197,7 @@ def open_supplementary(
     if round_ is None:
         raise WindowRefused(
             f"规则文件规定{batch.name}共 {batch.rounds} 轮，没有第 {after + 1} 轮；"
-            "如需增加征集志愿轮次，请在规则文件中修改该批次的 rounds"
+            "如需增加征集志愿轮次，请在“规则文件”页把该批次的 rounds 加 1（保存为新版本）"
         )
     if round_.status in STARTED or window_open(round_, now):
         raise WindowRefused(f"第 {after + 1} 轮已经开放或已投档，请在轮次列表中修改它的时间")
