@@ -12,6 +12,7 @@ from admissions.models.account import Account
 from admissions.models.base import Base, ExactDecimal, UTCDateTime, utcnow
 from admissions.models.candidate import Candidate
 from admissions.models.enums import KeyingStatus, str_enum
+from admissions.models.exam import Exam
 
 
 class KeyingSheet(Base):
@@ -38,6 +39,7 @@ class KeyingSheet(Base):
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    exam: Mapped[Exam] = relationship()
     created_by: Mapped[Account | None] = relationship(foreign_keys=[created_by_id])
     pass1_by: Mapped[Account | None] = relationship(foreign_keys=[pass1_by_id])
     pass2_by: Mapped[Account | None] = relationship(foreign_keys=[pass2_by_id])
