@@ -81,7 +81,12 @@ def test_bad_sheet_shows_every_message_and_creates_nothing(scene, db):
     response = _post(first, path, name="", numbers="2601 9999 2601", category="")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("请填写录入单名称", "请至少选择一个科目", "考生号 9999 不存在", "考生号 2601 重复"):
+    for message in (
+        "请填写录入单名称",
+        "请至少选择一个科目",
+        "考生号 9999 不存在",
+        "考生号 2601 重复",
+    ):
         assert message in html
     assert db.session.scalar(select(KeyingSheet)) is None
 
