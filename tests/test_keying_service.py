@@ -184,7 +184,7 @@ def test_resolving_every_difference_then_apply(db, setup):
         apply_sheet(sheet, one)
     resolve(sheet, candidates[0].id, "skill", "other", "203", "核对原始答题卡", one)
     assert sheet.status == KeyingStatus.KEYED
-    resolve(sheet, candidates[1].id, "cert", "2", "", "第1遍漏录", two)
+    resolve(sheet, candidates[1].id, "cert", "", " b ", "第1遍漏录", two)  # typed, no radio
     assert sheet.status == KeyingStatus.RESOLVED and unresolved(sheet) == []
     apply_sheet(sheet, one)
     assert _scores(db, candidates[0])["skill"][0] == Decimal(203)
@@ -201,6 +201,7 @@ def test_resolving_every_difference_then_apply(db, setup):
         ("other", "", "r", "请填写正确的成绩"),
         ("1", "", " ", "请填写处理原因"),
         ("x", "", "r", "请选择采用第 1 遍、第 2 遍，或另填正确的值"),
+        ("", "", "r", "请选择采用第 1 遍、第 2 遍，或另填正确的值"),
     ],
 )
 def test_bad_resolutions_are_refused(setup, choice, text, reason, message):

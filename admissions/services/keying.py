@@ -64,6 +64,12 @@ def _infos(exam: Exam, codes: list[str]) -> dict[str, ComponentInfo]:
     return {info.code: info for info in component_infos(exam) if info.code in codes}
 
 
+def lock_sheet(sheet: KeyingSheet) -> None:
+    """Reload the sheet row locked (PostgreSQL), so two clerks' submissions run one after the
+    other and each sees the other's pass, status and resolutions."""
+    db.session.refresh(sheet, with_for_update=True)
+
+
 # --- creating a sheet -------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"[\s,，;；、]+")
@@ -241,6 +247,7 @@ def save_pass(sheet: KeyingSheet, pass_no: int, entries: Mapping[Cell, str], act
 
     Blank cells are not stored. Raises KeyingError when refused or an entry is invalid.
     """
+    lock_sheet(sheet)
     refused = refuse_pass(sheet, pass_no, actor)
     if refused:
         raise KeyingError(refused)

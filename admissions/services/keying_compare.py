@@ -32,6 +32,7 @@ from admissions.services.keying import (
     STATUS_NAMES,
     Cell,
     KeyingError,
+    lock_sheet,
     parse_entry,
     sheet_components,
 )
@@ -129,6 +130,7 @@ def resolve(
 
     Raises KeyingError with a message for the clerk when refused.
     """
+    lock_sheet(sheet)
     if sheet.status not in (KeyingStatus.KEYED, KeyingStatus.RESOLVED):
         raise KeyingError(f"录入单「{sheet.name}」{STATUS_NAMES[sheet.status]}，现在不能处理差异")
     diff = next(
@@ -172,7 +174,7 @@ def _chosen_text(diff: Difference, choice: str, text: str) -> str:
         if keyed is None:
             raise KeyingError(f"第 {choice} 遍没有录入该项，请选另一遍的值或另填正确的值")
         return keyed
-    if choice == "other":
+    if choice == "other" or (not choice and text.strip()):  # a typed value needs no radio
         return text
     raise KeyingError("请选择采用第 1 遍、第 2 遍，或另填正确的值")
 
@@ -201,6 +203,7 @@ def settled_texts(sheet: KeyingSheet) -> dict[int, dict[str, str]]:
 def apply_sheet(sheet: KeyingSheet, actor: Account | None) -> int:
     """Write the settled values to the candidates' scores, audited per candidate with the sheet
     as the reason; return how many candidates changed. Flushes; the caller commits once."""
+    lock_sheet(sheet)
     refresh_status(sheet)
     if sheet.status != KeyingStatus.RESOLVED:
         raise KeyingError(_not_ready(sheet))
@@ -233,6 +236,7 @@ def _not_ready(sheet: KeyingSheet) -> str:
 
 def cancel_sheet(sheet: KeyingSheet, reason: str, actor: Account | None) -> None:
     """Cancel (作废) a sheet that was not applied; a reason is required."""
+    lock_sheet(sheet)
     if sheet.status in DONE:
         raise KeyingError(f"录入单「{sheet.name}」{STATUS_NAMES[sheet.status]}，不能作废")
     if not reason.strip():
