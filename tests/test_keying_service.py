@@ -240,3 +240,21 @@ def test_publication_is_blocked_by_unfinished_sheets_until_cancelled(setup):
     assert publication_block(exam) is None
     with pytest.raises(KeyingError, match="已作废，不能作废"):
         cancel_sheet(sheet, "再次", one)
+
+
+def test_every_step_is_audited_on_the_exam_with_who(db, setup):
+    exam, sheet, candidates, (one, two) = setup
+    save_pass(sheet, 1, _cells(candidates, [("200", "A"), ("100", "B")]), one)
+    save_pass(sheet, 2, _cells(candidates, [("201", "A"), ("100", "B")]), two)
+    resolve(sheet, candidates[0].id, "skill", "2", "", "核对", one)
+    apply_sheet(sheet, two)
+    query = select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.exam_id == exam.id, AuditEvent.action.like("keying.%")
+    )
+    assert list(db.session.execute(query.order_by(AuditEvent.id))) == [
+        ("keying.create", one.id),
+        ("keying.pass1", one.id),
+        ("keying.pass2", two.id),
+        ("keying.resolve", one.id),
+        ("keying.apply", two.id),
+    ]
