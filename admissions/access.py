@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from admissions.extensions import db
-from admissions.models import Account, Candidate, Exam, Institution, PlanLine, Role
+from admissions.models import Account, Candidate, Exam, Institution, KeyingSheet, PlanLine, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "_access_rule"
@@ -94,6 +94,13 @@ def get_candidate_for_board(candidate_id: int, account: Account | None = None) -
     candidate = db.session.get(Candidate, candidate_id) or abort(404)
     get_exam_for_board(candidate.exam_id, account)
     return candidate
+
+
+def get_keying_sheet_for_board(sheet_id: int, account: Account | None = None) -> KeyingSheet:
+    """A double-entry sheet of an exam the board account may manage; else 404/403."""
+    sheet = db.session.get(KeyingSheet, sheet_id) or abort(404)
+    get_exam_for_board(sheet.exam_id, account)
+    return sheet
 
 
 def get_institution_for_university(

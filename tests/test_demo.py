@@ -95,7 +95,7 @@ def test_demo_is_idempotent_and_prints_the_logins(db, demo):
     db.session.commit()
     assert not again.created
     assert _count(db, Candidate) == 1500 and _count(db, Exam) == 1
-    assert _count(db, Account) == 4
+    assert _count(db, Account) == 5
     summary = again.summary()
     for _, username, password in again.logins:
         assert username in summary and password in summary
@@ -111,9 +111,9 @@ def test_demo_is_deterministic(db):
 
 
 def test_every_demo_login_reaches_its_home_page(client, demo):
-    homes = {"admin": "/admin/", "board-sd": "/board/"}
+    homes = {"admin": "/admin/", "board-sd": "/board/", "board-sd-2": "/board/"}
     roles = {label: (user, pw) for label, user, pw in demo.logins}
-    assert set(roles) == {"管理员", "考试院", "高校", "考生"}
+    assert set(roles) == {"管理员", "考试院", "考试院（第二录入员）", "高校", "考生"}
     for user, password in roles.values():
         response = login(client, user, password)
         assert response.status_code == 302, user

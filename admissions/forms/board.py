@@ -1,9 +1,19 @@
-"""Forms of exam-board pages: import upload and confirmation, score correction, audit filter."""
+"""Forms of exam-board pages: imports, score correction, audit filter, double entry."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class ChineseDateField(DateField):
@@ -70,3 +80,40 @@ class AuditFilterForm(FlaskForm):
     def offer_actions(self, actions: list[str]) -> None:
         """Offer the actions recorded for the exam in the action filter."""
         self.action.choices = [SelectChoice("", "全部"), *(SelectChoice(a, a) for a in actions)]
+
+
+class KeyingSheetForm(FlaskForm):
+    """A new double-entry sheet: its name, components, and candidates (typed or a category)."""
+
+    name = StringField(
+        "录入单名称",
+        validators=[Length(max=100, message="名称最多 100 字")],
+        description="例如「技能测试 第3考场」",
+    )
+    components = SelectMultipleField(
+        "科目", widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        validate_choice=False,
+    )  # fmt: skip
+    numbers = TextAreaField(
+        "考生号（每行一个，或用逗号、空格分隔）",
+        validators=[Length(max=20000, message="考生号太多，一张录入单最多 500 名考生")],
+    )
+    category = SelectField("或：某专业类别的全部考生", validate_choice=False)
+    submit = SubmitField("建立录入单")
+
+
+class KeyingResolveForm(FlaskForm):
+    """Settle one difference of a sheet (fields are rendered by hand, one small form per cell)."""
+
+    candidate_id = IntegerField(validators=[DataRequired("缺少考生")])
+    component = StringField(validators=[DataRequired("缺少科目")])
+    choice = StringField()
+    value = StringField(validators=[Length(max=20)])
+    reason = StringField(validators=[Length(max=500, message="原因最多 500 字")])
+
+
+class KeyingCancelForm(FlaskForm):
+    """Cancel (作废) a sheet, with a reason."""
+
+    reason = StringField("作废原因", validators=[Length(max=500, message="原因最多 500 字")])
+    submit = SubmitField("作废录入单")

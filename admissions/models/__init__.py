@@ -11,6 +11,7 @@ from admissions.models.enums import (
     DispatchStatus,
     ExamStatus,
     Gender,
+    KeyingStatus,
     PreferenceStatus,
     Role,
     RoundStatus,
@@ -27,6 +28,7 @@ from admissions.models.exam import (
     RulesVersion,
     Scheme,
 )
+from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
 
@@ -53,6 +55,11 @@ __all__ = [
     "ExactDecimal",
     "Gender",
     "Institution",
+    "KeyedEntry",
+    "KeyingLine",
+    "KeyingResolution",
+    "KeyingSheet",
+    "KeyingStatus",
     "PlanLine",
     "PreferenceItem",
     "PreferenceList",

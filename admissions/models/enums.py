@@ -58,6 +58,17 @@ class DispatchStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class KeyingStatus(enum.StrEnum):
+    """A double-entry sheet: open (passes being keyed) → keyed (both passes in, differences
+    left) → resolved (every entry settled) → applied (written to the scores); or cancelled."""
+
+    OPEN = "open"
+    KEYED = "keyed"
+    RESOLVED = "resolved"
+    APPLIED = "applied"
+    CANCELLED = "cancelled"
+
+
 class Role(enum.StrEnum):
     STUDENT = "student"
     BOARD = "board"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from admissions.extensions import db
 from admissions.models import Account, AuditEvent, Candidate
 
-SCORE_ACTIONS = ("score.import", "score.correct", "credit.import")
+SCORE_ACTIONS = ("score.import", "score.correct", "score.double_entry", "credit.import")
 
 
 def exam_events(

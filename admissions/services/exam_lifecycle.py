@@ -27,6 +27,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
+from admissions.services.keying_compare import publication_block
 from admissions.services.local_time import show_local
 
 S = ExamStatus
@@ -86,7 +87,7 @@ def _order_refusal(exam: Exam, target: ExamStatus) -> str | None:
     if target == S.SCORES_PUBLISHED:
         if published:
             return f"考试 {exam.code} 的成绩已经发布"
-        return _not_computed(exam)
+        return _not_computed(exam) or publication_block(exam)
     if target == S.PREFERENCES_OPEN and not published:
         return "成绩尚未发布，不能开放志愿填报"
     if target == S.ALLOCATION and not published:

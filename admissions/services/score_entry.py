@@ -49,11 +49,18 @@ def check_entries(candidate: Candidate, entries: Mapping[str, str]) -> dict[str,
 
 
 def correct_scores(
-    candidate: Candidate, entries: Mapping[str, str], reason: str, actor: Account | None
+    candidate: Candidate,
+    entries: Mapping[str, str],
+    reason: str,
+    actor: Account | None,
+    *,
+    action: str = "score.correct",
+    source: str = "manual",
 ) -> int:
     """Store the entered scores (blank = absent); audit the change; return how many changed.
 
-    Raises ValueError when the reason is blank or an entry is invalid (see `check_entries`).
+    Only the components named in `entries` are touched. Raises ValueError when the reason is
+    blank or an entry is invalid (see `check_entries`).
     """
     if not reason.strip():
         raise ValueError("请填写修改原因")
@@ -66,7 +73,9 @@ def correct_scores(
     for info, component in zip(
         component_infos(candidate.exam), candidate.exam.components, strict=True
     ):
-        text = (entries.get(info.code) or "").strip()
+        if info.code not in entries:
+            continue
+        text = (entries[info.code] or "").strip()
         parsed = score_parser(info)(text) if text else None
         value, grade = stored_value(component, parsed)
         score = stored.get(component.id)
@@ -78,10 +87,10 @@ def correct_scores(
         if score is None:
             score = ComponentScore(candidate_id=candidate.id, component_id=component.id)
             db.session.add(score)
-        score.value, score.grade, score.source = value, grade, "manual"
+        score.value, score.grade, score.source = value, grade, source
     if after:
         db.session.flush()
-        audit.record(actor, "score.correct", candidate, before=before, after=after, reason=reason)
+        audit.record(actor, action, candidate, before=before, after=after, reason=reason)
     return len(after)
 
 

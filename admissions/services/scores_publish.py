@@ -12,7 +12,7 @@ def publish_scores(exam: Exam, *, actor: Account | None = None) -> int:
     """Publish the scores computed under the current rules; return how many results.
 
     Refused (``ComputeRefused``) by the lifecycle's guards (``exam_lifecycle``): already
-    published, or not computed under the current rules.
+    published, not computed under the current rules, or a double-entry sheet unfinished.
     """
     try:
         exam_lifecycle.transition(exam, ExamStatus.SCORES_PUBLISHED, actor=actor)

@@ -174,6 +174,9 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
         ("管理员", "admin", Role.ADMIN, {"display_name": "系统管理员", "can_see_full_id": True}),
         ("考试院", "board-sd", Role.BOARD,
          {"display_name": "山东省教育招生考试院", "province_id": exam.province_id, "can_see_full_id": True}),
+        # a second clerk: double entry (双录入) needs two board accounts keying the same sheet
+        ("考试院（第二录入员）", "board-sd-2", Role.BOARD,
+         {"display_name": "山东省教育招生考试院 录入员2", "province_id": exam.province_id}),
     ]  # fmt: skip
     if first_line is not None:
         specs.append(("高校", f"univ-{first_line.institution.code}", Role.UNIVERSITY,
