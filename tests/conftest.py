@@ -29,6 +29,7 @@ def app_config(database_uri: str) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SERVER_NAME": None,
+        "JOBS_BACKEND": "sync",
     }
 
 

@@ -27,6 +27,7 @@ from admissions.models.exam import (
     RulesVersion,
     Scheme,
 )
+from admissions.models.job import Job, JobStatus
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
 
@@ -53,6 +54,8 @@ __all__ = [
     "ExactDecimal",
     "Gender",
     "Institution",
+    "Job",
+    "JobStatus",
     "PlanLine",
     "PreferenceItem",
     "PreferenceList",
