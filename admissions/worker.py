@@ -82,7 +82,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.execute(
                 update(Job).where(Job.id == job_id)
                 .values(status=JobStatus.SUCCEEDED, finished_at=utcnow(), result=result,
-                        message="已完成", done=Job.total)
+                        message="全部完成", done=Job.total)
             )  # fmt: skip
             db.session.commit()
         except JobFailed as failure:

@@ -63,7 +63,7 @@ def _institutions(db) -> int:
 def test_sync_job_commits_its_work_and_its_success_together(app, db, board):
     job = _reload(db, _enqueue(app, db, *board))
     assert job.status == JobStatus.SUCCEEDED and job.started_at and job.finished_at
-    assert (job.done, job.total, job.percent, job.message) == (STEPS, STEPS, 100, "已完成")
+    assert (job.done, job.total, job.percent, job.message) == (STEPS, STEPS, 100, "全部完成")
     assert _institutions(db) == 1
 
 
