@@ -91,7 +91,13 @@ def run_job(app: Flask, job_id: int) -> None:
         except Exception as error:  # a bug or an outage must still end the job visibly
             db.session.rollback()
             log.exception("job %s failed", job_id)
-            _fail(job_id, f"内部错误：{type(error).__name__}: {error}"[:2000], {})
+            _fail(job_id, internal_error(error), {})
+
+
+def internal_error(error: Exception) -> str:
+    """A short message for an unexpected failure (the traceback and any SQL go to the log)."""
+    first_line = (str(error).strip().splitlines() or [""])[0][:200]
+    return f"内部错误（{type(error).__name__}: {first_line}），未写入任何数据；详情见服务器日志。"
 
 
 def _fail(job_id: int, error: str, result: dict[str, Any]) -> None:

@@ -86,7 +86,7 @@ def test_an_expected_failure_writes_nothing_and_keeps_the_message(app, db, board
 
 def test_a_bug_fails_the_job_visibly_and_writes_nothing(app, db, board):
     job = _reload(db, _enqueue(app, db, *board, fail="bug"))
-    assert job.status == JobStatus.FAILED and job.error.startswith("内部错误：KeyError")
+    assert job.status == JobStatus.FAILED and job.error.startswith("内部错误（KeyError")
     assert _institutions(db) == 0
 
 
@@ -232,3 +232,17 @@ def test_the_institution_sees_its_job_but_no_file_it_did_not_make(client, letter
     html = client.get(f"/university/jobs/{job.id}").get_data(as_text=True)
     assert "生成录取通知书" in html and "已完成" in html
     assert client.get(f"/university/jobs/{job.id}/letters.pdf").status_code == 404
+
+
+def test_an_internal_error_is_told_in_one_short_line(app, db, board, monkeypatch):
+    def database_error(job, progress):
+        raise RuntimeError(
+            "number of parameters must be between 0 and 65535\n[SQL: SELECT " + "x" * 5000
+        )
+
+    monkeypatch.setitem(jobs.TASKS, "test_work", database_error)
+    job = _reload(db, _enqueue(app, db, *board))
+    assert job.error == (
+        "内部错误（RuntimeError: number of parameters must be between 0 and 65535），"
+        "未写入任何数据；详情见服务器日志。"
+    )
