@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import types
+from datetime import date
 
 from sqlalchemy import func, select
 
-from admissions.models import AllocationRun, AuditEvent, Job, JobStatus, PlanLine, Role
+from admissions.models import AllocationRun, AuditEvent, Candidate, Job, JobStatus, PlanLine, Role
 from admissions.services import jobs
 from tests.board_factories import create_board_account, create_board_exam, plans_file
 from tests.factories import create_account, csrf_token, login
@@ -148,3 +149,30 @@ def test_a_student_cannot_start_a_run(client, db):
     login(client, student.username)
     assert client.post(url + "/run", data={"confirm": "yes"}).status_code in (400, 403)
     assert _count(db, Job) == 0
+
+
+def test_rows_that_became_wrong_after_the_preview_fail_the_job_with_every_error(
+    app, client, db, monkeypatch
+):
+    from tests.board_factories import csv_bytes
+    from tests.factories import create_candidate, valid_national_id
+
+    exam, _ = _board_scene(db, client)
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
+    taken = valid_national_id(born=date(2007, 1, 2))
+    people = csv_bytes([["candidate_no", "national_id", "name", "category"],
+                        ["26000001", valid_national_id(), "张三", "IT"],
+                        ["26000002", taken, "李四", "IT"]])  # fmt: skip
+    path = f"/board/exams/{exam.id}/imports/candidates"
+    form = {"csrf_token": csrf_token(client, path), "file": (io.BytesIO(people), "people.csv")}
+    preview = client.post(path, data=form, content_type="multipart/form-data").location
+    assert "确认导入" in client.get(preview).get_data(as_text=True)
+    create_candidate(exam, candidate_no="25999999", national_id=taken)  # keyed in meanwhile
+    db.session.commit()
+    page = client.get(_confirm(client, preview).location).get_data(as_text=True)
+    job = db.session.scalar(select(Job))
+    assert job.status == JobStatus.FAILED and job.error == "文件有 1 处错误，未导入任何数据。"
+    assert "people.csv:3" in job.result["errors"] and job.result["error_count"] == 1
+    assert "people.csv:3" in page and "返回预览，查看全部错误" in page
+    db.session.expire_all()
+    assert _count(db, Candidate) == 1
