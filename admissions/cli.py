@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from admissions.cli_exam import exam_cli
+from admissions.cli_jobs import jobs_cli
 from admissions.cli_rounds import register as register_rounds
 from admissions.cli_scores import export_cli, scores_cli
 from admissions.config import REPO_ROOT
@@ -84,4 +85,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(scores_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(import_command)
+    app.cli.add_command(jobs_cli)
     register_rounds(app)

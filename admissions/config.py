@@ -42,6 +42,14 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def jobs_backend() -> str:
+    """JOBS_BACKEND if set; else "rq" when REDIS_URL is set, else the in-process "thread"."""
+    configured = os.environ.get("JOBS_BACKEND")
+    if configured:
+        return configured
+    return "rq" if os.environ.get("REDIS_URL") else "thread"
+
+
 def from_environment() -> dict[str, object]:
     """Build the configuration mapping from the process environment."""
     secure_cookies = env_flag("SESSION_COOKIE_SECURE", True)
@@ -59,4 +67,8 @@ def from_environment() -> dict[str, object]:
         "RATELIMIT_ENABLED": env_flag("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "JOBS_BACKEND": jobs_backend(),
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "admissions"),
+        "JOBS_IMPORT_MIN_BYTES": int(os.environ.get("JOBS_IMPORT_MIN_BYTES", 1_000_000)),
     }

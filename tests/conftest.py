@@ -29,6 +29,7 @@ def app_config(database_uri: str) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SERVER_NAME": None,
+        "JOBS_BACKEND": "sync",
     }
 
 
@@ -43,7 +44,7 @@ def database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_uri: str):
+def app(database_uri: str, tmp_path_factory: pytest.TempPathFactory):
     """One application for the session, its schema built by running the migrations."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -52,6 +53,7 @@ def app(database_uri: str):
     from admissions.extensions import db
 
     app = create_app(app_config(database_uri))
+    app.config["JOB_FILES_DIR"] = str(tmp_path_factory.mktemp("job-files"))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:

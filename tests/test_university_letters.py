@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from admissions.files.verification import verification_code
-from admissions.models import AuditEvent, Candidate, Dispatch
+from admissions.models import AuditEvent, Candidate, Dispatch, Job
 from admissions.services.decisions import Decision, decide
 from admissions.services.university_letters import LetterError, letter_code, letter_data
-from tests.factories import login
+from tests.factories import csrf_token, login
 from tests.university_factories import review_scenario
 
 
@@ -63,8 +63,18 @@ def test_letter_of_a_pending_candidate_is_refused_with_a_message(client, admitte
     assert "只有已录取的考生才能生成录取通知书" in response.get_data(as_text=True)
 
 
+def _start_letters(client, run_id):
+    review = f"/university/runs/{run_id}"
+    token = csrf_token(client, review)
+    return client.post(f"/university/runs/{run_id}/letters", data={"csrf_token": token})
+
+
 def test_bulk_letters_one_page_each(client, db, admitted, tmp_path):
-    response = client.get(f"/university/runs/{admitted['run'].id}/letters.pdf")
+    started = _start_letters(client, admitted["run"].id)
+    assert started.status_code == 302 and "/university/jobs/" in started.location
+    page = client.get(started.location).get_data(as_text=True)
+    assert "已完成" in page and "下载录取通知书（PDF，2 份）" in page
+    response = client.get(started.location + "/letters.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "letters.pdf"
     path.write_bytes(response.get_data())
@@ -72,14 +82,23 @@ def test_bulk_letters_one_page_each(client, db, admitted, tmp_path):
     assert re.search(r"^Pages:\s+2$", info, re.M)  # two admitted, the pending one has none
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "letters.download"))
     assert event.after == {"letters": 2}
+    made = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "letters.generate"))
+    assert made.after["letters"] == 2 and made.actor_id == admitted["staff"].id
 
 
 def test_bulk_letters_without_admissions_says_so(client, db):
     scene = review_scenario(db)
     login(client, scene["staff"].username)
-    response = client.get(f"/university/runs/{scene['run'].id}/letters.pdf", follow_redirects=True)
-    assert "尚无已录取的考生" in response.get_data(as_text=True)
+    started = _start_letters(client, scene["run"].id)
+    assert started.status_code == 302 and started.location.endswith(f"/runs/{scene['run'].id}")
+    assert "尚无已录取的考生" in client.get(started.location).get_data(as_text=True)
+    assert db.session.scalar(select(Job.id)) is None
     assert db.session.get(Dispatch, scene["ours"][0].id).total == Decimal(600)
+
+
+def test_bulk_letters_need_the_csrf_token(client, db, admitted):
+    response = client.post(f"/university/runs/{admitted['run'].id}/letters")
+    assert response.status_code == 400 and db.session.scalar(select(Job.id)) is None
 
 
 def test_bulk_letters_carry_the_same_codes_as_single_letters(app, db, admitted):

@@ -99,3 +99,9 @@ class RevokeForm(FlaskForm):
         """The id must be a number."""
         if not str(field.data or "").isdigit():
             raise ValidationError("无效的令牌")
+
+
+class LettersForm(FlaskForm):
+    """Start the bulk letters job of a round (a POST with CSRF)."""
+
+    submit = SubmitField("生成本轮录取通知书（PDF）")

@@ -29,6 +29,7 @@ from admissions.models.exam import (
     Scheme,
 )
 from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
+from admissions.models.job import Job, JobStatus
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
 
@@ -60,6 +61,8 @@ __all__ = [
     "KeyingResolution",
     "KeyingSheet",
     "KeyingStatus",
+    "Job",
+    "JobStatus",
     "PlanLine",
     "PreferenceItem",
     "PreferenceList",

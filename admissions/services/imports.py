@@ -96,12 +96,15 @@ def import_file(
     actor: Account | None,
     *,
     dry_run: bool,
+    on_stage: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import `data` (the bytes of `filename`) as KIND into `exam`; flush, never commit.
 
     Returns every error (then nothing was written) or the counts; with `dry_run` nothing is
-    written either way. Raises ValueError for a KIND that cannot be imported.
+    written either way. Raises ValueError for a KIND that cannot be imported. `on_stage` hears
+    each stage's name in Chinese as it starts (a background job reports them as progress).
     """
+    stage = on_stage or (lambda _message: None)
     if kind not in KIND_NAMES:
         raise ValueError(f"无法导入「{kind}」：可导入的类型为 {'、'.join(KIND_NAMES)}")
     spec = _spec(exam, kind)
@@ -110,12 +113,14 @@ def import_file(
     result = ImportResult(kind, filename, list(read.errors))
     if any((error.line or 0) < 2 or not error.column for error in read.errors):
         return result  # the file or its header is unusable: row checks would only add noise
+    stage(f"已读取 {len(read.rows)} 行，正在核对数据库")
     context = ImportContext(exam, filename, read.rows, read.lines, actor, header_keys(data, spec))
     staged = _stager(kind)(context)
     # rows with bad cells were left out of `read.rows`; report both kinds of error, by line
     result.errors = sorted([*read.errors, *context.errors], key=lambda error: error.line or 0)
     result.inserted, result.updated, result.unchanged = staged.counts
     if result.ok and not dry_run:
+        stage(f"核对无误，正在写入 {len(read.rows)} 行")
         staged.apply()
         result.written = True
         counts = {"inserted": result.inserted, "updated": result.updated}

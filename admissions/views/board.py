@@ -1,6 +1,6 @@
 """Pages of exam-board staff (考试院): exams, imports with preview, score correction, audit log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from admissions.forms.board import (
     UploadForm,
 )
 from admissions.models import Candidate, Exam, PlanLine, Role
-from admissions.services import audit_log, imports_uploads, score_entry
+from admissions.services import audit_log, imports_uploads, jobs, score_entry
 from admissions.services.imports import KIND_NAMES, import_file
 
 bp = Blueprint("board", __name__)
@@ -112,12 +112,19 @@ def import_errors(exam_id: int, token: str, fmt: str):
 @bp.post("/exams/<int:exam_id>/uploads/<token>")
 @roles_required(*BOARD)
 def import_confirm(exam_id: int, token: str):
-    """Import the stored upload: all or nothing, one commit."""
+    """Import the stored upload: all or nothing, one commit; a large file as a background job."""
     exam = get_exam_for_board(exam_id)
     upload = _upload_or_404(exam, token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if len(upload.data) >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+        job = jobs.active_job("import", exam.id, token=token) or jobs.enqueue(
+            "import", {"token": token, "kind": upload.kind, "filename": upload.filename},
+            actor=current_user._get_current_object(), exam_id=exam.id,
+        )  # fmt: skip
+        db.session.commit()
+        return redirect(url_for("board.job_page", job_id=job.id))
     result = import_file(
         exam, upload.kind, upload.data, upload.filename, current_user, dry_run=False
     )

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.models import Batch, Exam, Round
-from admissions.services.allocation_build import RoundError, saved_runs
+from admissions.services import jobs
+from admissions.services.allocation_build import RoundError, check_can_run, saved_runs
 from admissions.services.allocation_run import find_batch, run_allocation
 from admissions.services.exports_admissions import admission_rows, cutoff_rows
 from admissions.services.round_close import close_round
@@ -72,26 +73,25 @@ def round_mock(exam_id: int, batch_code: str, number: int):
 @bp.post("/exams/<int:exam_id>/rounds/<batch_code>/<int:number>/run")
 @roles_required("board", "admin")
 def round_run(exam_id: int, batch_code: str, number: int):
-    """The real run (正式投档), after an explicit confirmation; saved only when verified."""
+    """The real run (正式投档), after an explicit confirmation, as a background job; saved only
+    when verified (the job page shows the violations otherwise)."""
     exam, batch = _load(exam_id, batch_code)
     if request.form.get("confirm") != "yes":
         flash("请勾选确认后再正式投档。", "error")
         return _page(exam, batch, number, status=400)
+    args = {"batch_code": batch.code, "number": number}
+    running = jobs.active_job("round_run", exam.id, **args)
+    if running is not None:
+        flash("本轮已有正在进行的正式投档任务。", "info")
+        return redirect(url_for("board.job_page", job_id=running.id))
     try:
-        outcome = run_allocation(exam, batch, number, actor=current_user._get_current_object())
+        check_can_run(exam, batch, number)
     except RoundError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _page(exam, batch, number, status=409)
-    if outcome.violations:
-        db.session.rollback()
-        flash(f"校验失败：{len(outcome.violations)} 处违反投档规则，未保存任何结果。", "error")
-        return _page(exam, batch, number, mock=outcome, status=409)
+    job = jobs.enqueue("round_run", args, actor=current_user._get_current_object(), exam_id=exam.id)
     db.session.commit()
-    flash(f"第 {number} 轮投档完成：投档 {outcome.counts['dispatched']} 人。", "success")
-    return redirect(
-        url_for("board.round_page", exam_id=exam.id, batch_code=batch.code, number=number)
-    )
+    return redirect(url_for("board.job_page", job_id=job.id))
 
 
 @bp.post("/exams/<int:exam_id>/rounds/<batch_code>/<int:number>/close")

@@ -12,16 +12,18 @@ from admissions.forms.university import (
     BulkDecisionForm,
     DecisionForm,
     DecisionUploadForm,
+    LettersForm,
     RevokeForm,
     TokenForm,
 )
 from admissions.models import AllocationRun, Dispatch, Institution, utcnow
-from admissions.services import api_tokens, audit
+from admissions.services import api_tokens, audit, jobs
 from admissions.services import decisions as decision_service
 from admissions.services import exports as export_service
 from admissions.services import university as uni
 from admissions.services import university_letters as letters
 from admissions.services.decisions_upload import apply_decisions_file
+from admissions.services.job_tasks import admitted_count
 
 bp = Blueprint("university", __name__)
 
@@ -104,6 +106,7 @@ def review(run_id: int):
         programs=uni.programs_of(run, institution.id),
         bulk=BulkDecisionForm(),
         upload=DecisionUploadForm(),
+        letters_form=LettersForm(),
     )
 
 
@@ -281,20 +284,24 @@ def letter(dispatch_id: int):
     return _send(data, f"letter-{dispatch.id}.pdf", "application/pdf")
 
 
-@bp.get("/runs/<int:run_id>/letters.pdf")
+@bp.post("/runs/<int:run_id>/letters")
 @roles_required("university")
 def bulk_letters(run_id: int):
-    """One PDF with the letters of every admitted candidate of the round; audited."""
+    """Start the background job making one PDF with the letters of every admitted candidate."""
     institution = own_institution()
     run = own_run(run_id)
-    try:
-        data, count = letters.run_letters_pdf(run, institution.id, base_url=request.host_url)
-    except ValueError as error:
-        flash(str(error), "error")
+    if not LettersForm().validate_on_submit():
+        abort(400)
+    if admitted_count(run.id, institution.id) == 0:
+        flash("本轮尚无已录取的考生，无法生成录取通知书", "error")
         return redirect(url_for(".review", run_id=run.id))
-    audit.record(current_user, "letters.download", run, after={"letters": count})
+    job = jobs.enqueue(
+        "letters", {"run_id": run.id, "base_url": request.host_url},
+        actor=current_user._get_current_object(), exam_id=run.exam_id,
+        institution_id=institution.id,
+    )  # fmt: skip
     db.session.commit()
-    return _send(data, f"letters-{institution.code}-{run.id}.pdf", "application/pdf")
+    return redirect(url_for(".job_page_university", job_id=job.id))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -67,8 +67,10 @@ def test_officer_reviews_decides_and_downloads(live_server, desk, db):
     statuses = sorted(row[14] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert statuses == ["admitted", "admitted", "rejected"]
 
+    page.get_by_role("button", name="生成本轮录取通知书（PDF）").click()
+    expect(page.get_by_text("已完成", exact=True)).to_be_visible()
     with page.expect_download() as info:
-        page.get_by_role("link", name="下载本轮录取通知书（PDF）").click()
+        page.get_by_role("link", name="下载录取通知书（PDF，2 份）").click()
     assert Path(info.value.path()).read_bytes()[:4] == b"%PDF"
 
 

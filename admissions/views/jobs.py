@@ -1,0 +1,92 @@
+"""Job pages (后台任务): status and progress for the board and for universities, the JSON the
+page polls, and the download of a finished bulk letters PDF. Only the job's own side may look:
+the exam's board (admin: any) or the job's institution."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, render_template, send_file
+from flask_login import current_user
+
+from admissions.access import get_exam_for_board, roles_required
+from admissions.extensions import db
+from admissions.models import Job, JobStatus
+from admissions.services import audit
+from admissions.services.job_tasks import letters_file
+from admissions.views.board import BOARD
+from admissions.views.board import bp as board_bp
+from admissions.views.university import bp as university_bp
+
+
+def job_for_board(job_id: int) -> Job:
+    """A job of an exam the board account manages: 404 if unknown or not an exam's, else 403."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.exam_id is None or job.institution_id is not None:
+        abort(404)
+    get_exam_for_board(job.exam_id)
+    return job
+
+
+def job_for_university(job_id: int) -> Job:
+    """A job of the staff member's institution; anyone else's is 404 (ids cannot be probed)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.institution_id != current_user.institution_id:
+        abort(404)
+    return job
+
+
+def status_json(job: Job) -> dict[str, object]:
+    """What the page's script polls."""
+    return {
+        "status": job.status.value, "finished": job.finished, "done": job.done,
+        "total": job.total, "percent": job.percent, "message": job.message, "error": job.error,
+    }  # fmt: skip
+
+
+@board_bp.get("/jobs/<int:job_id>")
+@roles_required(*BOARD)
+def job_page(job_id: int):
+    """A board job: status and progress, refreshing itself until it ends."""
+    job = job_for_board(job_id)
+    return render_template("jobs/job.html", job=job, side="board")
+
+
+@board_bp.get("/jobs/<int:job_id>/status")
+@roles_required(*BOARD)
+def job_status(job_id: int):
+    """The job's state as JSON."""
+    return status_json(job_for_board(job_id))
+
+
+@university_bp.get("/jobs/<int:job_id>")
+@roles_required("university")
+def job_page_university(job_id: int):
+    """A university job: status and progress, then the download."""
+    job = job_for_university(job_id)
+    return render_template("jobs/job.html", job=job, side="university")
+
+
+@university_bp.get("/jobs/<int:job_id>/status")
+@roles_required("university")
+def job_status_university(job_id: int):
+    """The job's state as JSON."""
+    return status_json(job_for_university(job_id))
+
+
+@university_bp.get("/jobs/<int:job_id>/letters.pdf")
+@roles_required("university")
+def job_letters(job_id: int):
+    """The bulk letters PDF a finished job made; audited."""
+    job = job_for_university(job_id)
+    path = letters_file(job) if job.status == JobStatus.SUCCEEDED else None
+    if path is None:
+        abort(404)
+    audit.record(
+        current_user, "letters.download", job, after={"letters": job.result.get("letters", 0)}
+    )
+    db.session.commit()
+    return send_file(
+        io.BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=True,
+        download_name=f"letters-{job.result.get('run_id', job.id)}.pdf",
+    )  # fmt: skip
