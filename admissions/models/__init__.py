@@ -28,8 +28,8 @@ from admissions.models.exam import (
     RulesVersion,
     Scheme,
 )
-from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
 from admissions.models.job import Job, JobStatus
+from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
 
