@@ -7,6 +7,8 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint of the application."""
     import admissions.views.board_rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_scores  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board_students  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
     from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)
