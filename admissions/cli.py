@@ -15,6 +15,7 @@ from admissions.cli_scores import export_cli, scores_cli
 from admissions.config import REPO_ROOT
 
 demo_cli = AppGroup("demo", help="演示数据 (demo data).")
+letters_cli = AppGroup("letters", help="录取通知书 (admission letters).")
 
 
 @demo_cli.command("load")
@@ -78,9 +79,21 @@ def import_command(kind: str, code: str, file: Path, dry_run: bool) -> None:
     click.echo(result.summary())
 
 
+@letters_cli.command("backfill-codes")
+def letters_backfill_codes() -> None:
+    """Store the verification code of admitted dispatches that have none (before migration 0005)."""
+    from admissions.extensions import db
+    from admissions.services.letter_codes import backfill_codes
+
+    stored = backfill_codes()
+    db.session.commit()
+    click.echo(f"已为 {stored} 条录取记录保存验证码")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     app.cli.add_command(demo_cli)
+    app.cli.add_command(letters_cli)
     app.cli.add_command(exam_cli)
     app.cli.add_command(scores_cli)
     app.cli.add_command(export_cli)

@@ -18,7 +18,8 @@ NEW_PASSWORD = "my-secret-pw-1"
 def _form(client, exam, **overrides):
     data = {
         "national_id": valid_national_id(born=date(2007, 3, 9)), "name": "李小红",
-        "category_code": "IT", "candidate_type": "中职应届", "school": "济南信息工程学校",
+        "category_code": "IT", "candidate_type": "中职应届", "track": "三年制",
+        "school": "济南信息工程学校",
         "major": "计算机应用", "phone": "13800138000", "password": NEW_PASSWORD,
         "confirm": NEW_PASSWORD, "csrf_token": csrf_token(client, f"/register?exam={exam.id}"),
     }  # fmt: skip
@@ -128,6 +129,31 @@ def test_unknown_category_and_bad_phone_are_refused(client, db):
     assert _post(client, exam, category_code="NOPE").status_code == 400
     response = _post(client, exam, phone="12345")
     assert "请输入11位手机号码" in response.get_data(as_text=True)
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("track", ["三二分段", "五年一贯制"])
+def test_through_track_students_may_not_register(client, db, track):
+    exam = create_open_exam()
+    db.session.commit()
+    response = _post(client, exam, track=track)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "三二分段、五年一贯制的学生按贯通培养方案转段升学，不能报名参加本考试" in page
+    assert _count(db) == 0
+
+
+def test_the_track_question_must_be_answered_and_the_service_refuses_through_tracks(client, db):
+    exam = create_open_exam()
+    db.session.commit()
+    response = _post(client, exam, track="")
+    assert response.status_code == 400 and "请选择就读学制" in response.get_data(as_text=True)
+    assert _post(client, exam, track="forged").status_code == 400
+    data = registration.RegistrationInput(
+        valid_national_id(), "王五", "IT", "中职应届", "", "", "13800138000", track="五年一贯制"
+    )
+    with pytest.raises(registration.RegistrationError, match="不能报名参加本考试"):
+        registration.register(exam, data, NEW_PASSWORD)
     assert _count(db) == 0
 
 

@@ -110,3 +110,13 @@ def test_bulk_letters_carry_the_same_codes_as_single_letters(app, db, admitted):
         single = {db.session.get(Candidate, d.candidate_id).candidate_no: letter_code(d)
                   for d in admitted["ours"][:2]}  # fmt: skip
     assert bulk == single and len(bulk) == 2
+
+
+def test_letter_with_a_character_no_font_has_is_refused_with_a_message(client, db, admitted):
+    dispatch = admitted["ours"][0]
+    db.session.get(Candidate, dispatch.candidate_id).name = "𠮷田"
+    db.session.commit()
+    response = client.get(f"/university/dispatches/{dispatch.id}/letter.pdf", follow_redirects=True)
+    assert response.mimetype == "text/html" and "缺字 𠮷（U+20BB7）" in response.get_data(
+        as_text=True
+    )

@@ -213,7 +213,7 @@ def registration_slip_pdf(slip: SlipData, *, font: PdfFont | None = None) -> byt
         ("专业类别", slip.category_name),
         ("考生类型", slip.candidate_type),
         ("毕业学校", slip.school),
-        ("报名时间", slip.registered_at.strftime("%Y-%m-%d %H:%M")),
+        ("报名时间", beijing(slip.registered_at)),
     )
     for index, (label, value) in enumerate(fields):
         y = HEIGHT - 200 - index * 32
@@ -225,3 +225,12 @@ def registration_slip_pdf(slip: SlipData, *, font: PdfFont | None = None) -> byt
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
+def beijing(moment: dt.datetime) -> str:
+    """A stored UTC time as the board's notices give it (naive values are UTC, as stored)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -25,3 +25,27 @@ class LogoutForm(FlaskForm):
     """Log out is a POST with a CSRF token, so other sites cannot log a user out."""
 
     submit = SubmitField("退出登录")
+
+
+class PasswordChangeForm(FlaskForm):
+    """Choose a new password (after a board reset, or at any time)."""
+
+    current = PasswordField(
+        "当前密码（或考试院给出的临时密码）",
+        validators=[DataRequired(message="请输入当前密码"), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        "新密码（至少8位）",
+        validators=[
+            DataRequired(message="请输入新密码"),
+            Length(min=8, max=200, message="新密码至少8位"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "再次输入新密码",
+        validators=[EqualTo("new", message="两次输入的新密码不一致")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("修改密码")

@@ -117,3 +117,16 @@ class KeyingCancelForm(FlaskForm):
 
     reason = StringField("作废原因", validators=[Length(max=500, message="原因最多 500 字")])
     submit = SubmitField("作废录入单")
+
+
+class PasswordResetForm(FlaskForm):
+    """Reset a student's password at the board's counter: the reason is required and audited."""
+
+    reason = TextAreaField(
+        "重置原因",
+        validators=[
+            DataRequired("请填写重置原因（如：本人持身份证到考试院办理）"),
+            Length(max=500, message="原因最多 500 字"),
+        ],
+    )
+    submit = SubmitField("重置密码并生成临时密码")

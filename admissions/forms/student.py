@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from admissions.services.preferences import ChoiceInput
-from admissions.services.registration import CANDIDATE_TYPES, RegistrationInput
+from admissions.services.registration import (
+    CANDIDATE_TYPES,
+    EXCLUDED_TRACK_MESSAGE,
+    EXCLUDED_TRACKS,
+    SCHOOL_TRACKS,
+    RegistrationInput,
+)
 
 PHONE = Regexp(r"^1\d{10}$", message="请输入11位手机号码")
 
@@ -72,7 +79,21 @@ class RegistrationForm(RegistrationEditForm):
         validators=[EqualTo("password", message="两次输入的密码不一致")],
         render_kw={"autocomplete": "new-password"},
     )  # fmt: skip
+    track = SelectField(
+        "就读学制",
+        choices=[SelectChoice("", "请选择")] + [SelectChoice(k, v) for k, v in SCHOOL_TRACKS.items()],
+        validators=[DataRequired(message="请选择就读学制")],
+    )  # fmt: skip
     submit = SubmitField("提交报名")
+
+    def validate_track(self, field: SelectField) -> None:
+        """贯通 students may not register: say so at the question, before anything else."""
+        if field.data in EXCLUDED_TRACKS:
+            raise ValidationError(EXCLUDED_TRACK_MESSAGE)
+
+    def to_input(self, national_id: str) -> RegistrationInput:
+        """The validated data, stripped, with the 学制 answer."""
+        return replace(super().to_input(national_id), track=self.track.data or "")
 
 
 _ITEM = re.compile(r"^item-(\d{1,3})-(line|pos|group|adjust|major-(\d{1,2}))$")

@@ -43,6 +43,8 @@ class Account(UserMixin, Base):
     can_see_full_id: Mapped[bool] = mapped_column(default=False)
     # The university's admin user: only they manage the institution's API tokens.
     is_institution_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Set by a board password reset: the student chooses their own password at next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

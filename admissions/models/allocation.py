@@ -58,6 +58,8 @@ class Dispatch(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The admission letter's code (services/letter_codes): set on admission, cleared on rejection.
+    verification_code: Mapped[str | None] = mapped_column(String(19), index=True)
 
     run: Mapped[AllocationRun] = relationship()
 

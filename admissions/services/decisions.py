@@ -24,7 +24,7 @@ from admissions.models import (
     RunStatus,
     utcnow,
 )
-from admissions.services import audit
+from admissions.services import audit, letter_codes
 
 ADMIT, REJECT = "admit", "reject"
 # Reasons offered to reviewers; the free text that follows says what exactly.
@@ -123,7 +123,7 @@ def decide(
         raise DecisionError(f"结论应为录取或退档，而不是「{decision.decision}」")
     dispatch.decided_by_id = actor.id if actor is not None else None
     dispatch.decided_at = now or utcnow()
-    db.session.flush()
+    letter_codes.sync_code(dispatch)
     audit.record(
         actor, f"dispatch.{decision.decision}", dispatch, before=before,
         after=_snapshot(dispatch), reason=dispatch.reason, exam_id=dispatch.run.exam_id,

@@ -15,6 +15,15 @@ from admissions.services import accounts, audit
 
 EDITABLE_FIELDS = ("name", "category_code", "candidate_type", "school", "major", "phone")
 CANDIDATE_TYPES = ("中职应届", "中职往届", "社会人员", "退役军人")
+# 学制 (how the person studies or studied): 贯通 students move on inside their own programme.
+SCHOOL_TRACKS = {
+    "三年制": "三年制中职（含技工学校）",
+    "三二分段": "三二分段（中高职贯通）",
+    "五年一贯制": "五年一贯制",
+    "无": "没有中职学籍（社会人员等）",
+}
+EXCLUDED_TRACKS = ("三二分段", "五年一贯制")
+EXCLUDED_TRACK_MESSAGE = "三二分段、五年一贯制的学生按贯通培养方案转段升学，不能报名参加本考试。如有疑问，请联系所在学校或考试院。"
 
 
 class RegistrationError(ValueError):
@@ -32,6 +41,7 @@ class RegistrationInput:
     school: str
     major: str
     phone: str
+    track: str = ""
 
 
 def window_open(exam: Exam, now: datetime | None = None) -> bool:
@@ -89,6 +99,8 @@ def register(
     """
     if not window_open(exam, now):
         raise RegistrationError("当前不在报名时间内，不能报名")
+    if data.track in EXCLUDED_TRACKS:
+        raise RegistrationError(EXCLUDED_TRACK_MESSAGE)
     message = idcard.validate(data.national_id)
     if message:
         raise RegistrationError(message)

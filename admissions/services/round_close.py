@@ -18,7 +18,7 @@ from admissions.models import (
     RoundStatus,
 )
 from admissions.models.base import utcnow
-from admissions.services import audit
+from admissions.services import audit, letter_codes
 from admissions.services.allocation_build import RoundError
 
 
@@ -69,6 +69,7 @@ def close_round(
             .values(status=DispatchStatus.ADMITTED, decided_by_id=actor.id if actor else None,
                     decided_at=utcnow())
         )  # fmt: skip
+        letter_codes.sync_run_codes(run.id)
     round_row = _round(batch, run.round_number)
     if round_row is None:
         round_row = Round(batch_id=batch.id, number=run.round_number)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 
 from admissions.extensions import db
 from admissions.files.letters import LetterData
@@ -54,7 +56,7 @@ def letter_data(secret: str, candidate: Candidate, dispatch: Dispatch, base_url:
         exam_name=exam.name, candidate_name=candidate.name, candidate_no=candidate.candidate_no,
         national_id=candidate.national_id, institution_name=line.institution.name,
         program_name=line.program_name, batch_name=batch.name if batch else "",
-        verification_code=letter_code(secret, exam, candidate, line),
+        verification_code=dispatch.verification_code or letter_code(secret, exam, candidate, line),
         issue_date=(dispatch.decided_at or utcnow()).date(), verify_base_url=base_url,
     )  # fmt: skip
 
@@ -62,16 +64,25 @@ def letter_data(secret: str, candidate: Candidate, dispatch: Dispatch, base_url:
 def verify_code(secret: str, raw_code: str) -> VerifiedLetter | None:
     """The admission a code belongs to, or None. Only admitted dispatches of published runs count.
 
-    Codes are HMACs and cannot be reversed, so the admitted dispatches are scanned: fine for one
-    province's admissions (10⁵ rows take well under a second); an indexed table of issued codes
-    would be the next step at national scale.
+    Codes are stored on the dispatch when it is admitted (and cleared when it is rejected), so
+    the code is found by index. Rows admitted before codes were stored (migration 0005) and not
+    yet back-filled (`flask letters backfill-codes`) are still checked, by scanning only them.
     """
     code = normalise_code(raw_code)
     if len(code.replace("-", "")) != CODE_LENGTH:
         return None
-    rows = db.session.execute(
-        select(Exam.code, Exam.name, Candidate.candidate_no, Candidate.name, Institution.code,
-               Institution.name, PlanLine.program_code, PlanLine.program_name)
+    row = db.session.execute(
+        _admitted_letters().where(Dispatch.verification_code == code).order_by(Dispatch.id.desc())
+    ).first()
+    if row is not None:
+        return _verified(row)
+    return _scan_unstored(secret, code)
+
+
+def _admitted_letters() -> Select[tuple[Any, ...]]:
+    return (
+        select(Candidate.name, Institution.name, PlanLine.program_name, Exam.name, Exam.code,
+               Candidate.candidate_no, Institution.code, PlanLine.program_code)
         .select_from(Dispatch)
         .join(AllocationRun, Dispatch.run_id == AllocationRun.id)
         .join(Candidate, Dispatch.candidate_id == Candidate.id)
@@ -81,7 +92,18 @@ def verify_code(secret: str, raw_code: str) -> VerifiedLetter | None:
         .where(Dispatch.status == DispatchStatus.ADMITTED,
                AllocationRun.status == RunStatus.PUBLISHED)
     )  # fmt: skip
-    for exam_code, exam_name, number, name, inst_code, inst_name, program, program_name in rows:
-        if verification_code(secret, exam_code, number, f"{inst_code}-{program}") == code:
-            return VerifiedLetter(mask_name(name), inst_name, program_name, exam_name)
+
+
+def _verified(row: Row[tuple[Any, ...]]) -> VerifiedLetter:
+    name, inst_name, program_name, exam_name = row[:4]
+    return VerifiedLetter(mask_name(name), inst_name, program_name, exam_name)
+
+
+def _scan_unstored(secret: str, code: str) -> VerifiedLetter | None:
+    rows = db.session.execute(_admitted_letters().where(Dispatch.verification_code.is_(None)))
+    for row in rows:
+        exam_code, number, inst_code, program = row[4:]
+        expected = verification_code(secret, exam_code, number, f"{inst_code}-{program}")
+        if hmac.compare_digest(expected.encode(), code.encode()):
+            return _verified(row)
     return None

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from flask import current_app
 from sqlalchemy import select
 
 from admissions.extensions import db
 from admissions.files.letters import LetterData, admission_letter_pdf, letters_pdf
-from admissions.files.verification import verification_code
 from admissions.models import (
     AllocationRun,
     Batch,
@@ -21,6 +19,7 @@ from admissions.models import (
     Institution,
     PlanLine,
 )
+from admissions.services.letter_codes import code_for
 
 
 class LetterError(ValueError):
@@ -37,16 +36,6 @@ def letter_code(dispatch: Dispatch) -> str:
     institution = db.session.get(Institution, line.institution_id)
     assert exam is not None and institution is not None
     return code_for(exam.code, candidate.candidate_no, institution.code, line.program_code)
-
-
-def code_for(exam_code: str, candidate_no: str, institution_code: str, program_code: str) -> str:
-    """The verification code from its plain inputs (the app's SECRET_KEY is the secret)."""
-    return verification_code(
-        current_app.config["SECRET_KEY"],
-        exam_code,
-        candidate_no,
-        f"{institution_code}-{program_code}",
-    )
 
 
 def letter_data(
@@ -71,7 +60,7 @@ def letter_data(
         institution_name=institution.name,
         program_name=line.program_name,
         batch_name=batch.name,
-        verification_code=letter_code(dispatch),
+        verification_code=dispatch.verification_code or letter_code(dispatch),
         issue_date=today or dt.date.today(),
         verify_base_url=base_url,
     )
@@ -86,7 +75,7 @@ def run_letters(
         select(
             Exam.code, Exam.name, Batch.name, Candidate.name, Candidate.candidate_no,
             Candidate.national_id, Institution.code, Institution.name, PlanLine.program_code,
-            PlanLine.program_name,
+            PlanLine.program_name, Dispatch.verification_code,
         )
         .select_from(Dispatch)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
@@ -113,11 +102,12 @@ def run_letters(
         inst_name,
         code,
         program,
+        stored,
     ) in db.session.execute(query):
         yield LetterData(
             exam_name=exam_name, candidate_name=name, candidate_no=number, national_id=national_id,
             institution_name=inst_name, program_name=program, batch_name=batch_name,
-            verification_code=code_for(exam_code, number, inst_code, code),
+            verification_code=stored or code_for(exam_code, number, inst_code, code),
             issue_date=issued, verify_base_url=base_url,
         )  # fmt: skip
 

@@ -10,7 +10,9 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board_scores  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_setup  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_setup_rounds  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board_students  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
+    import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
     from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)

@@ -1,6 +1,8 @@
 """Pages of a candidate (考生): only their own registration, scores, preferences and results."""
 
+from collections.abc import Callable
 from datetime import timedelta, timezone
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -19,6 +21,7 @@ from admissions import idcard
 from admissions.access import get_candidate_for_student, roles_required
 from admissions.extensions import db
 from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
+from admissions.files.pdf import MissingGlyphError
 from admissions.forms.student import RegistrationEditForm, edit_choices, parse_choices
 from admissions.services import (
     preferences,
@@ -50,9 +53,14 @@ def _me():
     return get_candidate_for_student(current_user.candidate_id)
 
 
-def _pdf(data: bytes, name: str):
-    from io import BytesIO
-
+def _pdf(build: Callable[[], bytes], name: str, title: str):
+    """Send the PDF ``build`` makes; a character no font can draw gets a page saying which one
+    (never a PDF with the character silently dropped)."""
+    try:
+        data = build()
+    except MissingGlyphError as error:
+        current_app.logger.warning("PDF %s not made: %s", name, error)
+        return render_template("student/pdf_problem.html", title=title, error=error), 422
     return send_file(BytesIO(data), mimetype="application/pdf", download_name=name)
 
 
@@ -92,8 +100,12 @@ def registered():
 def registration_slip():
     """The printable registration slip (报名确认单)."""
     candidate = _me()
-    pdf = registration_slip_pdf(registration.slip_data(candidate))
-    return _pdf(pdf, f"报名确认单-{candidate.candidate_no}.pdf")
+    data = registration.slip_data(candidate)
+    return _pdf(
+        lambda: registration_slip_pdf(data),
+        f"报名确认单-{candidate.candidate_no}.pdf",
+        "报名确认单",
+    )
 
 
 @bp.route("/registration/edit", methods=["GET", "POST"])
@@ -199,7 +211,9 @@ def admission_letter(dispatch_id: int):
     data = student_letters.letter_data(
         current_app.config["SECRET_KEY"], candidate, dispatch, request.host_url
     )
-    return _pdf(admission_letter_pdf(data), f"录取通知书-{candidate.candidate_no}.pdf")
+    return _pdf(
+        lambda: admission_letter_pdf(data), f"录取通知书-{candidate.candidate_no}.pdf", "录取通知书"
+    )
 
 
 def _filters() -> preferences_catalog.LineFilters:

@@ -276,7 +276,7 @@ def letter(dispatch_id: int):
     dispatch = own_dispatch(dispatch_id)
     try:
         data = letters.admission_letter_pdf_for(dispatch, base_url=request.host_url)
-    except letters.LetterError as error:
+    except ValueError as error:  # LetterError, or a character no font can draw (MissingGlyphError)
         flash(str(error), "error")
         return redirect(url_for(".dispatch_detail", dispatch_id=dispatch.id))
     audit.record(current_user, "letter.download", dispatch, exam_id=dispatch.run.exam_id)

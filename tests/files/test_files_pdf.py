@@ -253,7 +253,13 @@ def test_registration_slip(tmp_path: Path) -> None:
     pdf = registration_slip_pdf(slip)
     assert b"/FontFile2" in pdf
     text = _text(pdf, tmp_path).replace(" ", "")
-    for expected in ("报名确认单", "张三", "110105********002X", "信息技术类", "2026-03-0109:30"):
+    for expected in (
+        "报名确认单",
+        "张三",
+        "110105********002X",
+        "信息技术类",
+        "2026-03-0117:30（北京时间）",
+    ):
         assert expected in text, expected
     assert _dark_share(_png(pdf, tmp_path)) > 0.001
 
@@ -374,3 +380,14 @@ def test_long_names_shrink_to_stay_inside_the_letter(tmp_path: Path) -> None:
     image = _png(pdf, tmp_path)
     right_margin = image.crop((image.width - 30, 0, image.width, image.height))
     assert _dark_share(right_margin) == 0  # nothing drawn past the frame
+
+
+def test_slip_times_are_printed_in_beijing_time():
+    import datetime as dt
+
+    from admissions.files.letters import beijing
+
+    assert (
+        beijing(dt.datetime(2026, 11, 29, 18, 30, tzinfo=dt.UTC)) == "2026-11-30 02:30（北京时间）"
+    )
+    assert beijing(dt.datetime(2026, 11, 29, 6, 0)) == "2026-11-29 14:00（北京时间）"
