@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from admissions.cli_accounts import account_cli
 from admissions.cli_exam import exam_cli
 from admissions.cli_rounds import register as register_rounds
 from admissions.cli_scores import export_cli, scores_cli
@@ -79,6 +80,7 @@ def import_command(kind: str, code: str, file: Path, dry_run: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
+    app.cli.add_command(account_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(exam_cli)
     app.cli.add_command(scores_cli)
