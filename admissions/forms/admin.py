@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -106,7 +107,11 @@ class AccountFilterForm(FlaskForm):
 class AccountForm(FlaskForm):
     """A new board or university account."""
 
-    role = SelectField("角色", choices=[("board", "考试院"), ("university", "高校")])
+    role = SelectField(
+        "角色",
+        choices=[SelectChoice("board", "考试院"), SelectChoice("university", "高校")],
+        validate_choice=False,
+    )
     username = StringField(
         "用户名", validators=[DataRequired("请输入用户名")], render_kw={"autocomplete": "off"}
     )

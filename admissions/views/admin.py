@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from admissions.access import roles_required
 from admissions.extensions import db
@@ -85,7 +86,9 @@ def province_rename(province_id: int):
 def exams():
     """Every exam, and a form to create one for a province."""
     form = ExamForm()
-    form.province_id.choices = [(p.id, f"{p.code} {p.name}") for p in admin_places.provinces()]
+    form.province_id.choices = [
+        SelectChoice(str(p.id), f"{p.code} {p.name}") for p in admin_places.provinces()
+    ]
     if form.validate_on_submit():
         province = db.session.get(Province, form.province_id.data or 0)
         try:

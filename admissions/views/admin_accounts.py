@@ -2,23 +2,33 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from admissions.access import roles_required
 from admissions.extensions import db
 from admissions.forms.admin import AccountFilterForm, AccountFlagsForm, AccountForm, ActionForm
+from admissions.labels import ROLE_NAMES
 from admissions.models import Account, Role
 from admissions.services import admin_accounts, admin_institutions, admin_places
 from admissions.services.admin_accounts import AccountFilter, StaffAccount
 from admissions.services.admin_places import AdminInputError
 from admissions.views.admin import bp, show_input_error
 
-ROLE_CHOICES = [("", "全部"), *((r.value, n) for r, n in {
-    Role.ADMIN: "管理员", Role.BOARD: "考试院", Role.UNIVERSITY: "高校", Role.STUDENT: "考生",
-}.items())]  # fmt: skip
+ROLE_CHOICES = [
+    SelectChoice("", "全部"),
+    *(
+        SelectChoice(r.value, ROLE_NAMES[r])
+        for r in (Role.ADMIN, Role.BOARD, Role.UNIVERSITY, Role.STUDENT)
+    ),
+]
 
 
-def _province_choices(blank: str) -> list[tuple[str, str]]:
-    return [("", blank), *((str(p.id), f"{p.code} {p.name}") for p in admin_places.provinces())]
+def _province_choices(blank: str) -> list[SelectChoice]:
+    provinces = admin_places.provinces()
+    return [
+        SelectChoice("", blank),
+        *(SelectChoice(str(p.id), f"{p.code} {p.name}") for p in provinces),
+    ]
 
 
 def _filter_from(form: AccountFilterForm) -> AccountFilter | None:
@@ -77,6 +87,8 @@ def account_new():
 
 
 def _staff(form: AccountForm) -> StaffAccount:
+    if form.role.data not in (Role.BOARD.value, Role.UNIVERSITY.value):
+        raise AdminInputError("role", "请选择角色：考试院或高校（考生账号由考生报名时创建）")
     role = Role(form.role.data)
     institution_id = None
     if role == Role.UNIVERSITY:
