@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 
@@ -15,7 +17,7 @@ account_cli = AppGroup(
 def _password(from_stdin: bool) -> str:
     """The password from one line of stdin, or asked twice at the terminal (not echoed)."""
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return str(
         click.prompt(
             "密码 (password)", hide_input=True, confirmation_prompt="再次输入密码 (repeat)"
