@@ -189,13 +189,15 @@ def test_bad_active_value_is_400(client, db):
 
 
 def test_reset_password_is_shown_once_and_works(client, db):
-    board = create_account("board", username="sd-board")
+    board = create_account("board", username="sd-board", can_see_full_id=True)
     _admin(client, db)
     response = _post(client, f"/admin/accounts/{board.id}/password")
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     temporary = re.search(r'<code id="temporary-password">([^<]+)</code>', html).group(1)
     assert len(temporary) == 12
+    # the flags form under it shows the account's flags, not the (empty) reset request's
+    assert '<input checked id="can_see_full_id"' in html
     assert temporary not in client.get(f"/admin/accounts/{board.id}").get_data(as_text=True)
     _logout(client)
     assert login(client, "sd-board", PASSWORD).status_code == 200  # old password refused

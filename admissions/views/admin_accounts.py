@@ -174,6 +174,6 @@ def account_reset_password(account_id: int):
         return redirect(url_for(".account_detail", account_id=account.id))
     db.session.commit()
     return render_template(
-        "admin/account.html", account=account, form=AccountFlagsForm(obj=account),
+        "admin/account.html", account=account, form=AccountFlagsForm(formdata=None, obj=account),
         action=ActionForm(), temporary=temporary,
     ), 200, {"Cache-Control": "no-store"}  # fmt: skip
