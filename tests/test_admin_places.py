@@ -153,3 +153,19 @@ def test_forms_need_csrf(client, db):
     response = client.post("/admin/provinces", data={"code": "320000", "name": "江苏省"})
     assert response.status_code == 400
     assert db.session.scalar(select(Province)) is None
+
+
+def test_exam_without_rules_is_not_offered_for_registration(client, db):
+    province = create_province("370000")
+    _admin(client, db)
+    _post(client, "/admin/exams", province_id=str(province.id), code="SD2027CK",
+          name="山东省2027年春季高考", year="2027", track="")  # fmt: skip
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    from flask import g
+
+    g.pop("_login_user", None)  # the tests' app context outlives requests: forget its user
+    html = client.get("/register").get_data(as_text=True)
+    assert "山东省2027年春季高考" not in html
+    create_exam(name="有类别的考试", status="registration_open")
+    db.session.commit()
+    assert "有类别的考试" in client.get("/register").get_data(as_text=True)
