@@ -185,3 +185,12 @@ def test_other_roles_get_403(client, db, role):
     assert response.status_code == 403
     db.session.expire_all()
     assert institution.name == "原名学院" and _count(db) == before
+
+
+def test_search_treats_percent_and_underscore_as_text(client, db):
+    create_institution(code="10001", name="甲_学院")
+    create_institution(code="10002", name="乙学院")
+    _admin(client, db)
+    html = client.get("/admin/institutions?q=_").get_data(as_text=True)
+    assert "甲_学院" in html and "乙学院" not in html
+    assert "没有找到院校「%」" in client.get("/admin/institutions?q=%25").get_data(as_text=True)

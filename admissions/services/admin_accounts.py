@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from admissions.extensions import db
 from admissions.models import Account, Institution, Province, Role
@@ -37,16 +38,26 @@ class AccountFilter:
 
 def list_accounts(wanted: AccountFilter) -> list[Account]:
     """Accounts matching the filter, by role then username (at most PAGE_SIZE)."""
-    statement = select(Account).order_by(Account.role, Account.username).limit(PAGE_SIZE)
+    statement = (
+        select(Account)
+        .options(
+            *(selectinload(r) for r in (Account.province, Account.institution, Account.candidate))
+        )
+        .order_by(Account.role, Account.username)
+        .limit(PAGE_SIZE)
+    )
     if wanted.role is not None:
         statement = statement.where(Account.role == wanted.role)
     if wanted.province_id is not None:
         statement = statement.where(Account.province_id == wanted.province_id)
     if wanted.institution_id is not None:
         statement = statement.where(Account.institution_id == wanted.institution_id)
-    if wanted.q.strip():
-        like = f"%{wanted.q.strip()}%"
-        statement = statement.where(Account.username.like(like) | Account.display_name.like(like))
+    q = wanted.q.strip()
+    if q:
+        statement = statement.where(
+            Account.username.contains(q, autoescape=True)
+            | Account.display_name.contains(q, autoescape=True)
+        )
     return list(db.session.scalars(statement))
 
 

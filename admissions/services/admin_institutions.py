@@ -18,6 +18,7 @@ from admissions.services.admin_places import AdminInputError
 _CODE = re.compile(r"\d{5}")
 CODE_MESSAGE = "院校代码应为 5 位数字，如 10001"
 PAGE_SIZE = 200
+_SEARCHED = (Institution.code, Institution.name, Institution.city)
 
 INSTITUTIONS_SPEC = TableSpec(
     "institutions",
@@ -35,13 +36,8 @@ def search(query: str = "") -> list[Institution]:
     statement = select(Institution).order_by(Institution.code).limit(PAGE_SIZE)
     query = query.strip()
     if query:
-        like = f"%{query}%"
         statement = statement.where(
-            or_(
-                Institution.code.like(like),
-                Institution.name.like(like),
-                Institution.city.like(like),
-            )
+            or_(*(column.contains(query, autoescape=True) for column in _SEARCHED))
         )
     return list(db.session.scalars(statement))
 
