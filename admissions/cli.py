@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from admissions.cli_accounts import account_cli
 from admissions.cli_exam import exam_cli
 from admissions.cli_jobs import jobs_cli
 from admissions.cli_rounds import register as register_rounds
@@ -92,6 +93,7 @@ def letters_backfill_codes() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
+    app.cli.add_command(account_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(letters_cli)
     app.cli.add_command(exam_cli)

@@ -55,9 +55,15 @@ def window_open(exam: Exam, now: datetime | None = None) -> bool:
 
 
 def open_exams(now: datetime | None = None) -> list[Exam]:
-    """Exams currently taking registrations, by name."""
+    """Exams currently taking registrations, by name.
+
+    An exam without categories (created by the administrator, rules not loaded yet) is left out:
+    a candidate would have nothing to register in."""
+    has_category = select(Category.id).where(Category.exam_id == Exam.id).exists()
     exams = db.session.scalars(
-        select(Exam).where(Exam.status == ExamStatus.REGISTRATION_OPEN).order_by(Exam.name)
+        select(Exam)
+        .where(Exam.status == ExamStatus.REGISTRATION_OPEN, has_category)
+        .order_by(Exam.name)
     ).all()
     return [exam for exam in exams if window_open(exam, now)]
 
