@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint of the application."""
+    import admissions.views.board_lines  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_scores  # noqa: F401  (its routes join the board blueprint)
     from admissions.views import admin, api, auth, board, public, student, university
