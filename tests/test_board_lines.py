@@ -51,7 +51,7 @@ def test_table_shows_seats_qualified_current_line_and_suggestion(client, lines_e
     login(client, board.username)
     html = client.get(_url(exam, ratio="1.2")).get_data(as_text=True)
     # 5 seats, 6 qualified, all above the "*" line total >= 100; 1.2 × 5 = 6 → the 6th is 200
-    assert "<td>5</td>" in html and "<td>6</td>" in html and "total &gt;= 100" in html
+    assert "<td>5</td>" in html and "<td>6</td>" in html and "总分 ≥ 100" in html
     assert "（通用线）" in html and "<td>200</td>" in html and "<td>1.20</td>" in html
 
 
@@ -68,7 +68,7 @@ def test_dual_line_culture_and_vocational(client, lines_exam):
     html = client.get(_url(exam, category="IT", culture="80", vocational="150")).get_data(
         as_text=True
     )
-    assert "culture &gt;= 80，vocational &gt;= 150" in html and 'id="cleared">2<' in html
+    assert "文化素质 ≥ 80，职业技能 ≥ 150" in html and 'id="cleared">2<' in html
 
 
 def test_sql_count_equals_engine_count(lines_exam):

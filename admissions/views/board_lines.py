@@ -17,6 +17,7 @@ from admissions.services.control_lines import (
     LineCounter,
     LineRefused,
     batch_lines,
+    describe,
     fix_line,
     lock_reason,
     parse_proposal,
@@ -63,6 +64,7 @@ def _page(exam: Exam, batch: Batch, args: dict[str, str], status: int = 200):
     html = render_template(
         "board/lines.html", exam=exam, batch=batch, rows=rows, ratio=ratio, category=category,
         values=args, parts=PARTS, errors=errors, result=result, locked=lock_reason(exam, batch),
+        describe=describe,
     )  # fmt: skip
     return html, (422 if errors and status == 200 else status)
 

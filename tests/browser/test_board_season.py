@@ -152,10 +152,10 @@ def test_control_line_count_updates_as_the_clerk_types_then_is_fixed(
     expect(board.get_by_role("heading", name="本科批：各类别计划与上线人数")).to_be_visible()
     board.get_by_label("总分最低分").fill("0")
     result = board.locator("#proposal-result")
-    expect(result).to_contain_text("total >= 0")  # refreshed by board_lines.js, no submit
+    expect(result).to_contain_text("总分 ≥ 0")  # refreshed by board_lines.js, no submit
     everyone = int(board.locator("#cleared").inner_text())
     board.get_by_label("总分最低分").fill("100000")
-    expect(result).to_contain_text("total >= 100000")
+    expect(result).to_contain_text("总分 ≥ 100000")
     expect(board.locator("#cleared")).to_have_text("0")
     board.get_by_label("总分最低分").fill("1")
     board.get_by_role("button", name="试算").click()
