@@ -4,9 +4,12 @@
   var form = document.getElementById("proposal-form");
   if (!form || !window.fetch || !window.DOMParser) { return; }
   var timer = null;
+  var pending = null;
   function refresh() {
     var query = new URLSearchParams(new FormData(form)).toString();
-    fetch(form.action + "?" + query, { credentials: "same-origin" })
+    if (pending && pending.abort) { pending.abort(); }  // only the latest typing counts
+    pending = window.AbortController ? new AbortController() : null;
+    fetch(form.action + "?" + query, { credentials: "same-origin", signal: pending && pending.signal })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
