@@ -4,7 +4,8 @@ preview of row changes.
 Loads the Shandong preset into an empty schema, imports 100,000 candidates and their scores,
 computes them, then times (median over the runs): the control-line table of a batch (counts and
 suggestions from ``score_result``, one grouped query), a proposed dual line (culture and
-vocational minimums, evaluated by the bulk engine), and the dry runs (previews with the changed
+vocational minimums, evaluated by the bulk engine; then again as the page does, from its cache
+of the engine's arrays), and the dry runs (previews with the changed
 rows) of a candidates file and a scores file in which every row changed.
 
     python benchmarks/bench_board_lines.py [--quick] [--database-url URL]
@@ -63,9 +64,13 @@ def one_run(exam, renamed: bytes, changed: bytes, count: int) -> dict[str, float
     times["control lines table"], rows = _timed(lambda: batch_lines(exam, batch, Decimal("1.2")))
     assert len(rows) == len(exam.categories)
     dual = ["culture >= 150", "vocational >= 200"]
-    times["dual line (engine)"], _ = _timed(
+    times["dual line (engine)"], first = _timed(
         lambda: LineCounter(exam, batch, True).cleared(category, dual)
     )
+    times["dual line (page, cached)"], again = _timed(
+        lambda: LineCounter(exam, batch, True, cached=True).cleared(category, dual)
+    )
+    assert first == again
     for label, kind, data in (("candidates preview", "candidates", renamed),
                               ("scores preview", "scores", changed)):  # fmt: skip
         times[label], result = _timed(

@@ -172,3 +172,18 @@ def test_rules_reload_keeps_fixed_line_unless_file_changes_it(db, lines_exam):
     assert [c.source for c in exam_rules(exam)[1].batch("BK").lines_for("IT")] == ["total >= 230"]
     load_exam_rules(text.replace('"*" = ["total >= 100"]', '"*" = ["total >= 90"]'))
     assert [c.source for c in exam_rules(exam)[1].batch("BK").lines_for("IT")] == ["total >= 90"]
+
+
+def test_cached_engine_counts_follow_an_audited_score_change(client, db, lines_exam):
+    from admissions.models import Candidate
+    from admissions.services.score_entry import correct_scores
+
+    exam, _, board = lines_exam
+    login(client, board.username)
+    url = _url(exam, category="IT", culture="95", vocational="150")
+    assert 'id="cleared">0<' in client.get(url).get_data(as_text=True)
+    assert 'id="cleared">0<' in client.get(url).get_data(as_text=True)  # from the cache
+    top = db.session.scalar(select(Candidate).order_by(Candidate.id))  # chinese 90, skill 160
+    correct_scores(top, {"chinese": "96", "skill": "160"}, "复核更正", board)
+    db.session.commit()
+    assert 'id="cleared">1<' in client.get(url).get_data(as_text=True)

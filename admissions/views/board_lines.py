@@ -37,7 +37,8 @@ def _batch(exam: Exam, code: str | None) -> Batch:
 
 
 def _proposal_result(exam: Exam, batch: Batch, category: str, conditions: list[str]) -> dict:
-    counter = LineCounter(exam, batch, total_minimum(conditions) is None and bool(conditions))
+    engine = total_minimum(conditions) is None and bool(conditions)
+    counter = LineCounter(exam, batch, engine, cached=True)
     seats = seats_by_category(batch).get(category, 0)
     cleared = counter.cleared(category, conditions)
     ratio = f"{cleared / seats:.2f}" if seats else "—"
