@@ -187,3 +187,18 @@ def test_cached_engine_counts_follow_an_audited_score_change(client, db, lines_e
     correct_scores(top, {"chinese": "96", "skill": "160"}, "复核更正", board)
     db.session.commit()
     assert 'id="cleared">1<' in client.get(url).get_data(as_text=True)
+
+
+def test_page_before_scores_or_rules_says_so(client, db):
+    from tests.factories import create_exam
+
+    exam = create_rounds_exam()
+    create_line(exam, "BK", 4)
+    bare = create_exam(province_id=exam.province_id)
+    board = create_account(Role.BOARD, province_id=exam.province_id)
+    db.session.commit()
+    login(client, board.username)
+    html = client.get(_url(exam, total="100")).get_data(as_text=True)
+    assert "<td>4</td>" in html and 'id="cleared">0<' in html  # no scores yet: nobody clears
+    response = client.get(f"/board/exams/{bare.id}/lines", follow_redirects=True)
+    assert "没有规则文件" in response.get_data(as_text=True)
