@@ -111,3 +111,13 @@ def test_preview_keeps_only_the_first_rows_and_says_so(db):
     result = import_file(exam, "candidates", csv_bytes(rows), "c.csv", None, dry_run=True)
     assert result.inserted == 60 and len(result.changes) == PREVIEW_ROWS == 50
     assert [c.line for c in result.changes[:2]] == [2, 3] and all(c.new for c in result.changes)
+
+
+def test_preview_page_says_how_many_rows_it_leaves_out(client, db):
+    exam, account = _board(db, client)
+    db.session.commit()
+    login(client, account.username)
+    rows = [["candidate_no", "national_id", "name", "category"]]
+    rows += [[f"26990000{i:05d}", valid_national_id(), f"考生{i}", "IT"] for i in range(60)]
+    html = _preview(client, exam, "candidates", csv_bytes(rows))
+    assert "（显示前 50 条，共 60 条）" in html and html.count("<td>新增</td>") == 50
