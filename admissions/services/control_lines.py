@@ -294,6 +294,19 @@ def batch_lines(exam: Exam, batch: Batch, ratio: Decimal) -> list[CategoryLine]:
     return rows
 
 
+def proposal_result(
+    exam: Exam, batch: Batch, category: str, conditions: list[str]
+) -> dict[str, object]:
+    """What the page shows for a proposed line: how many clear it, the seats and their ratio."""
+    engine = total_minimum(conditions) is None and bool(conditions)
+    counter = LineCounter(exam, batch, engine, cached=True)
+    seats = seats_by_category(batch).get(category, 0)
+    cleared = counter.cleared(category, conditions)
+    ratio = f"{cleared / seats:.2f}" if seats else "—"
+    return {"conditions": conditions, "cleared": cleared, "seats": seats, "ratio": ratio,
+            "qualified": counter.qualified(category)}  # fmt: skip
+
+
 def fix_line(
     exam: Exam, batch: Batch, category: str, proposal: Proposal, actor: Account | None
 ) -> ControlLine:

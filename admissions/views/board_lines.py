@@ -14,7 +14,6 @@ from admissions.extensions import db
 from admissions.models import Batch, Exam
 from admissions.services.control_lines import (
     PARTS,
-    LineCounter,
     LineRefused,
     batch_lines,
     describe,
@@ -22,8 +21,7 @@ from admissions.services.control_lines import (
     lock_reason,
     parse_proposal,
     parse_ratio,
-    seats_by_category,
-    total_minimum,
+    proposal_result,
 )
 from admissions.views.board import bp
 
@@ -34,16 +32,6 @@ def _batch(exam: Exam, code: str | None) -> Batch:
     if not code:
         return exam.batches[0]
     return next((b for b in exam.batches if b.code == code), None) or abort(404)
-
-
-def _proposal_result(exam: Exam, batch: Batch, category: str, conditions: list[str]) -> dict:
-    engine = total_minimum(conditions) is None and bool(conditions)
-    counter = LineCounter(exam, batch, engine, cached=True)
-    seats = seats_by_category(batch).get(category, 0)
-    cleared = counter.cleared(category, conditions)
-    ratio = f"{cleared / seats:.2f}" if seats else "—"
-    return {"conditions": conditions, "cleared": cleared, "seats": seats, "ratio": ratio,
-            "qualified": counter.qualified(category)}  # fmt: skip
 
 
 def _page(exam: Exam, batch: Batch, args: dict[str, str], status: int = 200):
@@ -61,7 +49,7 @@ def _page(exam: Exam, batch: Batch, args: dict[str, str], status: int = 200):
         errors["ratio"] = ratio_error
     result = None
     if proposal.conditions() and not errors:
-        result = _proposal_result(exam, batch, category, proposal.conditions())
+        result = proposal_result(exam, batch, category, proposal.conditions())
     html = render_template(
         "board/lines.html", exam=exam, batch=batch, rows=rows, ratio=ratio, category=category,
         values=args, parts=PARTS, errors=errors, result=result, locked=lock_reason(exam, batch),
