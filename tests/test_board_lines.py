@@ -202,3 +202,11 @@ def test_page_before_scores_or_rules_says_so(client, db):
     assert "<td>4</td>" in html and 'id="cleared">0<' in html  # no scores yet: nobody clears
     response = client.get(f"/board/exams/{bare.id}/lines", follow_redirects=True)
     assert "没有规则文件" in response.get_data(as_text=True)
+
+
+def test_no_suggestion_without_seats(lines_exam):
+    exam, bk, _ = lines_exam
+    counter = LineCounter(exam, bk)
+    assert counter.suggest("IT", 0, Decimal("1.2")) is None
+    assert counter.suggest("IT", 100, Decimal("1.2")) == 200  # fewer than 120: the lowest total
+    assert counter.suggest("IT", 2, Decimal("1")) == 240

@@ -236,10 +236,11 @@ class LineCounter:
 
     def suggest(self, category: str, seats: int, ratio: Decimal) -> Decimal | None:
         """The highest whole-point total line that at least ⌈ratio × seats⌉ qualified candidates
-        clear; the lowest qualified total (floored) when there are fewer; None without any."""
+        clear; the lowest qualified total (floored) when there are fewer; None without any
+        candidate or without seats."""
         mine = self._hist[self._hist["category"] == category].sort_values("total", ascending=False)
-        if mine.empty:
-            return None
+        if mine.empty or seats <= 0:
+            return None  # no candidates, or no plan to measure a line against
         wanted = max(1, math.ceil(ratio * seats))
         cumulative = mine["count"].cumsum().to_numpy()
         at = int(np.searchsorted(cumulative, wanted))
