@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from admissions.audit_names import action_name
 from admissions.models import ExamStatus, Role
 
 ROLE_NAMES = {
@@ -25,4 +26,6 @@ STATUS_NAMES = {
 
 def init_labels(app: Flask) -> None:
     """Expose the label tables to every template."""
-    app.jinja_env.globals.update(role_names=ROLE_NAMES, status_names=STATUS_NAMES)
+    app.jinja_env.globals.update(
+        role_names=ROLE_NAMES, status_names=STATUS_NAMES, action_name=action_name
+    )

@@ -12,8 +12,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from admissions.audit_names import action_name
 
 
 class ChineseDateField(DateField):
@@ -74,12 +76,25 @@ class AuditFilterForm(FlaskForm):
         "操作", choices=[SelectChoice("", "全部")], validators=[Optional()], validate_choice=False
     )
     actor = StringField("操作人（用户名）", validators=[Optional(), Length(max=60)])
+    candidate_no = StringField("考生号", validators=[Optional(), Length(max=20)])
     since = ChineseDateField("起始日期", validators=[Optional()])
     until = ChineseDateField("截止日期", validators=[Optional()])
 
     def offer_actions(self, actions: list[str]) -> None:
-        """Offer the actions recorded for the exam in the action filter."""
-        self.action.choices = [SelectChoice("", "全部"), *(SelectChoice(a, a) for a in actions)]
+        """Offer the actions recorded for the exam, by their Chinese names, in the filter."""
+        named = sorted(actions, key=lambda a: (action_name(a) == a, action_name(a)))
+        self.action.choices = [
+            SelectChoice("", "全部"),
+            *(
+                SelectChoice(a, f"{action_name(a)}（{a}）" if action_name(a) != a else a)
+                for a in named
+            ),
+        ]
+
+    def validate_until(self, field: ChineseDateField) -> None:
+        """A range that ends before it starts is a typo, said so."""
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("截止日期不能早于起始日期")
 
 
 class KeyingSheetForm(FlaskForm):

@@ -66,9 +66,11 @@ def score_columns(exam: Exam) -> ScoreColumns:
     ).all()  # fmt: skip
     scores = pd.DataFrame(sat, columns=["cid", "comp", "value", "grade"])
     ids = np.sort(scores["cid"].unique()).astype(np.int64)
+    # a subquery, not IN (ids): PostgreSQL takes at most 65,535 bound parameters
+    scored = select(ComponentScore.candidate_id).where(ComponentScore.candidate_id == Candidate.id)
     people = db.session.execute(
         select(Candidate.id, Candidate.candidate_no, Candidate.category_code, Candidate.bonus)
-        .where(Candidate.exam_id == exam.id, Candidate.id.in_(ids.tolist()))
+        .where(Candidate.exam_id == exam.id, scored.exists())
         .order_by(Candidate.id)
     ).all() if len(ids) else []  # fmt: skip
     frame = pd.DataFrame(index=pd.Index(ids, dtype=np.int64))
@@ -77,7 +79,8 @@ def score_columns(exam: Exam) -> ScoreColumns:
         frame[code] = _aligned(mine, "grade" if code in graded else "value", ids, code in graded)
     credits = db.session.execute(
         select(CreditedScore.candidate_id, CreditedScore.component_id, CreditedScore.value)
-        .where(CreditedScore.candidate_id.in_(ids.tolist()))
+        .join(Candidate, Candidate.id == CreditedScore.candidate_id)
+        .where(Candidate.exam_id == exam.id)
     ).all() if len(ids) else []  # fmt: skip
     credit_frame = pd.DataFrame(credits, columns=["cid", "comp", "value"])
     for cid, code in code_of.items():

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from admissions.audit_names import action_name
 from admissions.extensions import db
-from admissions.models import Account, AuditEvent, Candidate
+from admissions.files.columns import ExportColumn
+from admissions.files.writers import to_csv
+from admissions.models import Account, AuditEvent, Candidate, Dispatch, PreferenceList
 
 SCORE_ACTIONS = ("score.import", "score.correct", "score.double_entry", "credit.import")
 
@@ -19,10 +24,14 @@ def exam_events(
     actor: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    candidate_no: str | None = None,
     limit: int = 500,
 ) -> list[AuditEvent]:
-    """The exam's events, newest first; `actor` is a username, dates are inclusive UTC days."""
+    """The exam's events, newest first; `actor` is a username, dates are inclusive UTC days,
+    `candidate_no` keeps the events on that candidate, their dispatches and preference lists."""
     query = select(AuditEvent).where(AuditEvent.exam_id == exam_id)
+    if candidate_no:
+        query = query.where(_about_candidate(exam_id, candidate_no))
     if action:
         query = query.where(AuditEvent.action == action)
     if actor:
@@ -37,6 +46,61 @@ def exam_events(
         )
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     return list(db.session.scalars(query))
+
+
+def _about_candidate(exam_id: int, candidate_no: str) -> Any:
+    ids = select(Candidate.id).where(
+        Candidate.exam_id == exam_id, Candidate.candidate_no == candidate_no
+    )
+    owned = {
+        Candidate.__tablename__: ids,
+        Dispatch.__tablename__: select(Dispatch.id).where(Dispatch.candidate_id.in_(ids)),
+        PreferenceList.__tablename__: select(PreferenceList.id).where(
+            PreferenceList.candidate_id.in_(ids)
+        ),
+    }
+    return or_(
+        *(
+            (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(sub)
+            for kind, sub in owned.items()
+        )
+    )
+
+
+CSV_COLUMNS = [
+    ExportColumn("at", "时间（UTC）"),
+    ExportColumn("actor", "操作人"),
+    ExportColumn("action", "操作"),
+    ExportColumn("code", "操作代码"),
+    ExportColumn("object", "对象"),
+    ExportColumn("before", "修改前"),
+    ExportColumn("after", "修改后"),
+    ExportColumn("reason", "原因"),
+    ExportColumn("ip", "IP 地址"),
+]
+
+
+def events_csv(events: list[AuditEvent]) -> bytes:
+    """The events as CSV (UTF-8 with BOM, Chinese headers, formula-safe cells)."""
+    rows = [
+        {
+            "at": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            "actor": e.actor.username if e.actor else "系统（命令行）",
+            "action": action_name(e.action),
+            "code": e.action,
+            "object": f"{e.object_type}#{e.object_id}" if e.object_id else e.object_type,
+            "before": _json(e.before),
+            "after": _json(e.after),
+            "reason": e.reason,
+            "ip": e.ip,
+        }
+        for e in events
+    ]
+    return to_csv(rows, CSV_COLUMNS, headers="zh")
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def exam_actions(exam_id: int) -> list[str]:

@@ -16,7 +16,7 @@ from admissions.files.columns import ComponentInfo, TableSpec, preferences_spec,
 from admissions.files.readers import FileError, read_table
 from admissions.models import Account, Exam
 from admissions.services import audit
-from admissions.services.imports_context import ImportContext, Staged, header_keys
+from admissions.services.imports_context import ImportContext, RowChange, Staged, header_keys
 
 KIND_NAMES = {
     "plans": "招生计划",
@@ -38,6 +38,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     written: bool = False
+    changes: list[RowChange] = field(default_factory=list)  # the first new/changed rows
 
     @property
     def ok(self) -> bool:
@@ -119,6 +120,7 @@ def import_file(
     # rows with bad cells were left out of `read.rows`; report both kinds of error, by line
     result.errors = sorted([*read.errors, *context.errors], key=lambda error: error.line or 0)
     result.inserted, result.updated, result.unchanged = staged.counts
+    result.changes = staged.changes
     if result.ok and not dry_run:
         stage(f"核对无误，正在写入 {len(read.rows)} 行")
         staged.apply()

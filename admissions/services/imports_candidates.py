@@ -10,8 +10,17 @@ from admissions import idcard
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import Candidate, utcnow
-from admissions.services.imports_context import ImportContext, Staged
+from admissions.services.imports_bulk import update_rows
+from admissions.services.imports_context import ChangeList, ImportContext, Staged
 
+LABELS = {
+    "name": "姓名",
+    "category_code": "专业类别",
+    "candidate_type": "考生类型",
+    "school": "毕业学校",
+    "bonus": "加分",
+    "bonus_reason": "加分原因",
+}
 _LIMITS = {"candidate_no": 20, "name": 60, "type": 20, "school": 100, "bonus_reason": 200}
 
 
@@ -51,33 +60,43 @@ def stage(context: ImportContext) -> Staged:
         if holder is not None and holder != number:
             context.error(line, "national_id", f"身份证号已在本次考试报名（考生号 {holder}）")
     new_rows = [row for row in context.rows if row["candidate_no"] not in id_of_number]
-    known_rows = [row for row in context.rows if row["candidate_no"] in id_of_number]
-    current = _current(exam.id, [str(r["candidate_no"]) for r in known_rows])
-    changed = [row for row in known_rows if _differs(current[str(row["candidate_no"])], row)]
+    current = _current(exam.id) if len(new_rows) < len(context.rows) else {}
+    changes = ChangeList()
+    updates: list[dict[str, object]] = []
+    unchanged = 0
+    for line, row in context.numbered():
+        number = str(row["candidate_no"])
+        if number not in id_of_number:
+            changes.add(line, f"考生号 {number}", True, [
+                (LABELS[k], None, v) for k, v in _values(row).items() if k in ("name", "category_code")
+            ])  # fmt: skip
+            continue
+        candidate_id, before = current[number]
+        after = _values(row)
+        differs = [k for k, v in after.items() if before[k] != v]
+        if not differs:
+            unchanged += 1
+            continue
+        updates.append({"id": candidate_id, **after})
+        changes.add(
+            line, f"考生号 {number}", False, [(LABELS[k], before[k], after[k]) for k in differs]
+        )
 
     def apply() -> None:
         if new_rows:
             db.session.execute(insert(Candidate), [_new(exam.id, row) for row in new_rows])
-        for row in changed:
-            candidate = current[str(row["candidate_no"])]
-            for key, value in _values(row).items():
-                setattr(candidate, key, value)
+        update_rows(Candidate, updates)
         db.session.flush()
 
-    counts = (len(new_rows), len(changed), len(known_rows) - len(changed))
-    return Staged(counts, apply)
+    return Staged((len(new_rows), len(updates), unchanged), apply, changes.rows)
 
 
-def _current(exam_id: int, numbers: list[str]) -> dict[str, Candidate]:
-    if not numbers:
-        return {}
-    query = select(Candidate).where(Candidate.exam_id == exam_id)
-    wanted = set(numbers)
-    return {c.candidate_no: c for c in db.session.scalars(query) if c.candidate_no in wanted}
-
-
-def _differs(candidate: Candidate, row: Row) -> bool:
-    return any(getattr(candidate, key) != value for key, value in _values(row).items())
+def _current(exam_id: int) -> dict[str, tuple[int, dict[str, object]]]:
+    """Plain values of every registration of the exam (no ORM objects: 100,000 rows)."""
+    keys = list(LABELS)
+    query = select(Candidate.candidate_no, Candidate.id, *(getattr(Candidate, k) for k in keys))
+    rows = db.session.execute(query.where(Candidate.exam_id == exam_id))
+    return {row[0]: (row[1], dict(zip(keys, row[2:], strict=True))) for row in rows}
 
 
 def _new(exam_id: int, row: Row) -> dict[str, object]:

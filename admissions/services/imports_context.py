@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from admissions.files.columns import TableSpec
 from admissions.files.readers import FileError, Row
@@ -34,12 +35,49 @@ class ImportContext:
         return list(zip(self.lines, self.rows, strict=True))
 
 
+PREVIEW_ROWS = 50  # changed rows shown before the clerk confirms
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One new or changed row of an import, as the preview shows it: (label, before, after)."""
+
+    line: int
+    key: str
+    new: bool
+    fields: tuple[tuple[str, str, str], ...]
+
+
+@dataclass
+class ChangeList:
+    """The first ``PREVIEW_ROWS`` changes of an import (the counts say how many in all)."""
+
+    rows: list[RowChange] = field(default_factory=list)
+
+    def add(self, line: int, key: str, new: bool, fields: list[tuple[str, object, object]]) -> None:
+        """Keep the change if the preview has room; values are shown as text ("" = blank)."""
+        if len(self.rows) < PREVIEW_ROWS:
+            shown = tuple((label, as_text(a), as_text(b)) for label, a, b in fields)
+            self.rows.append(RowChange(line, key, new, shown))
+
+
+def as_text(value: object) -> str:
+    """A cell value for the preview: exact numbers without trailing zeros, blank for none."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
 @dataclass
 class Staged:
-    """A checked import, ready to write: (inserted, updated, unchanged) and the writer."""
+    """A checked import, ready to write: (inserted, updated, unchanged), the writer and the
+    first changed rows for the preview."""
 
     counts: tuple[int, int, int]
     apply: Callable[[], None]
+    changes: list[RowChange] = field(default_factory=list)
 
 
 def nothing() -> None:

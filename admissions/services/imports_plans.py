@@ -9,10 +9,17 @@ from sqlalchemy import select
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import Institution, PlanLine, RulesVersion, Scheme
-from admissions.services.imports_context import ImportContext, Staged
+from admissions.services.imports_context import ChangeList, ImportContext, Staged
 
 _INSTITUTION_CODE = re.compile(r"\d{5}")
-_FIELDS = ("program_name", "category_code", "seats", "group_code", "scheme_code", "requirements")
+LABELS = {
+    "program_name": "专业名称",
+    "category_code": "专业类别",
+    "seats": "计划数",
+    "group_code": "专业组",
+    "scheme_code": "计分方案",
+    "requirements": "选考要求",
+}
 
 
 def _scheme_codes(context: ImportContext) -> set[str]:
@@ -24,6 +31,9 @@ def _scheme_codes(context: ImportContext) -> set[str]:
         .where(RulesVersion.version == exam.current_rules_version)
     )
     return set(db.session.scalars(query)) | {b.scheme_code for b in exam.batches}
+
+
+_SHOWN_NEW = ("program_name", "category_code", "seats")
 
 
 def _values(row: Row) -> dict[str, object]:
@@ -62,7 +72,8 @@ def stage(context: ImportContext) -> Staged:
     inserts: list[Row] = []
     updates: list[tuple[PlanLine, Row]] = []
     unchanged = 0
-    for _line, row in context.numbered():
+    changes = ChangeList()
+    for line, row in context.numbered():
         batch, institution = (
             batches.get(str(row["batch"])),
             institutions.get(str(row["institution_code"])),
@@ -72,12 +83,20 @@ def stage(context: ImportContext) -> Staged:
             if batch and institution
             else None
         )
+        key = f"{row['batch']} {row['institution_code']} {row['program_code']}"
+        after = _values(row)
         if current is None:
             inserts.append(row)
-        elif all(getattr(current, k) == v for k, v in _values(row).items()):
+            changes.add(line, key, True, [(LABELS[k], None, after[k]) for k in _SHOWN_NEW])
+            continue
+        differs = [k for k, v in after.items() if getattr(current, k) != v]
+        if not differs:
             unchanged += 1
         else:
             updates.append((current, row))
+            changes.add(
+                line, key, False, [(LABELS[k], getattr(current, k), after[k]) for k in differs]
+            )
 
     def apply() -> None:
         for code, name in new_names.items():
@@ -100,7 +119,7 @@ def stage(context: ImportContext) -> Staged:
                 setattr(plan_line, key, value)
         db.session.flush()
 
-    return Staged((len(inserts), len(updates), unchanged), apply)
+    return Staged((len(inserts), len(updates), unchanged), apply, changes.rows)
 
 
 def _check_row(context, line, row, batches, categories, schemes) -> None:  # noqa: ANN001

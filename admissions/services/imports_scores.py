@@ -13,7 +13,7 @@ from sqlalchemy import select
 from admissions.extensions import db
 from admissions.models import Candidate, Component, ComponentScore
 from admissions.services.imports_bulk import insert_rows, update_rows
-from admissions.services.imports_context import ImportContext, Staged, nothing
+from admissions.services.imports_context import ChangeList, ImportContext, Staged, nothing
 
 ScoreKey = tuple[int, int]  # candidate id, component id
 Stored = tuple[int, Decimal | None, str | None]  # score id, value, grade
@@ -56,11 +56,13 @@ def stage(context: ImportContext) -> Staged:
         (c.code, c.id, {k: Decimal(str(v)) for k, v in c.grades.items()} if c.grades else None)
         for c in components
     ]
+    names = {c.code: c.name for c in components}
+    changes = ChangeList()
     inserts: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
     counts = [0, 0, 0]
-    for row in context.rows:
+    for line, row in context.numbered():
         candidate_id = ids[str(row["candidate_no"])]
         before: dict[str, str | None] = {}
         after: dict[str, str | None] = {}
@@ -89,6 +91,10 @@ def stage(context: ImportContext) -> Staged:
         if after:
             counts[1 if candidate_id in scored else 0] += 1
             events.append(_event(context, candidate_id, before, after))
+            changes.add(
+                line, f"考生号 {row['candidate_no']}", candidate_id not in scored,
+                [(names[code], before[code], after[code]) for code in after],
+            )  # fmt: skip
         else:
             counts[2] += 1
 
@@ -99,7 +105,7 @@ def stage(context: ImportContext) -> Staged:
 
         insert_rows(AuditEvent.__table__, events)
 
-    return Staged((counts[0], counts[1], counts[2]), apply)
+    return Staged((counts[0], counts[1], counts[2]), apply, changes.rows)
 
 
 def _stored(exam_id: int) -> dict[ScoreKey, Stored]:

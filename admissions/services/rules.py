@@ -26,7 +26,7 @@ from admissions.models import (
 from admissions.services import audit
 from admissions.services.provinces import get_or_create_province
 from admissions.services.rules_freeze import batches_with_saved_runs, frozen_changes
-from admissions.services.rules_tables import RulesChangeRefused, sync_tables
+from admissions.services.rules_tables import RulesChangeRefused, sync_tables, with_table_lines
 from scoring.report import SchemeReport, scheme_report
 from scoring.rules import RulesError, dump_rules, load_rules
 from scoring.rules_model import Rules
@@ -124,7 +124,7 @@ def load_exam_rules(
     if current is not None and current.digest == digest(toml_text):
         return RulesLoad(exam, current.version, False, changed=False)
     before = {"version": exam.current_rules_version, "rules_digest": current and current.digest}
-    sync_tables(exam, rules)
+    sync_tables(exam, rules, parse_rules(current.toml_text) if current else None)
     number = (current.version if current else 0) + 1
     version = _add_version(exam, number, toml_text, rules, actor)
     exam.name, exam.year = rules.exam.name, rules.exam.year
@@ -203,11 +203,13 @@ def runs_using(version: RulesVersion) -> int:
 
 
 def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
-    """The current rules version and its engine ``Rules``; ``LookupError`` when none."""
+    """The current rules version and its engine ``Rules``, control lines as fixed in the
+    ControlLine table (their one source of truth); ``LookupError`` when none."""
     version = current_version(exam)
     if version is None:
         raise LookupError(f"考试 {exam.code} 没有规则文件")
-    return version, parse_rules(version.toml_text, f"{exam.code} v{version.version}")
+    rules = parse_rules(version.toml_text, f"{exam.code} v{version.version}")
+    return version, with_table_lines(exam, rules)
 
 
 def export_rules(exam: Exam) -> str:

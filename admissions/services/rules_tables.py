@@ -4,6 +4,7 @@ its rules; a removal that stored data still uses is refused. Flushes, never comm
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -27,18 +28,60 @@ from admissions.models import (
     RoundStatus,
 )
 from scoring import rules_model as rm
+from scoring.expr import ExprError, parse_condition
 
 
 class RulesChangeRefused(ValueError):
     """A valid rules file that cannot be applied to the stored exam (message in Chinese)."""
 
 
-def sync_tables(exam: Exam, rules: rm.Rules) -> None:
-    """Create, update or delete rows so the exam's tables match ``rules``."""
+def sync_tables(exam: Exam, rules: rm.Rules, previous: rm.Rules | None = None) -> None:
+    """Create, update or delete rows so the exam's tables match ``rules``.
+
+    Control lines are the exception: a batch whose lines the file leaves as ``previous`` had
+    them keeps the lines fixed on the board's control-line page (the table is their truth)."""
     _sync_components(exam, rules.components)
     _sync_categories(exam, rules.categories)
-    _sync_batches(exam, rules.batches)
+    _sync_batches(exam, rules.batches, _unchanged_lines(rules, previous))
     db.session.flush()
+
+
+def _line_sources(batch: rm.Batch) -> list[tuple[str, list[str]]]:
+    return [(cat, [e.source for e in conds]) for cat, conds in batch.lines]
+
+
+def _unchanged_lines(rules: rm.Rules, previous: rm.Rules | None) -> set[str]:
+    if previous is None:
+        return set()
+    before = {b.code: _line_sources(b) for b in previous.batches}
+    return {b.code for b in rules.batches if before.get(b.code) == _line_sources(b)}
+
+
+def with_table_lines(exam: Exam, rules: rm.Rules) -> rm.Rules:
+    """``rules`` with each batch's control lines read from the ControlLine table, the one
+    source of truth once a line was fixed on the board's page (allocation reads these)."""
+    rows = db.session.execute(
+        select(Batch.code, ControlLine.category_code, ControlLine.conditions)
+        .join(ControlLine, ControlLine.batch_id == Batch.id)
+        .where(Batch.exam_id == exam.id)
+        .order_by(ControlLine.id)
+    ).all()
+    stored: dict[str, list[tuple[str, list[str]]]] = {}
+    for code, category, conditions in rows:
+        stored.setdefault(code, []).append((category, list(conditions or [])))
+    names = {c.code for c in rules.components} | set(rm.DERIVED)
+    batches = tuple(_table_batch(b, stored.get(b.code, []), names) for b in rules.batches)
+    return replace(rules, batches=batches)
+
+
+def _table_batch(batch: rm.Batch, lines: list[tuple[str, list[str]]], names: set[str]) -> rm.Batch:
+    try:
+        parsed = tuple(
+            (cat, tuple(parse_condition(c, names) for c in conds)) for cat, conds in lines
+        )
+    except ExprError:
+        return batch  # a stored line naming a component the rules no longer have: the file's
+    return replace(batch, lines=parsed)
 
 
 def _count(column: InstrumentedAttribute[int], *where: object) -> int:
@@ -85,7 +128,7 @@ def _sync_categories(exam: Exam, categories: Sequence[tuple[str, str]]) -> None:
         db.session.add(row)
 
 
-def _sync_batches(exam: Exam, batches: Sequence[rm.Batch]) -> None:
+def _sync_batches(exam: Exam, batches: Sequence[rm.Batch], keep_lines: set[str]) -> None:
     rows = {b.code: b for b in db.session.scalars(select(Batch).where(Batch.exam_id == exam.id))}
     wanted = {b.code for b in batches}
     for code, row in rows.items():
@@ -99,7 +142,8 @@ def _sync_batches(exam: Exam, batches: Sequence[rm.Batch]) -> None:
         row.ratio, row.rounds, row.scheme_code = spec.ratio, spec.rounds, spec.scheme
         db.session.add(row)
         db.session.flush()
-        _sync_lines(row, spec)
+        if spec.code not in keep_lines or spec.code not in rows:
+            _sync_lines(row, spec)
         _sync_rounds(row, spec.rounds)
 
 

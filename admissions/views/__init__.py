@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.admin_accounts  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_institutions  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.board_keying  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board_lines  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_scores  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board_setup  # noqa: F401  (its routes join the board blueprint)
