@@ -16,6 +16,7 @@ from admissions.extensions import db
 from admissions.models import (
     Account,
     AllocationRun,
+    ApiToken,
     Dispatch,
     DispatchStatus,
     PlanLine,
@@ -113,8 +114,10 @@ def decide(
     *,
     now: datetime | None = None,
     check_deadline: bool = True,
+    token: ApiToken | None = None,
 ) -> Dispatch:
-    """Admit or reject one dispatched candidate; raises DecisionError with the reason if refused."""
+    """Admit or reject one dispatched candidate; raises DecisionError with the reason if refused.
+    ``token``: the API token the decision came through (recorded in the audit event)."""
     dispatch = load_dispatch(decision.dispatch_id, institution_id)
     problem = review_problem(dispatch.run, now, check_deadline)
     if problem:
@@ -132,6 +135,7 @@ def decide(
     audit.record(
         actor, f"dispatch.{decision.decision}", dispatch, before=before,
         after=_snapshot(dispatch), reason=dispatch.reason, exam_id=dispatch.run.exam_id,
+        token=token,
     )  # fmt: skip
     return dispatch
 
@@ -143,10 +147,11 @@ def decide_many(
     *,
     now: datetime | None = None,
     check_deadline: bool = True,
+    token: ApiToken | None = None,
 ) -> list[Dispatch]:
     """Several decisions, all or nothing: the first refusal raises and the caller rolls back."""
     return [
-        decide(actor, institution_id, item, now=now, check_deadline=check_deadline)
+        decide(actor, institution_id, item, now=now, check_deadline=check_deadline, token=token)
         for item in decisions
     ]
 
