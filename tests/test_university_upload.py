@@ -154,3 +154,25 @@ def test_board_cli_lists_errors_with_the_file_columns_and_saves_nothing(app, db,
         f"{path}:3: 考生号: 考生 99999999999999 不在批次 BK 第 1 轮的投档名单中"
     ]
     assert _statuses(db, ours) == ["dispatched"] * 3
+
+
+def test_reader_and_round_errors_are_listed_together_in_line_order(client, db, scene):
+    ours = scene["ours"]
+    text = (
+        "考生号,批次,轮次,结论,原因\n"
+        "99999999999999,BK,1,录取,\n"
+        f"{_no(db, ours[0])},BK,1,退档,\n"
+        f"{_no(db, ours[1])},BK,2,录取,\n"
+    )
+    body = _upload(client, scene["run"], text).get_data(as_text=True)
+    lines = [
+        line[line.index("decisions.csv:") :]
+        for line in body.splitlines()
+        if "decisions.csv:" in line
+    ]
+    assert lines == [
+        "decisions.csv:2: 考生号: 考生 99999999999999 不在本校本轮的投档名单中",
+        "decisions.csv:3: 原因: 退档必须填写原因",
+        "decisions.csv:4: 轮次: 批次 BK 第 2 轮没有投档结果",
+    ]
+    assert _statuses(db, ours) == ["dispatched"] * 3

@@ -51,8 +51,8 @@ def apply_decisions_file(
     spec = decisions_spec()
     read = read_table(data, filename, spec)
     result = UploadResult(errors=list(read.errors))
-    if not read.ok:
-        return result
+    if any((error.line or 0) < 2 or not error.column for error in read.errors):
+        return result  # the file or its header is wrong: the rows cannot be trusted
     headers = header_keys(data, spec)
 
     def error(line: int, key: str, message: str) -> None:
@@ -72,6 +72,8 @@ def apply_decisions_file(
             error(line, refused.column, str(refused))
             continue
         result.applied += 1
+    # Like every import, the rows that read well are checked too: every problem at once, in order.
+    result.errors.sort(key=lambda problem: problem.line or 0)
     return result
 
 
