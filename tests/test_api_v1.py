@@ -138,3 +138,38 @@ def test_openapi_document_lists_every_api_route(app, client, scene):
     }  # fmt: skip
     assert documented == routes
     assert "DecisionsIn" in doc["components"]["schemas"]
+
+
+def test_api_decisions_record_the_token_and_its_creator_as_actor(client, db, scene):
+    ours, staff = scene["ours"], scene["staff"]
+    token = db.session.scalar(select(ApiToken).where(ApiToken.name == "学籍系统"))
+    body = {"decisions": [{"dispatch_id": ours[0].id, "decision": "admit"},
+                          {"dispatch_id": ours[1].id, "decision": "reject", "reason": "考生放弃录取"}]}  # fmt: skip
+    response = client.post("/api/v1/decisions", json=body, headers=_auth(scene["token"]))
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert [db.session.get(Dispatch, d.id).decided_by_id for d in ours[:2]] == [staff.id] * 2
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(["dispatch.admit", "dispatch.reject",
+                                                        "api.decisions"])).order_by(AuditEvent.id)
+    ).all()  # fmt: skip
+    assert [e.action for e in events] == ["dispatch.admit", "dispatch.reject", "api.decisions"]
+    assert all(e.actor_id == staff.id for e in events)
+    assert all(e.after["api_token_id"] == token.id for e in events)
+    assert all(e.after["api_token_name"] == "学籍系统" for e in events)
+    assert events[0].after["status"] == "admitted" and events[0].exam_id == scene["exam"].id
+
+
+def test_api_reads_are_audited_with_the_token_and_its_creator(client, db, scene):
+    client.get("/api/v1/dispatches?status=admitted", headers=_auth(scene["token"]))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "api.dispatches"))
+    assert event.actor_id == scene["staff"].id
+    assert event.after["status"] == "admitted" and event.after["api_token_name"] == "学籍系统"
+
+
+def test_decisions_taken_in_the_browser_do_not_mention_a_token(client, db, scene):
+    from admissions.services.decisions import Decision, decide
+
+    decide(scene["staff"], scene["line"].institution_id, Decision(scene["ours"][0].id, "admit"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "dispatch.admit"))
+    assert event.actor_id == scene["staff"].id and "api_token_id" not in event.after

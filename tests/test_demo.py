@@ -19,6 +19,7 @@ from admissions.models import (
     PreferenceList,
     Role,
     RulesVersion,
+    utcnow,
 )
 from admissions.services.demo import DEMO_PASSWORDS, load_demo
 from tests.factories import login
@@ -55,6 +56,8 @@ def test_demo_creates_a_realistic_exam(db, demo):
     rounds = [r for b in exam.batches for r in b.round_rows]
     assert [r.number for r in rounds] == [1, 2, 1, 2]
     assert all(r.prefs_open_at < r.prefs_close_at < r.decisions_deadline for r in rounds)
+    # Loaded after the illustrative July dates, the first rounds are still open for decisions.
+    assert all(r.decisions_deadline > utcnow() for r in rounds if r.number == 1)
     seats = db.session.scalar(select(func.sum(PlanLine.seats)))
     assert 0.4 * 1500 < seats < 0.9 * 1500
 

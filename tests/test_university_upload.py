@@ -101,3 +101,78 @@ def test_header_only_file_is_nothing_to_do(client, db, scene):
         db.session.scalar(select(Dispatch.status).where(Dispatch.id == scene["ours"][0].id))
         == DispatchStatus.DISPATCHED
     )
+
+
+def test_errors_name_the_columns_as_the_file_writes_them(client, db, scene):
+    ours, theirs = scene["ours"], scene["theirs"]
+    text = (
+        "考生号,批次,轮次,结论,专业代码,原因\n"
+        "99999999999999,BK,1,录取,,\n"
+        f"{_no(db, theirs)},BK,1,退档,,不要\n"
+        f"{_no(db, ours[0])},BK,3,录取,,\n"
+        f"{_no(db, ours[1])},ZZ,1,录取,,\n"
+        f"{_no(db, ours[2])},BK,1,录取,P99,\n"
+    )
+    body = _upload(client, scene["run"], text).get_data(as_text=True)
+    assert "decisions.csv:2: 考生号: 考生 99999999999999 不在本校本轮的投档名单中" in body
+    assert f"decisions.csv:3: 考生号: 考生 {_no(db, theirs)} 不在本校本轮的投档名单中" in body
+    assert "decisions.csv:4: 轮次: 批次 BK 第 3 轮没有投档结果" in body
+    assert "decisions.csv:5: 批次: 批次 ZZ 不存在（本考试的批次：BK）" in body
+    assert "decisions.csv:6: 专业代码: 只有专业组投档的考生可以调整专业" in body
+    assert "candidate_no" not in body and ": round:" not in body and ": decision:" not in body
+    assert _statuses(db, [*ours, theirs]) == ["dispatched"] * 4
+
+
+def test_mixed_case_english_headers_are_quoted_as_written(client, db, scene):
+    text = "Candidate_No , Batch,Round,Decision\n99999999999999,BK,1,admit\n"
+    body = _upload(client, scene["run"], text).get_data(as_text=True)
+    assert "decisions.csv:2: Candidate_No: 考生 99999999999999 不在本校本轮的投档名单中" in body
+
+
+def test_round_closed_is_reported_on_the_round_column(client, db, scene):
+    ours = scene["ours"]
+    create_round(scene["exam"], 1, RoundStatus.FINISHED)
+    db.session.commit()
+    text = f"考生号,批次,轮次,结论\n{_no(db, ours[0])},BK,1,录取\n"
+    body = _upload(client, scene["run"], text, name="d.csv").get_data(as_text=True)
+    assert "d.csv:2: 轮次: 本轮已结束，录取结论已锁定" in body
+
+
+def test_board_cli_lists_errors_with_the_file_columns_and_saves_nothing(app, db, tmp_path):
+    scene = review_scenario(db)
+    ours = scene["ours"]
+    path = tmp_path / "decisions-BK-1.csv"
+    path.write_text(
+        f"考生号,批次,轮次,结论,原因\n{_no(db, ours[0])},BK,1,录取,\n99999999999999,BK,1,退档,弃录\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(
+        args=["import", "decisions", scene["exam"].code, str(path)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:3: 考生号: 考生 99999999999999 不在批次 BK 第 1 轮的投档名单中"
+    ]
+    assert _statuses(db, ours) == ["dispatched"] * 3
+
+
+def test_reader_and_round_errors_are_listed_together_in_line_order(client, db, scene):
+    ours = scene["ours"]
+    text = (
+        "考生号,批次,轮次,结论,原因\n"
+        "99999999999999,BK,1,录取,\n"
+        f"{_no(db, ours[0])},BK,1,退档,\n"
+        f"{_no(db, ours[1])},BK,2,录取,\n"
+    )
+    body = _upload(client, scene["run"], text).get_data(as_text=True)
+    lines = [
+        line[line.index("decisions.csv:") :]
+        for line in body.splitlines()
+        if "decisions.csv:" in line
+    ]
+    assert lines == [
+        "decisions.csv:2: 考生号: 考生 99999999999999 不在本校本轮的投档名单中",
+        "decisions.csv:3: 原因: 退档必须填写原因",
+        "decisions.csv:4: 轮次: 批次 BK 第 2 轮没有投档结果",
+    ]
+    assert _statuses(db, ours) == ["dispatched"] * 3

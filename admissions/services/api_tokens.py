@@ -75,6 +75,11 @@ def tokens_of(institution_id: int) -> list[ApiToken]:
     )
 
 
+def token_actor(token: ApiToken) -> Account | None:
+    """Who acts through a token: the account that created it (an admin of its institution)."""
+    return db.session.get(Account, token.created_by_id) if token.created_by_id else None
+
+
 def active_token(plain: str, now: datetime | None = None) -> ApiToken | None:
     """The token for a presented value, if it exists, is not revoked and has not expired."""
     if not plain.startswith(PREFIX):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 
 from admissions.extensions import db
-from admissions.models import Account, AuditEvent
+from admissions.models import Account, ApiToken, AuditEvent
 
 
 def record(
@@ -19,8 +19,14 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     exam_id: int | None = None,
+    token: ApiToken | None = None,
 ) -> AuditEvent:
-    """Add an audit event for ``action`` on ``obj`` (any model, or None) and flush it."""
+    """Add an audit event for ``action`` on ``obj`` (any model, or None) and flush it.
+
+    ``token``: the API token the request came with; the event's ``after`` names it
+    (api_token_id, api_token_name), so an API call is told from the same account's clicks."""
+    if token is not None:
+        after = {**(after or {}), "api_token_id": token.id, "api_token_name": token.name}
     object_type = obj.__tablename__ if obj is not None else ""
     object_id = getattr(obj, "id", None) if obj is not None else None
     if exam_id is None and obj is not None:

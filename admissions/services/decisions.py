@@ -16,6 +16,7 @@ from admissions.extensions import db
 from admissions.models import (
     Account,
     AllocationRun,
+    ApiToken,
     Dispatch,
     DispatchStatus,
     PlanLine,
@@ -40,7 +41,12 @@ LIVE_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
 
 
 class DecisionError(ValueError):
-    """A decision the rules refuse; the message is for the user (Chinese)."""
+    """A decision the rules refuse; the message is for the user (Chinese). ``column`` is the
+    decisions-file column (FORMATS.md key) the refusal is about, for upload error lists."""
+
+    def __init__(self, message: str, column: str = "decision") -> None:
+        super().__init__(message)
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,14 @@ def decide(
     *,
     now: datetime | None = None,
     check_deadline: bool = True,
+    token: ApiToken | None = None,
 ) -> Dispatch:
-    """Admit or reject one dispatched candidate; raises DecisionError with the reason if refused."""
+    """Admit or reject one dispatched candidate; raises DecisionError with the reason if refused.
+    ``token``: the API token the decision came through (recorded in the audit event)."""
     dispatch = load_dispatch(decision.dispatch_id, institution_id)
     problem = review_problem(dispatch.run, now, check_deadline)
     if problem:
-        raise DecisionError(problem)
+        raise DecisionError(problem, "round")
     before = _snapshot(dispatch)
     if decision.decision == ADMIT:
         _admit(dispatch, decision.program_code)
@@ -127,6 +135,7 @@ def decide(
     audit.record(
         actor, f"dispatch.{decision.decision}", dispatch, before=before,
         after=_snapshot(dispatch), reason=dispatch.reason, exam_id=dispatch.run.exam_id,
+        token=token,
     )  # fmt: skip
     return dispatch
 
@@ -138,10 +147,11 @@ def decide_many(
     *,
     now: datetime | None = None,
     check_deadline: bool = True,
+    token: ApiToken | None = None,
 ) -> list[Dispatch]:
     """Several decisions, all or nothing: the first refusal raises and the caller rolls back."""
     return [
-        decide(actor, institution_id, item, now=now, check_deadline=check_deadline)
+        decide(actor, institution_id, item, now=now, check_deadline=check_deadline, token=token)
         for item in decisions
     ]
 
@@ -151,7 +161,7 @@ def _admit(dispatch: Dispatch, program_code: str | None) -> None:
     if program_code and (current is None or program_code != current.program_code):
         dispatch.plan_line_id = _regroup_line(dispatch, program_code).id
     if dispatch.plan_line_id is None:
-        raise DecisionError("该考生尚未安排专业，录取时必须选择专业组内的专业")
+        raise DecisionError("该考生尚未安排专业，录取时必须选择专业组内的专业", "program_code")
     dispatch.status = DispatchStatus.ADMITTED
     dispatch.reason = ""
 
@@ -159,7 +169,7 @@ def _admit(dispatch: Dispatch, program_code: str | None) -> None:
 def _reject(dispatch: Dispatch, reason: str) -> None:
     reason = reason.strip()
     if not reason:
-        raise DecisionError("退档必须填写原因")
+        raise DecisionError("退档必须填写原因", "reason")
     dispatch.status = DispatchStatus.REJECTED
     dispatch.reason = reason[:500]
 
@@ -167,7 +177,7 @@ def _reject(dispatch: Dispatch, reason: str) -> None:
 def _regroup_line(dispatch: Dispatch, program_code: str) -> PlanLine:
     """Another major of the same group (grouped batches only), with a seat left."""
     if not dispatch.group_code:
-        raise DecisionError("只有专业组投档的考生可以调整专业")
+        raise DecisionError("只有专业组投档的考生可以调整专业", "program_code")
     line = db.session.scalar(
         select(PlanLine).where(
             PlanLine.batch_id == dispatch.run.batch_id,
@@ -177,9 +187,11 @@ def _regroup_line(dispatch: Dispatch, program_code: str) -> PlanLine:
         )
     )
     if line is None:
-        raise DecisionError(f"专业 {program_code} 不在本专业组 {dispatch.group_code} 内")
+        raise DecisionError(
+            f"专业 {program_code} 不在本专业组 {dispatch.group_code} 内", "program_code"
+        )
     if admitted_on(line, dispatch.run_id) >= line.seats:
-        raise DecisionError(f"专业 {program_code} 已无剩余名额")
+        raise DecisionError(f"专业 {program_code} 已无剩余名额", "program_code")
     return line
 
 

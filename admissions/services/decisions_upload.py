@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from admissions.extensions import db
+from admissions.files.columns import decisions_spec
 from admissions.files.errors import FileError
 from admissions.files.readers import read_table
 from admissions.models import Account, AllocationRun, Batch, Candidate, Dispatch
 from admissions.services.decisions import Decision, DecisionError, decide
+from admissions.services.imports_context import header_keys
 from admissions.services.university import live_run_ids
 
 
@@ -42,25 +44,41 @@ def apply_decisions_file(
 ) -> UploadResult:
     """Read and apply a decisions file for one exam. On any error nothing should be committed:
     the caller rolls back when ``result.ok`` is false. ``institution_id`` None is the exam
-    board, which may record decisions for any institution and is not bound by the deadline."""
-    read = read_table(data, filename, "decisions")
+    board, which may record decisions for any institution and is not bound by the deadline.
+
+    Errors name the column as the file's header writes it (考生号 or candidate_no), like every
+    other import (FORMATS.md: `FILE:LINE: COLUMN: message`)."""
+    spec = decisions_spec()
+    read = read_table(data, filename, spec)
     result = UploadResult(errors=list(read.errors))
-    if not read.ok:
-        return result
+    if any((error.line or 0) < 2 or not error.column for error in read.errors):
+        return result  # the file or its header is wrong: the rows cannot be trusted
+    headers = header_keys(data, spec)
+
+    def error(line: int, key: str, message: str) -> None:
+        result.errors.append(FileError(filename, line, headers.get(key, key), message))
+
+    batches = _batch_codes(exam_id)
     runs = _live_runs(exam_id)
     for row, line in zip(read.rows, read.lines, strict=True):
-        decision, problem = _resolve(row, runs, institution_id)
+        decision, problem = _resolve(row, batches, runs, institution_id)
         if problem:
-            result.errors.append(FileError(filename, line, problem[0], problem[1]))
+            error(line, *problem)
             continue
         assert decision is not None
         try:
             decide(actor, institution_id, decision, check_deadline=check_deadline)
-        except DecisionError as error:
-            result.errors.append(FileError(filename, line, "decision", str(error)))
+        except DecisionError as refused:
+            error(line, refused.column, str(refused))
             continue
         result.applied += 1
+    # Like every import, the rows that read well are checked too: every problem at once, in order.
+    result.errors.sort(key=lambda problem: problem.line or 0)
     return result
+
+
+def _batch_codes(exam_id: int) -> set[str]:
+    return set(db.session.scalars(select(Batch.code).where(Batch.exam_id == exam_id)))
 
 
 def _live_runs(exam_id: int) -> dict[tuple[str, int], AllocationRun]:
@@ -74,10 +92,14 @@ def _live_runs(exam_id: int) -> dict[tuple[str, int], AllocationRun]:
 
 def _resolve(
     row: dict[str, str | None],
+    batches: set[str],
     runs: dict[tuple[str, int], AllocationRun],
     institution_id: int | None,
 ) -> tuple[Decision | None, tuple[str, str] | None]:
     batch, number = row["batch"] or "", int(row["round"] or 0)
+    if batch not in batches:
+        known = "、".join(sorted(batches)) or "无"
+        return None, ("batch", f"批次 {batch} 不存在（本考试的批次：{known}）")
     run = runs.get((batch, number))
     if run is None:
         return None, ("round", f"批次 {batch} 第 {number} 轮没有投档结果")
@@ -91,7 +113,8 @@ def _resolve(
     dispatch_id = db.session.scalar(query)
     if dispatch_id is None:
         # Same words for an unknown 考生号 and another institution's candidate: nothing leaks.
-        return None, ("candidate_no", f"考生 {row['candidate_no']} 不在本校本轮的投档名单中")
+        where = "本校本轮" if institution_id is not None else f"批次 {batch} 第 {number} 轮"
+        return None, ("candidate_no", f"考生 {row['candidate_no']} 不在{where}的投档名单中")
     return Decision(
         dispatch_id, row["decision"] or "", row["reason"] or "", row["program_code"]
     ), None

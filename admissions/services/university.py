@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
@@ -28,6 +29,7 @@ from admissions.models import (
     Scheme,
     ScoreResult,
 )
+from admissions.services import decisions
 
 LIVE = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
 SORTS = {
@@ -289,3 +291,24 @@ def dispatch_view(dispatch: Dispatch) -> DispatchView:
     batch = db.session.get(Batch, dispatch.run.batch_id)
     assert candidate is not None and exam is not None and batch is not None
     return DispatchView(candidate, line, exam, batch)
+
+
+@dataclass(frozen=True)
+class RunHeading:
+    """What a review page says the round is: exam, batch, round, and its decision deadline."""
+
+    exam_name: str
+    batch_name: str
+    round_number: int
+    deadline: datetime | None
+
+
+def run_heading(run: AllocationRun) -> RunHeading:
+    """The names and deadline of a run's round, for its review page."""
+    exam = db.session.get(Exam, run.exam_id)
+    batch = db.session.get(Batch, run.batch_id)
+    round_row = decisions.round_of(run)
+    return RunHeading(
+        exam.name if exam else "", batch.name if batch else "", run.round_number,
+        round_row.decisions_deadline if round_row else None,
+    )  # fmt: skip

@@ -17,7 +17,7 @@ from admissions.services import audit
 from admissions.services import decisions as decision_service
 from admissions.services import exports as export_service
 from admissions.services import university as uni
-from admissions.services.api_tokens import active_token
+from admissions.services.api_tokens import active_token, token_actor
 from admissions.views import api_schema as s
 
 bp = Blueprint("api", __name__)
@@ -100,8 +100,9 @@ def dispatches():
         if not query.batch or row["batch"] == query.batch
     ]  # fmt: skip
     audit.record(
-        None, "api.dispatches", g.api_token, after={"rows": len(rows), **request.args.to_dict()}
-    )
+        token_actor(g.api_token), "api.dispatches", g.api_token,
+        after={"rows": len(rows), **request.args.to_dict()}, token=g.api_token,
+    )  # fmt: skip
     db.session.commit()
     return jsonify(rows)
 
@@ -130,12 +131,15 @@ def decisions():
         decision_service.Decision(d.dispatch_id, d.decision, d.reason, d.program_code)
         for d in body.decisions
     ]
+    actor = token_actor(g.api_token)
     try:
-        decision_service.decide_many(None, g.api_token.institution_id, items)
+        decision_service.decide_many(actor, g.api_token.institution_id, items, token=g.api_token)
     except decision_service.DecisionError as error:
         db.session.rollback()
         return _error(409, f"未保存任何结论：{error}")
-    audit.record(None, "api.decisions", g.api_token, after={"applied": len(items)})
+    audit.record(
+        actor, "api.decisions", g.api_token, after={"applied": len(items)}, token=g.api_token
+    )
     db.session.commit()
     return jsonify(s.DecisionsOut(applied=len(items)).model_dump())
 

@@ -99,6 +99,7 @@ def review(run_id: int):
         "university/review.html",
         institution=institution,
         run=run,
+        heading=uni.run_heading(run),
         rows=rows,
         filters=filters,
         explain=uni.explanations(run, [c.id for _, c, _ in rows]),

@@ -78,3 +78,40 @@ def scene_no(db, scene, index: int) -> str:
     from admissions.models import Candidate
 
     return db.session.get(Candidate, scene["ours"][index].candidate_id).candidate_no
+
+
+def test_officer_selects_every_listed_candidate_at_once_and_picks_columns(live_server, desk, db):
+    scene = review_scenario(db)
+    page = desk
+    page.goto(f"{live_server}/login")
+    page.get_by_label("用户名 / 考生号 / 身份证号").fill(scene["staff"].username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="审核考生").click()
+    expect(page.get_by_role("heading", name="本科批 第 1 轮")).to_be_visible()
+
+    page.get_by_label("全选本页考生").check()
+    expect(page.locator('input[name="dispatch_id"]:checked')).to_have_count(3)
+    page.get_by_label("选择 张三").uncheck()
+    expect(page.get_by_label("全选本页考生")).not_to_be_checked()
+    page.get_by_label("对选中考生").select_option("admit")
+    page.get_by_role("button", name="批量提交").click()
+    expect(page.get_by_text("已提交 2 名考生的结论。")).to_be_visible()
+
+    page.goto(f"{live_server}/university/exports")
+    names = page.get_by_role("checkbox", name="姓名", exact=True)
+    totals = page.get_by_role("checkbox", name="总分", exact=True)
+    expect(names).to_be_visible()
+    # Several column boxes share a line (not one per line, full width).
+    assert (
+        names.bounding_box()["y"] == page.get_by_role("checkbox", name="考生号").bounding_box()["y"]
+    )
+    for column in ("考试", "批次", "轮次", "专业类别", "身份证号", "院校代码", "院校名称",
+                   "专业代码", "专业名称", "位次", "志愿序号", "原因"):  # fmt: skip
+        page.get_by_role("checkbox", name=column, exact=True).uncheck()
+    totals.check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载").click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0] == "candidate_no,name,total,status"
+    assert text.count("admitted") == 2

@@ -293,9 +293,9 @@ def test_only_the_widest_columns_wrap(tmp_path: Path) -> None:
 
 
 def test_long_list_has_one_header_per_page_and_full_pages(tmp_path: Path) -> None:
-    from admissions.files.pdf_table import CHUNK, ROWS_PER_PAGE
+    from admissions.files.pdf_table import ROWS_PER_PAGE
 
-    count = CHUNK * 2 + 7
+    count = ROWS_PER_PAGE * 25 + 7
     pdf = to_pdf_table("录取名单", _list_rows(count), LIST_COLUMNS)
     pages = _pages(pdf)
     assert pages == -(-count // ROWS_PER_PAGE)  # no half-empty page where one table ends

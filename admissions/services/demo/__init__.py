@@ -26,6 +26,7 @@ from admissions.models import (
     ExamStatus,
     PlanLine,
     Role,
+    utcnow,
 )
 from admissions.services import audit
 from admissions.services.accounts import create_account
@@ -90,10 +91,18 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
 
 
 def _set_round_deadlines(exam: Exam) -> None:
-    """First rounds in early July, supplementary rounds a week later (illustrative dates)."""
+    """First rounds in early July, supplementary rounds a week later (illustrative dates).
+
+    A demo loaded after that July starts its season the day before loading instead, so the first
+    round's preferences and decisions are still open: a demo whose deadlines all lie in the
+    past lets no university record a decision."""
+    season = max(
+        datetime(exam.year, 7, 1, 1, 0, tzinfo=UTC),
+        utcnow().replace(hour=1, minute=0, second=0, microsecond=0) - timedelta(days=1),
+    )
     for batch in exam.batches:
         for round_ in batch.round_rows:
-            start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC) + timedelta(days=7 * (round_.number - 1))
+            start = season + timedelta(days=7 * (round_.number - 1))
             start += timedelta(days=3 * (batch.sequence - 1))
             round_.prefs_open_at = start
             round_.prefs_close_at = start + timedelta(days=2, hours=9)
