@@ -108,7 +108,10 @@ def test_board_runs_a_round_and_closes_it_after_the_university(live_server, brow
 
     board.get_by_label("我确认正式投档，结果将保存且不能重复投档").check()
     board.get_by_role("button", name="正式投档").click()
+    # The real run is a background job: its page reports the count, then links to the results.
+    expect(board.get_by_role("heading", name="后台任务：正式投档")).to_be_visible()
     expect(board.get_by_text(f"第 1 轮投档完成：投档 {dispatched} 人。")).to_be_visible()
+    board.get_by_role("link", name="查看本轮投档结果").click()
     expect(board.get_by_role("heading", name="已保存的投档结果")).to_be_visible()
     expect(
         board.locator("#result").get_by_role("columnheader", name="最低分").first
