@@ -43,6 +43,7 @@ PRESET = ROOT / "presets" / "shandong.toml"
 COMPONENTS = {"chinese": 120, "math": 120, "english": 80, "knowledge": 200, "skill": 230}
 LINES_PER_CATEGORY = 60  # BK plan lines per category (15 categories → 900 lines)
 SEAT_SHARE = 0.45  # BK seats as a share of the category's candidates
+PER_FILE = 25_000  # about this many candidates' preference lists per file (~5 MB)
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
@@ -78,8 +79,22 @@ def make_files(count: int, categories: list[str], seed: int = 2026) -> dict[str,
         "plans": _csv(plans),
         "candidates": _csv(people),
         "scores": _csv(scores),
-        "preferences": _csv(_preferences(rng, numbers, category, ability, lines)),
+        **_split("preferences", _preferences(rng, numbers, category, ability, lines)),
     }
+
+
+def _split(kind: str, rows: list[list[Any]]) -> dict[str, bytes]:
+    """Files of at most PER_FILE candidates each: one file of 100,000 lists passes the 20 MB cap."""
+    header, body = rows[0], rows[1:]
+    files: dict[str, bytes] = {}
+    start = 0
+    while start < len(body):
+        end = min(start + PER_FILE * 7, len(body))
+        while end < len(body) and body[end][0] == body[end - 1][0]:
+            end += 1  # a candidate's list stays in one file
+        files[f"{kind}-{len(files) + 1}"] = _csv([header, *body[start:end]])
+        start = end
+    return files
 
 
 def _plans(
@@ -156,6 +171,22 @@ def _importer(kind: str, data: bytes, expected: int) -> Callable[[Any], str]:
     return stage
 
 
+def _preferences_importer(files: dict[str, bytes]) -> Callable[[Any], str]:
+    parts = [data for name, data in files.items() if name.startswith("preferences-")]
+
+    def stage(exam: Any) -> str:
+        from admissions.services.imports import import_file
+
+        lists = 0
+        for n, data in enumerate(parts, start=1):
+            result = import_file(exam, "preferences", data, f"prefs-{n}.csv", None, dry_run=False)
+            assert result.ok, result.errors[:3]
+            lists += result.inserted
+        return f"{lists:,} lists from {len(parts)} files"
+
+    return stage
+
+
 def _compute(exam: Any) -> str:
     from admissions.services.scores_compute import compute_scores
 
@@ -199,7 +230,7 @@ def one_run(files: dict[str, bytes], counts: dict[str, int]) -> list[tuple[str, 
         ("import scores", _importer("scores", files["scores"], counts["candidates"])),
         ("scores compute", _compute),
         ("scores publish", _publish),
-        ("import preferences", _importer("preferences", files["preferences"], counts["lists"])),
+        ("import preferences", _preferences_importer(files)),
         ("allocate BK round 1", _allocate),
         ("export admissions csv", _export),
     ]
@@ -237,9 +268,8 @@ def main() -> None:
     counts = {
         "candidates": count,
         "plans": files["plans"].count(b"\n") - 1,
-        "lists": count,
     }
-    prefs = files["preferences"].count(b"\n") - 1
+    prefs = sum(v.count(b"\n") - 1 for k, v in files.items() if k.startswith("preferences-"))
     print(f"season on PostgreSQL: {count:,} candidates, {counts['plans']:,} BK lines, "
           f"{prefs:,} preference rows; files made in {time.perf_counter() - t0:.1f} s")  # fmt: skip
     with app.app_context():
