@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -130,7 +130,7 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
     del cat_uniques
     return RoundInput(
         inp, version.id, columns.candidate_ids, lines, line_schemes, scores,
-        headline_ranks(rules, columns), group_keys, int(np.count_nonzero(np.diff(prefs.ptr))),
+        headline_ranks(rules, columns, scores), group_keys, int(np.count_nonzero(np.diff(prefs.ptr))),
     )  # fmt: skip
 
 
@@ -166,9 +166,10 @@ def _excluded(
         Dispatch.status == DispatchStatus.REJECTED,
     )  # fmt: skip
     out = np.zeros(n, dtype=bool)
-    for cid in [*db.session.scalars(admitted), *db.session.scalars(rejected_here)]:
-        if cid in row_of:
-            out[row_of[cid]] = True
+    for cid in {*db.session.scalars(admitted), *db.session.scalars(rejected_here)}:
+        row = row_of.get(cid)
+        if row is not None:
+            out[row] = True
     return out
 
 
@@ -193,6 +194,9 @@ def _preferences(
     n: int,
 ) -> FlatPreferences | GroupedPreferences:
     """CSR preference arrays of the latest submitted lists (lines of other batches dropped)."""
+    if not grouped:
+        return _flat_preferences(batch, round_number, np.fromiter(row_of, np.int64, len(row_of)),
+                                 np.asarray(list(line_of), dtype=np.int64))  # fmt: skip
     lists = {
         lid: row_of[cid] for cid, lid in _latest_lists(batch, round_number).items() if cid in row_of
     }
@@ -205,12 +209,6 @@ def _preferences(
     per: list[list[tuple]] = [[] for _ in range(n)]
     for item in items:
         per[lists[item.list_id]].append(item)
-    if not grouped:
-        seqs = [
-            [line_of[it.plan_line_id] for it in per[i] if it.plan_line_id in line_of]
-            for i in range(n)
-        ]
-        return FlatPreferences(_ptr(seqs), _flat(seqs))
     majors = _majors([it.id for it in items])
     group_of = {key: g for g, key in enumerate(group_keys)}
     seqs, adjust, major_seqs = [], [], []
@@ -224,6 +222,58 @@ def _preferences(
     prefs = GroupedPreferences(_ptr(seqs), _flat(seqs), np.asarray(adjust, dtype=bool),
                                _ptr(major_seqs), _flat(major_seqs))  # fmt: skip
     return prefs
+
+
+def _latest_list_ids(batch: Batch, round_number: int) -> Select[tuple[int]]:
+    """Ids of the latest submitted preference list of each candidate for the batch and round."""
+    submitted = (
+        PreferenceList.batch_id == batch.id,
+        PreferenceList.round_number == round_number,
+        PreferenceList.status == PreferenceStatus.SUBMITTED,
+    )
+    latest = (
+        select(PreferenceList.candidate_id, func.max(PreferenceList.version).label("version"))
+        .where(*submitted)
+        .group_by(PreferenceList.candidate_id)
+        .subquery()
+    )
+    return (
+        select(PreferenceList.id)
+        .join(latest, and_(latest.c.candidate_id == PreferenceList.candidate_id,
+                           latest.c.version == PreferenceList.version))
+        .where(*submitted)
+    )  # fmt: skip
+
+
+def _flat_preferences(
+    batch: Batch, round_number: int, candidate_ids: np.ndarray, line_ids: np.ndarray
+) -> FlatPreferences:
+    """CSR arrays of the latest lists, read set-based: rows of ``candidate_ids`` (ascending),
+    line indices into ``line_ids`` (ascending); lines of other batches dropped."""
+    rows = db.session.execute(
+        select(PreferenceList.candidate_id, PreferenceItem.plan_line_id)
+        .join(PreferenceItem, PreferenceItem.list_id == PreferenceList.id)
+        .where(PreferenceList.id.in_(_latest_list_ids(batch, round_number)),
+               PreferenceItem.plan_line_id.is_not(None))
+        .order_by(PreferenceList.candidate_id, PreferenceItem.position)
+    ).all()  # fmt: skip
+    owners = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    listed = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+    row, known_row = _positions(candidate_ids, owners)
+    line, known_line = _positions(line_ids, listed)
+    keep = known_row & known_line
+    counts = np.bincount(row[keep], minlength=len(candidate_ids))
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return FlatPreferences(ptr, line[keep].astype(np.int64))
+
+
+def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each value in ``sorted_ids`` and whether it is there at all."""
+    at = np.searchsorted(sorted_ids, values)
+    inside = at < len(sorted_ids)
+    found = np.zeros(len(values), dtype=bool)
+    found[inside] = sorted_ids[at[inside]] == values[inside]
+    return np.where(found, at, 0), found
 
 
 def _majors(item_ids: list[int]) -> dict[int, list[int]]:
