@@ -203,13 +203,14 @@ def _preferences(
     items = db.session.execute(
         select(PreferenceItem.id, PreferenceItem.list_id, PreferenceItem.plan_line_id,
                PreferenceItem.institution_id, PreferenceItem.group_code, PreferenceItem.adjust)
-        .where(PreferenceItem.list_id.in_(list(lists)))
+        .where(PreferenceItem.list_id.in_(_latest_list_ids(batch, round_number)))
         .order_by(PreferenceItem.list_id, PreferenceItem.position)
     ).all() if lists else []  # fmt: skip
+    items = [item for item in items if item.list_id in lists]
     per: list[list[tuple]] = [[] for _ in range(n)]
     for item in items:
         per[lists[item.list_id]].append(item)
-    majors = _majors([it.id for it in items])
+    majors = _majors(batch, round_number) if items else {}
     group_of = {key: g for g, key in enumerate(group_keys)}
     seqs, adjust, major_seqs = [], [], []
     for i in range(n):
@@ -276,12 +277,16 @@ def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, 
     return np.where(found, at, 0), found
 
 
-def _majors(item_ids: list[int]) -> dict[int, list[int]]:
+def _majors(batch: Batch, round_number: int) -> dict[int, list[int]]:
+    """item id → listed majors (plan line ids, in order) of the latest lists of the round."""
+    items = select(PreferenceItem.id).where(
+        PreferenceItem.list_id.in_(_latest_list_ids(batch, round_number))
+    )
     rows = db.session.execute(
         select(PreferenceMajor.item_id, PreferenceMajor.plan_line_id)
-        .where(PreferenceMajor.item_id.in_(item_ids))
+        .where(PreferenceMajor.item_id.in_(items))
         .order_by(PreferenceMajor.item_id, PreferenceMajor.position)
-    ).all() if item_ids else []  # fmt: skip
+    ).all()  # fmt: skip
     out: dict[int, list[int]] = {}
     for item_id, line_id in rows:
         out.setdefault(item_id, []).append(line_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from admissions.extensions import db
 from admissions.files.readers import Row
@@ -23,7 +23,7 @@ from admissions.models import (
     utcnow,
 )
 from admissions.services import audit
-from admissions.services.imports_bulk import insert_rows
+from admissions.services.imports_bulk import insert_rows, insert_rows_returning_ids
 from admissions.services.imports_context import ImportContext, Staged
 
 ListKey = tuple[int, int, int]  # candidate id, batch id, round
@@ -192,14 +192,14 @@ def _write_lists(
         return
     keys = list(changed)
     now = utcnow()
-    list_ids = db.session.scalars(
-        insert(PreferenceList).returning(PreferenceList.id, sort_by_parameter_order=True),
+    list_ids = insert_rows_returning_ids(
+        PreferenceList.__table__,
         [
             {"candidate_id": c, "batch_id": b, "round_number": r, "version": versions[(c, b, r)],
-             "status": PreferenceStatus.SUBMITTED, "created_at": now, "submitted_at": now}
+             "status": PreferenceStatus.SUBMITTED.value, "created_at": now, "submitted_at": now}
             for c, b, r in keys
         ],
-    ).all()  # fmt: skip
+    )  # fmt: skip
     items = [
         {"list_id": list_id, "position": position, "plan_line_id": line_id,
          "institution_id": institution_id, "group_code": group, "adjust": adjust}
@@ -208,10 +208,7 @@ def _write_lists(
     ]  # fmt: skip
     majors = [item[5] for key in keys for item in changed[key]]
     if any(majors):
-        item_ids = db.session.scalars(
-            insert(PreferenceItem).returning(PreferenceItem.id, sort_by_parameter_order=True),
-            items,
-        ).all()
+        item_ids = insert_rows_returning_ids(PreferenceItem.__table__, items)
         insert_rows(
             PreferenceMajor.__table__,
             [
