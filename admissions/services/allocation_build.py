@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -203,7 +203,8 @@ def _preferences(
     items = db.session.execute(
         select(PreferenceItem.id, PreferenceItem.list_id, PreferenceItem.plan_line_id,
                PreferenceItem.institution_id, PreferenceItem.group_code, PreferenceItem.adjust)
-        .where(PreferenceItem.list_id.in_(_latest_list_ids(batch, round_number)))
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*_submitted(batch, round_number))
         .order_by(PreferenceItem.list_id, PreferenceItem.position)
     ).all() if lists else []  # fmt: skip
     items = [item for item in items if item.list_id in lists]
@@ -225,47 +226,51 @@ def _preferences(
     return prefs
 
 
-def _latest_list_ids(batch: Batch, round_number: int) -> Select[tuple[int]]:
-    """Ids of the latest submitted preference list of each candidate for the batch and round."""
-    submitted = (
+def _submitted(batch: Batch, round_number: int) -> tuple[ColumnElement[bool], ...]:
+    """Filters of the submitted preference lists of the batch and round (every version)."""
+    return (
         PreferenceList.batch_id == batch.id,
         PreferenceList.round_number == round_number,
         PreferenceList.status == PreferenceStatus.SUBMITTED,
     )
-    latest = (
-        select(PreferenceList.candidate_id, func.max(PreferenceList.version).label("version"))
-        .where(*submitted)
-        .group_by(PreferenceList.candidate_id)
-        .subquery()
-    )
-    return (
-        select(PreferenceList.id)
-        .join(latest, and_(latest.c.candidate_id == PreferenceList.candidate_id,
-                           latest.c.version == PreferenceList.version))
-        .where(*submitted)
-    )  # fmt: skip
 
 
 def _flat_preferences(
     batch: Batch, round_number: int, candidate_ids: np.ndarray, line_ids: np.ndarray
 ) -> FlatPreferences:
     """CSR arrays of the latest lists, read set-based: rows of ``candidate_ids`` (ascending),
-    line indices into ``line_ids`` (ascending); lines of other batches dropped."""
-    rows = db.session.execute(
-        select(PreferenceList.candidate_id, PreferenceItem.plan_line_id)
-        .join(PreferenceItem, PreferenceItem.list_id == PreferenceList.id)
-        .where(PreferenceList.id.in_(_latest_list_ids(batch, round_number)),
-               PreferenceItem.plan_line_id.is_not(None))
+    line indices into ``line_ids`` (ascending); lines of other batches dropped.
+
+    Two plain filtered reads joined in numpy: a correlated "latest version" subquery in SQL is
+    planned badly right after a bulk import, before the tables are analysed.
+    """
+    submitted = _submitted(batch, round_number)
+    lists = _int_columns(db.session.execute(
+        select(PreferenceList.id, PreferenceList.candidate_id)
+        .where(*submitted).order_by(PreferenceList.candidate_id, PreferenceList.version)
+    ).all(), 2)  # fmt: skip
+    last = np.ones(len(lists[0]), dtype=bool)  # the last version of each candidate
+    last[:-1] = lists[1][1:] != lists[1][:-1]
+    latest_ids, latest_owner = lists[0][last], lists[1][last]
+    order = np.argsort(latest_ids)
+    latest_ids, latest_owner = latest_ids[order], latest_owner[order]
+    items = _int_columns(db.session.execute(
+        select(PreferenceItem.list_id, PreferenceItem.plan_line_id)
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*submitted, PreferenceItem.plan_line_id.is_not(None))
         .order_by(PreferenceList.candidate_id, PreferenceItem.position)
-    ).all()  # fmt: skip
-    owners = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    listed = np.fromiter((r[1] for r in rows), np.int64, len(rows))
-    row, known_row = _positions(candidate_ids, owners)
-    line, known_line = _positions(line_ids, listed)
-    keep = known_row & known_line
+    ).all(), 2)  # fmt: skip
+    at, is_latest = _positions(latest_ids, items[0])
+    row, known_row = _positions(candidate_ids, latest_owner[at] if len(at) else at)
+    line, known_line = _positions(line_ids, items[1])
+    keep = is_latest & known_row & known_line
     counts = np.bincount(row[keep], minlength=len(candidate_ids))
     ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return FlatPreferences(ptr, line[keep].astype(np.int64))
+
+
+def _int_columns(rows: list, width: int) -> list[np.ndarray]:
+    return [np.fromiter((r[k] for r in rows), np.int64, len(rows)) for k in range(width)]
 
 
 def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -279,12 +284,11 @@ def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, 
 
 def _majors(batch: Batch, round_number: int) -> dict[int, list[int]]:
     """item id → listed majors (plan line ids, in order) of the latest lists of the round."""
-    items = select(PreferenceItem.id).where(
-        PreferenceItem.list_id.in_(_latest_list_ids(batch, round_number))
-    )
     rows = db.session.execute(
         select(PreferenceMajor.item_id, PreferenceMajor.plan_line_id)
-        .where(PreferenceMajor.item_id.in_(items))
+        .join(PreferenceItem, PreferenceItem.id == PreferenceMajor.item_id)
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*_submitted(batch, round_number))
         .order_by(PreferenceMajor.item_id, PreferenceMajor.position)
     ).all()  # fmt: skip
     out: dict[int, list[int]] = {}
