@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -130,7 +130,7 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
     del cat_uniques
     return RoundInput(
         inp, version.id, columns.candidate_ids, lines, line_schemes, scores,
-        headline_ranks(rules, columns), group_keys, int(np.count_nonzero(np.diff(prefs.ptr))),
+        headline_ranks(rules, columns, scores), group_keys, int(np.count_nonzero(np.diff(prefs.ptr))),
     )  # fmt: skip
 
 
@@ -166,9 +166,10 @@ def _excluded(
         Dispatch.status == DispatchStatus.REJECTED,
     )  # fmt: skip
     out = np.zeros(n, dtype=bool)
-    for cid in [*db.session.scalars(admitted), *db.session.scalars(rejected_here)]:
-        if cid in row_of:
-            out[row_of[cid]] = True
+    for cid in {*db.session.scalars(admitted), *db.session.scalars(rejected_here)}:
+        row = row_of.get(cid)
+        if row is not None:
+            out[row] = True
     return out
 
 
@@ -193,25 +194,24 @@ def _preferences(
     n: int,
 ) -> FlatPreferences | GroupedPreferences:
     """CSR preference arrays of the latest submitted lists (lines of other batches dropped)."""
+    if not grouped:
+        return _flat_preferences(batch, round_number, np.fromiter(row_of, np.int64, len(row_of)),
+                                 np.asarray(list(line_of), dtype=np.int64))  # fmt: skip
     lists = {
         lid: row_of[cid] for cid, lid in _latest_lists(batch, round_number).items() if cid in row_of
     }
     items = db.session.execute(
         select(PreferenceItem.id, PreferenceItem.list_id, PreferenceItem.plan_line_id,
                PreferenceItem.institution_id, PreferenceItem.group_code, PreferenceItem.adjust)
-        .where(PreferenceItem.list_id.in_(list(lists)))
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*_submitted(batch, round_number))
         .order_by(PreferenceItem.list_id, PreferenceItem.position)
     ).all() if lists else []  # fmt: skip
+    items = [item for item in items if item.list_id in lists]
     per: list[list[tuple]] = [[] for _ in range(n)]
     for item in items:
         per[lists[item.list_id]].append(item)
-    if not grouped:
-        seqs = [
-            [line_of[it.plan_line_id] for it in per[i] if it.plan_line_id in line_of]
-            for i in range(n)
-        ]
-        return FlatPreferences(_ptr(seqs), _flat(seqs))
-    majors = _majors([it.id for it in items])
+    majors = _majors(batch, round_number) if items else {}
     group_of = {key: g for g, key in enumerate(group_keys)}
     seqs, adjust, major_seqs = [], [], []
     for i in range(n):
@@ -226,12 +226,73 @@ def _preferences(
     return prefs
 
 
-def _majors(item_ids: list[int]) -> dict[int, list[int]]:
+def _submitted(batch: Batch, round_number: int) -> tuple[ColumnElement[bool], ...]:
+    """Filters of the submitted preference lists of the batch and round (every version)."""
+    return (
+        PreferenceList.batch_id == batch.id,
+        PreferenceList.round_number == round_number,
+        PreferenceList.status == PreferenceStatus.SUBMITTED,
+    )
+
+
+def _flat_preferences(
+    batch: Batch, round_number: int, candidate_ids: np.ndarray, line_ids: np.ndarray
+) -> FlatPreferences:
+    """CSR arrays of the latest lists, read set-based: rows of ``candidate_ids`` (ascending),
+    line indices into ``line_ids`` (ascending); lines of other batches dropped.
+
+    Two plain filtered reads joined in numpy: a correlated "latest version" subquery in SQL is
+    planned badly right after a bulk import, before the tables are analysed.
+    """
+    submitted = _submitted(batch, round_number)
+    db.session.flush()
+    read = db.session.connection().execute  # Core rows: no ORM loading for 10⁵–10⁶ rows
+    lists = _int_columns(read(
+        select(PreferenceList.id, PreferenceList.candidate_id)
+        .where(*submitted).order_by(PreferenceList.candidate_id, PreferenceList.version)
+    ).all(), 2)  # fmt: skip
+    last = np.ones(len(lists[0]), dtype=bool)  # the last version of each candidate
+    last[:-1] = lists[1][1:] != lists[1][:-1]
+    latest_ids, latest_owner = lists[0][last], lists[1][last]
+    order = np.argsort(latest_ids)
+    latest_ids, latest_owner = latest_ids[order], latest_owner[order]
+    items = _int_columns(read(
+        select(PreferenceItem.list_id, PreferenceItem.plan_line_id)
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*submitted, PreferenceItem.plan_line_id.is_not(None))
+        .order_by(PreferenceList.candidate_id, PreferenceItem.position)
+    ).all(), 2)  # fmt: skip
+    at, is_latest = _positions(latest_ids, items[0])
+    row, known_row = _positions(candidate_ids, latest_owner[at] if len(at) else at)
+    line, known_line = _positions(line_ids, items[1])
+    keep = is_latest & known_row & known_line
+    counts = np.bincount(row[keep], minlength=len(candidate_ids))
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return FlatPreferences(ptr, line[keep].astype(np.int64))
+
+
+def _int_columns(rows: list, width: int) -> list[np.ndarray]:
+    return [np.fromiter((r[k] for r in rows), np.int64, len(rows)) for k in range(width)]
+
+
+def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each value in ``sorted_ids`` and whether it is there at all."""
+    at = np.searchsorted(sorted_ids, values)
+    inside = at < len(sorted_ids)
+    found = np.zeros(len(values), dtype=bool)
+    found[inside] = sorted_ids[at[inside]] == values[inside]
+    return np.where(found, at, 0), found
+
+
+def _majors(batch: Batch, round_number: int) -> dict[int, list[int]]:
+    """item id → listed majors (plan line ids, in order) of the latest lists of the round."""
     rows = db.session.execute(
         select(PreferenceMajor.item_id, PreferenceMajor.plan_line_id)
-        .where(PreferenceMajor.item_id.in_(item_ids))
+        .join(PreferenceItem, PreferenceItem.id == PreferenceMajor.item_id)
+        .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
+        .where(*_submitted(batch, round_number))
         .order_by(PreferenceMajor.item_id, PreferenceMajor.position)
-    ).all() if item_ids else []  # fmt: skip
+    ).all()  # fmt: skip
     out: dict[int, list[int]] = {}
     for item_id, line_id in rows:
         out.setdefault(item_id, []).append(line_id)

@@ -29,6 +29,29 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
         db.session.execute(insert(table), list(rows))
 
 
+def insert_rows_returning_ids(table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert rows and return their new ids, in order.
+
+    On PostgreSQL, large batches take their ids from the table's sequence first and are then
+    COPYed with them; elsewhere one INSERT ... RETURNING per batch, in parameter order.
+    """
+    if not rows:
+        return []
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_THRESHOLD:
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(statement, list(rows)))
+    ids = [
+        int(i)
+        for (i,) in connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s)",
+            {"table": table.name, "n": len(rows)},
+        )
+    ]
+    _copy(connection, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return ids
+
+
 def update_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Update rows by primary key (each dict has "id" and the same other keys).
 

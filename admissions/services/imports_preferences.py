@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import (
+    AuditEvent,
     Candidate,
     Institution,
     PlanLine,
@@ -22,6 +23,7 @@ from admissions.models import (
     utcnow,
 )
 from admissions.services import audit
+from admissions.services.imports_bulk import insert_rows, insert_rows_returning_ids
 from admissions.services.imports_context import ImportContext, Staged
 
 ListKey = tuple[int, int, int]  # candidate id, batch id, round
@@ -136,56 +138,100 @@ def stage(context: ImportContext) -> Staged:
     counts = (inserted, len(changed) - inserted, len(lists) - len(changed))
 
     def apply() -> None:
-        for key, items in changed.items():
-            _write_list(context, key, current.get(key, (0, []))[0] + 1, items)
-        db.session.flush()
+        versions = {key: current.get(key, (0, []))[0] + 1 for key in changed}
+        _write_lists(context, changed, versions)
 
     return Staged(counts, apply)
 
 
 def _latest_lists(exam_id: int) -> dict[ListKey, tuple[int, list[Item]]]:
-    """The latest version of every list of the exam, as (version, sorted items)."""
+    """The latest version of every list of the exam, as (version, sorted items); set-based reads."""
     latest = (
         select(func.max(PreferenceList.id))
         .join(Candidate, Candidate.id == PreferenceList.candidate_id)
         .where(Candidate.exam_id == exam_id)
         .group_by(PreferenceList.candidate_id, PreferenceList.batch_id, PreferenceList.round_number)
-    )
-    result = {}
-    for plist in db.session.scalars(select(PreferenceList).where(PreferenceList.id.in_(latest))):
-        items = [
+    ).scalar_subquery()
+    lists = db.session.execute(
+        select(PreferenceList.id, PreferenceList.candidate_id, PreferenceList.batch_id,
+               PreferenceList.round_number, PreferenceList.version)
+        .where(PreferenceList.id.in_(latest))
+    ).all()  # fmt: skip
+    if not lists:
+        return {}
+    wanted = select(PreferenceItem.id).where(PreferenceItem.list_id.in_(latest))
+    majors: dict[int, list[int]] = defaultdict(list)
+    for item_id, line_id in db.session.execute(
+        select(PreferenceMajor.item_id, PreferenceMajor.plan_line_id)
+        .where(PreferenceMajor.item_id.in_(wanted))
+        .order_by(PreferenceMajor.item_id, PreferenceMajor.position)
+    ):  # fmt: skip
+        majors[item_id].append(line_id)
+    items: dict[int, list[Item]] = defaultdict(list)
+    for i in db.session.execute(
+        select(PreferenceItem.id, PreferenceItem.list_id, PreferenceItem.position,
+               PreferenceItem.plan_line_id, PreferenceItem.institution_id,
+               PreferenceItem.group_code, PreferenceItem.adjust)
+        .where(PreferenceItem.list_id.in_(latest))
+    ):  # fmt: skip
+        items[i.list_id].append(
             (i.position, i.plan_line_id, i.institution_id, i.group_code, i.adjust,
-             tuple(m.plan_line_id for m in i.majors))
-            for i in plist.items
-        ]  # fmt: skip
-        key = (plist.candidate_id, plist.batch_id, plist.round_number)
-        result[key] = (plist.version, sorted(items))
-    return result
-
-
-def _write_list(context: ImportContext, key: ListKey, version: int, items: list[Item]) -> None:
-    candidate_id, batch_id, round_number = key
-    now = utcnow()
-    plist = PreferenceList(
-        candidate_id=candidate_id, batch_id=batch_id, round_number=round_number, version=version,
-        status=PreferenceStatus.SUBMITTED, created_at=now, submitted_at=now,
-    )  # fmt: skip
-    db.session.add(plist)
-    db.session.flush()
-    for position, plan_line_id, institution_id, group, adjust, majors in items:
-        item = PreferenceItem(
-            list_id=plist.id, position=position, plan_line_id=plan_line_id,
-            institution_id=institution_id, group_code=group, adjust=adjust,
+             tuple(majors.get(i.id, ())))
         )  # fmt: skip
-        db.session.add(item)
-        db.session.flush()
-        for index, major in enumerate(majors, start=1):
-            db.session.add(PreferenceMajor(item_id=item.id, position=index, plan_line_id=major))
-    audit.record(
-        context.actor,
-        "preferences.import",
-        plist,
-        after={"batch_id": batch_id, "round": round_number, "choices": len(items)},
-        reason=f"import {context.filename}",
-        exam_id=context.exam.id,
+    return {
+        (candidate_id, batch_id, round_number): (version, sorted(items[list_id]))
+        for list_id, candidate_id, batch_id, round_number, version in lists
+    }
+
+
+def _write_lists(
+    context: ImportContext, changed: dict[ListKey, list[Item]], versions: dict[ListKey, int]
+) -> None:
+    """One new list version per key, its items and majors, one audit event each: bulk writes."""
+    if not changed:
+        return
+    keys = list(changed)
+    now = utcnow()
+    list_ids = insert_rows_returning_ids(
+        PreferenceList.__table__,
+        [
+            {"candidate_id": c, "batch_id": b, "round_number": r, "version": versions[(c, b, r)],
+             "status": PreferenceStatus.SUBMITTED.value, "created_at": now, "submitted_at": now}
+            for c, b, r in keys
+        ],
+    )  # fmt: skip
+    items = [
+        {"list_id": list_id, "position": position, "plan_line_id": line_id,
+         "institution_id": institution_id, "group_code": group, "adjust": adjust}
+        for list_id, key in zip(list_ids, keys, strict=True)
+        for position, line_id, institution_id, group, adjust, _majors in changed[key]
+    ]  # fmt: skip
+    majors = [item[5] for key in keys for item in changed[key]]
+    if any(majors):
+        item_ids = insert_rows_returning_ids(PreferenceItem.__table__, items)
+        insert_rows(
+            PreferenceMajor.__table__,
+            [
+                {"item_id": item_id, "position": index, "plan_line_id": line_id}
+                for item_id, listed in zip(item_ids, majors, strict=True)
+                for index, line_id in enumerate(listed, start=1)
+            ],
+        )
+    else:
+        insert_rows(PreferenceItem.__table__, items)
+    insert_rows(
+        AuditEvent.__table__,
+        [
+            audit.event_row(
+                context.actor,
+                "preferences.import",
+                "preference_list",
+                list_id,
+                after={"batch_id": b, "round": r, "choices": len(changed[(c, b, r)])},
+                reason=f"import {context.filename}",
+                exam_id=context.exam.id,
+                at=now,
+            )  # fmt: skip
+            for list_id, (c, b, r) in zip(list_ids, keys, strict=True)
+        ],
     )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from admissions.extensions import db
 from admissions.models import Candidate, Component, ComponentScore
+from admissions.services import imports_scores_sql
 from admissions.services.imports_bulk import insert_rows, update_rows
 from admissions.services.imports_context import ChangeList, ImportContext, Staged, nothing
 
@@ -36,9 +37,14 @@ def shown(value: Decimal | None, grade: str | None) -> str | None:
 
 
 def stage(context: ImportContext) -> Staged:
-    """Check candidate numbers; compare with the stored scores; stage inserts, updates, audit."""
+    """Check candidate numbers; compare with the stored scores; stage inserts, updates, audit.
+
+    PostgreSQL takes the set-based path of ``imports_scores_sql`` (same results, in SQL).
+    """
     exam = context.exam
     components = [c for c in exam.components if c.code in context.headers]
+    if db.session.connection().dialect.name == "postgresql":
+        return imports_scores_sql.stage(context, components)
     ids = dict(
         db.session.execute(
             select(Candidate.candidate_no, Candidate.id).where(Candidate.exam_id == exam.id)
