@@ -250,7 +250,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 candidates, one run")
     parser.add_argument("--candidates", type=int, default=_env("BENCH_SEASON_CANDIDATES", 100_000))
     parser.add_argument("--runs", type=int, default=_env("BENCH_SEASON_RUNS", 3))
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     count, runs = (10_000, 1) if args.quick else (args.candidates, args.runs)
     created, problem = _ensure_database(args.database_url)
