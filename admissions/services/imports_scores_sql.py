@@ -16,7 +16,14 @@ from sqlalchemy import text
 from admissions.extensions import db
 from admissions.models import Component, utcnow
 from admissions.services.audit import event_row
-from admissions.services.imports_context import ImportContext, Staged, nothing
+from admissions.services.imports_context import (
+    PREVIEW_ROWS,
+    ChangeList,
+    ImportContext,
+    RowChange,
+    Staged,
+    nothing,
+)
 
 _TABLES = """
 DROP TABLE IF EXISTS score_rows, score_cells, score_diff;
@@ -51,6 +58,14 @@ WHERE c.id IS NULL ORDER BY r.line
 _COUNTS = """
 SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored)
 FROM (SELECT candidate_id, bool_or(scored) AS scored FROM score_diff GROUP BY candidate_id) AS d
+"""
+
+# The cells of the first changed rows, for the preview (before → after per component).
+_PREVIEW = """
+SELECT d.line, r.candidate_no, d.scored, d.code, d.old_shown, d.shown
+FROM score_diff d JOIN score_rows r ON r.line = d.line
+WHERE d.line IN (SELECT DISTINCT line FROM score_diff ORDER BY line LIMIT :limit)
+ORDER BY d.line, d.ord
 """
 
 _INSERT = """
@@ -89,6 +104,7 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
     db.session.execute(text(_DIFF), {"exam_id": exam_id})
     inserted, updated = db.session.execute(text(_COUNTS)).one()
     counts = (inserted, updated, len(context.rows) - inserted - updated)
+    names = {c.code: c.name for c in components}
 
     def apply() -> None:
         db.session.execute(text(_INSERT))
@@ -99,7 +115,19 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
         )  # fmt: skip
         db.session.execute(text(_AUDIT), event)
 
-    return Staged(counts, apply)
+    return Staged(counts, apply, _preview(names))
+
+
+def _preview(names: dict[str, str]) -> list[RowChange]:
+    """The first changed rows as the row-by-row path lists them."""
+    changes = ChangeList()
+    rows = db.session.execute(text(_PREVIEW), {"limit": PREVIEW_ROWS}).all()
+    for index, (line, number, scored, _code, _old, _new) in enumerate(rows):
+        if index and rows[index - 1][0] == line:
+            continue
+        cells = [(names[c], old, new) for ln, _n, _s, c, old, new in rows if ln == line]
+        changes.add(line, f"考生号 {number}", not scored, cells)
+    return changes.rows
 
 
 def _copy_rows(context: ImportContext, components: list[Component]) -> None:
