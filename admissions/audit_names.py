@@ -57,6 +57,7 @@ ACTION_NAMES: dict[str, str] = {
     "registration.create": "考生报名",
     "registration.update": "修改报名信息",
     "round.close": "结束投档轮次",
+    "round.publish": "公布投档结果",
     "round.supplementary_open": "开放征集志愿轮次",
     "round.times": "设置轮次时间",
     "round.window_close": "关闭志愿填报",

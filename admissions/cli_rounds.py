@@ -97,6 +97,21 @@ def round_close_command(code: str, batch: str, admit_pending: bool) -> None:
     )
 
 
+@round_cli.command("publish")
+@click.argument("code")
+@click.argument("batch")
+@click.option("--round", "round_number", type=int, required=True, help="轮次")
+def round_publish_command(code: str, batch: str, round_number: int) -> None:
+    """Publish a saved run's results and cutoffs to candidates (closing a round also does)."""
+    from admissions.services.allocation_run import find_batch
+    from admissions.services.round_close import publish_run
+
+    exam = _exam(code)
+    count = _guarded(lambda: publish_run(exam, find_batch(exam, batch), round_number))
+    db.session.commit()
+    click.echo(f"批次 {batch} 第 {round_number} 轮投档结果已公布（投档 {count} 人）")
+
+
 def _export(kind: str) -> Callable[..., None]:
     @click.argument("code")
     @click.option("--batch", default=None, help="批次代码")

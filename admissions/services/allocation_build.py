@@ -57,11 +57,11 @@ class RoundInput:
 
 
 def saved_runs(batch: Batch, round_number: int | None = None) -> list[AllocationRun]:
-    """Saved (not dry) successful runs of a batch, optionally of one round."""
+    """Saved (not dry) successful runs of a batch, published or not, optionally of one round."""
     query = select(AllocationRun).where(
         AllocationRun.batch_id == batch.id,
         AllocationRun.dry_run.is_(False),
-        AllocationRun.status == RunStatus.SUCCEEDED,
+        AllocationRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PUBLISHED)),
     )
     if round_number is not None:
         query = query.where(AllocationRun.round_number == round_number)

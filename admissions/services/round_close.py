@@ -1,10 +1,15 @@
-"""Closing a round (结束本轮): every dispatch decided, the round closed, audited."""
+"""Closing a round (结束本轮) and publishing its results (公布投档结果): audited, flush only.
+
+Students and the public see a run's dispatches, cutoffs and letters only once it is published
+(``RunStatus.PUBLISHED``): the board may publish as soon as the run is saved (students then see
+"已投档，待院校审核"), and closing a round publishes its run if the board had not done so.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from admissions.extensions import db
 from admissions.models import (
@@ -16,6 +21,7 @@ from admissions.models import (
     Exam,
     Round,
     RoundStatus,
+    RunStatus,
 )
 from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
@@ -75,13 +81,46 @@ def close_round(
         round_row = Round(batch_id=batch.id, number=run.round_number)
         db.session.add(round_row)
     round_row.status = RoundStatus.CLOSED
+    newly_published = run.status != RunStatus.PUBLISHED
+    run.status = RunStatus.PUBLISHED
     db.session.flush()
     outcome = CloseOutcome(batch.code, run.round_number, *_decided(run), len(pending))
     audit.record(actor, "round.close", round_row, exam_id=exam.id, after={
         "batch": batch.code, "round": run.round_number, "admitted": outcome.admitted,
         "rejected": outcome.rejected, "admitted_pending": len(pending),
+        "published": newly_published,
     })  # fmt: skip
     return outcome
+
+
+def publish_run(exam: Exam, batch: Batch, number: int, *, actor: Account | None = None) -> int:
+    """Publish the saved run of round ``number``: students see where they were dispatched and
+    everyone the cutoffs. Returns how many were dispatched; RoundError when there is nothing
+    to publish."""
+    run = next(
+        iter(
+            db.session.scalars(
+                select(AllocationRun).where(
+                    AllocationRun.batch_id == batch.id,
+                    AllocationRun.round_number == number,
+                    AllocationRun.dry_run.is_(False),
+                    AllocationRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PUBLISHED)),
+                )
+            )
+        ),
+        None,
+    )
+    if run is None:
+        raise RoundError(f"{batch.name}第 {number} 轮尚未正式投档，没有可公布的结果")
+    if run.status == RunStatus.PUBLISHED:
+        raise RoundError(f"{batch.name}第 {number} 轮的投档结果已经公布")
+    run.status = RunStatus.PUBLISHED
+    db.session.flush()
+    dispatched = db.session.scalar(select(func.count(Dispatch.id)).where(Dispatch.run_id == run.id))
+    audit.record(actor, "round.publish", run, exam_id=exam.id, before={"status": "succeeded"},
+                 after={"status": "published", "batch": batch.code, "round": number,
+                        "dispatched": dispatched})  # fmt: skip
+    return dispatched or 0
 
 
 def _round(batch: Batch, number: int) -> Round | None:

@@ -15,7 +15,7 @@ from admissions.services import jobs
 from admissions.services.allocation_build import RoundError, check_can_run, saved_runs
 from admissions.services.allocation_run import find_batch, run_allocation
 from admissions.services.exports_admissions import admission_rows, cutoff_rows
-from admissions.services.round_close import close_round
+from admissions.services.round_close import close_round, publish_run
 from admissions.views.board import bp
 
 
@@ -114,6 +114,29 @@ def round_close(exam_id: int, batch_code: str, number: int):
     flash(
         f"第 {out.round_number} 轮已结束：录取 {out.admitted} 人，退档 {out.rejected} 人。",
         "success",
+    )
+    return redirect(
+        url_for("board.round_page", exam_id=exam.id, batch_code=batch.code, number=number)
+    )
+
+
+@bp.post("/exams/<int:exam_id>/rounds/<batch_code>/<int:number>/publish")
+@roles_required("board", "admin")
+def round_publish(exam_id: int, batch_code: str, number: int):
+    """Publish the saved run's results and cutoffs to candidates (after an explicit tick)."""
+    exam, batch = _load(exam_id, batch_code)
+    if request.form.get("confirm") != "yes":
+        flash("请勾选确认后再公布投档结果。", "error")
+        return _page(exam, batch, number, status=400)
+    try:
+        dispatched = publish_run(exam, batch, number, actor=current_user._get_current_object())
+    except RoundError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _page(exam, batch, number, status=409)
+    db.session.commit()
+    flash(
+        f"第 {number} 轮投档结果已公布：考生可查看投档去向（{dispatched} 人）与投档线。", "success"
     )
     return redirect(
         url_for("board.round_page", exam_id=exam.id, batch_code=batch.code, number=number)
