@@ -77,3 +77,23 @@ def test_mock_then_confirmed_run_then_close(client, db):
     assert _post(client, url + "/close", url, admit_pending="yes").status_code == 302
     db.session.expire_all()
     assert list(db.session.scalars(select(Dispatch.status))) == [DispatchStatus.ADMITTED]
+
+
+def test_real_run_refused_while_the_preference_window_is_open(client, db):
+    from datetime import UTC, datetime, timedelta
+
+    from admissions.models import Round, RoundStatus
+
+    exam, board, url = _setup(db)
+    round_ = db.session.scalar(
+        select(Round).where(Round.batch_id == batch_of(exam, "BK").id, Round.number == 1)
+    )
+    round_.status = RoundStatus.OPEN
+    round_.prefs_close_at = datetime.now(UTC) + timedelta(hours=5)
+    db.session.commit()
+    login(client, board.username)
+    assert _post(client, url + "/mock", url).status_code == 200  # a mock run is fine meanwhile
+    refused = _post(client, url + "/run", url, confirm="yes")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "志愿填报尚未截止" in text and "北京时间" in text
+    assert db.session.scalar(select(func.count()).select_from(AllocationRun)) == 0

@@ -22,8 +22,10 @@ from admissions.models import (
     PreferenceList,
     PreferenceMajor,
     PreferenceStatus,
+    Round,
     RunStatus,
 )
+from admissions.models.base import utcnow
 from admissions.services.allocation_inputs import (
     SchemeScores,
     current_rules,
@@ -31,6 +33,7 @@ from admissions.services.allocation_inputs import (
     scheme_results,
     score_columns,
 )
+from admissions.services.local_time import show_local
 from scoring.allocation import AllocationInput, FlatPreferences, GroupedPreferences, SchemeOrder
 from scoring.bulk import bulk_lines
 from scoring.expr import ExprError, parse_condition
@@ -68,12 +71,15 @@ def saved_runs(batch: Batch, round_number: int | None = None) -> list[Allocation
     return list(db.session.scalars(query.order_by(AllocationRun.round_number)))
 
 
-def check_can_run(exam: Exam, batch: Batch, round_number: int) -> None:
-    """Refuse a round out of range, a re-run, or one while earlier dispatches are undecided."""
+def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool = False) -> None:
+    """Refuse a round out of range, a re-run, a real run while the preference window is open, or
+    one while earlier dispatches are undecided."""
     if not 1 <= round_number <= batch.rounds:
         raise RoundError(f"批次 {batch.code} 只有 {batch.rounds} 轮，没有第 {round_number} 轮")
     if saved_runs(batch, round_number):
         raise RoundError(f"批次 {batch.code} 第 {round_number} 轮已经投档，不能重复投档")
+    if not dry_run:
+        _refuse_open_window(batch, round_number)
     pending = db.session.scalar(
         select(func.count(Dispatch.id))
         .join(AllocationRun, AllocationRun.id == Dispatch.run_id)
@@ -81,6 +87,18 @@ def check_can_run(exam: Exam, batch: Batch, round_number: int) -> None:
     )
     if pending:
         raise RoundError(f"还有 {pending} 名已投档考生未结束审核，请先结束上一轮 (round close)")
+
+
+def _refuse_open_window(batch: Batch, round_number: int) -> None:
+    """A real run reads the preferences as they stand: not while candidates may still change them."""
+    closes = db.session.scalar(
+        select(Round.prefs_close_at).where(Round.batch_id == batch.id, Round.number == round_number)
+    )
+    if closes is not None and utcnow() < closes:
+        raise RoundError(
+            f"批次 {batch.code} 第 {round_number} 轮志愿填报尚未截止（{show_local(closes)}），"
+            "考生仍可修改志愿；请在截止后投档，或先在“考试设置 · 轮次与时间”中关闭填报"
+        )
 
 
 def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput:

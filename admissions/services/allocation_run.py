@@ -76,7 +76,7 @@ def run_allocation(
 
     ``engine`` defaults to ``scoring.allocation.allocate``; any callable of the same shape works.
     """
-    check_can_run(exam, batch, round_number)
+    check_can_run(exam, batch, round_number, dry_run=dry_run)
     started, t0 = utcnow(), time.perf_counter()
     built = build_round_input(exam, batch, round_number)
     t1 = time.perf_counter()

@@ -92,7 +92,8 @@ def test_board_runs_a_round_and_closes_it_after_the_university(live_server, brow
 
     exam = db.session.scalar(select(Exam).where(Exam.code == demo.exam_code))
     compute_scores(exam)
-    for round_ in exam.batches[0].round_rows:  # the demo's July deadlines are past on this clock
+    for round_ in exam.batches[0].round_rows:  # preferences closed, decisions still open
+        round_.prefs_close_at = datetime.now(UTC) - timedelta(hours=1)
         round_.decisions_deadline = datetime.now(UTC) + timedelta(days=3)
     db.session.commit()
     board = _page(browser)
