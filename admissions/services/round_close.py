@@ -25,7 +25,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
-from admissions.services.allocation_build import RoundError
+from admissions.services.allocation_build import RoundError, saved_runs
 
 
 @dataclass(frozen=True)
@@ -97,19 +97,7 @@ def publish_run(exam: Exam, batch: Batch, number: int, *, actor: Account | None 
     """Publish the saved run of round ``number``: students see where they were dispatched and
     everyone the cutoffs. Returns how many were dispatched; RoundError when there is nothing
     to publish."""
-    run = next(
-        iter(
-            db.session.scalars(
-                select(AllocationRun).where(
-                    AllocationRun.batch_id == batch.id,
-                    AllocationRun.round_number == number,
-                    AllocationRun.dry_run.is_(False),
-                    AllocationRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PUBLISHED)),
-                )
-            )
-        ),
-        None,
-    )
+    run = next(iter(saved_runs(batch, number)), None)
     if run is None:
         raise RoundError(f"{batch.name}第 {number} 轮尚未正式投档，没有可公布的结果")
     if run.status == RunStatus.PUBLISHED:
