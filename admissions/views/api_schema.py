@@ -48,15 +48,20 @@ class DispatchOut(BaseModel):
     reason: str
 
 
+# Text without NUL characters (PostgreSQL text cannot hold them): the document says so, and a
+# request that carries one gets the API's 422 like any other invalid value.
+NO_NUL = r"^[^\x00]*$"
+
+
 class DispatchQuery(BaseModel):
     """Filters of the dispatch list."""
 
     model_config = ConfigDict(extra="forbid")
-    exam: str | None = Field(None, max_length=40, description="exam code")
-    batch: str | None = Field(None, max_length=20, description="batch code")
+    exam: str | None = Field(None, max_length=40, pattern=NO_NUL, description="exam code")
+    batch: str | None = Field(None, max_length=20, pattern=NO_NUL, description="batch code")
     round: int | None = Field(None, ge=1, le=99)
     status: Literal["dispatched", "admitted", "rejected"] | None = None
-    program_code: str | None = Field(None, max_length=20)
+    program_code: str | None = Field(None, max_length=20, pattern=NO_NUL)
 
 
 class DecisionIn(BaseModel):
@@ -65,8 +70,8 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dispatch_id: int = Field(ge=1, le=2**31 - 1)
     decision: Literal["admit", "reject"]
-    reason: str = Field("", max_length=500)
-    program_code: str | None = Field(None, max_length=20)
+    reason: str = Field("", max_length=500, pattern=NO_NUL)
+    program_code: str | None = Field(None, max_length=20, pattern=NO_NUL)
 
 
 class DecisionsIn(BaseModel):
