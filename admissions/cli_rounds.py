@@ -112,6 +112,23 @@ def round_publish_command(code: str, batch: str, round_number: int) -> None:
     click.echo(f"批次 {batch} 第 {round_number} 轮投档结果已公布（投档 {count} 人）")
 
 
+@round_cli.command("window-close")
+@click.argument("code")
+@click.argument("batch")
+@click.option("--round", "round_number", type=int, required=True, help="轮次")
+def round_window_close_command(code: str, batch: str, round_number: int) -> None:
+    """End a round's preference window now, so that the round can be run (audited)."""
+    from admissions.services.round_windows import close_now, get_round
+
+    exam = _exam(code)
+    round_ = get_round(exam, batch, round_number)
+    if round_ is None:
+        raise click.ClickException(f"考试 {code} 没有批次 {batch} 的第 {round_number} 轮")
+    _guarded(lambda: close_now(exam, round_))
+    db.session.commit()
+    click.echo(f"批次 {batch} 第 {round_number} 轮志愿填报已截止")
+
+
 def _export(kind: str) -> Callable[..., None]:
     @click.argument("code")
     @click.option("--batch", default=None, help="批次代码")

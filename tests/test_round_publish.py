@@ -98,3 +98,28 @@ def test_cli_round_publish(app, db, client):
     assert _run_status(db) == RunStatus.PUBLISHED
     again = app.test_cli_runner().invoke(args=["round", "publish", exam.code, "BK", "--round", "1"])
     assert again.exit_code == 1 and "已经公布" in again.output
+
+
+def test_cli_window_close_lets_the_round_run(app, db):
+    from datetime import UTC, datetime, timedelta
+
+    from admissions.models import Round
+
+    exam = create_rounds_exam()
+    bk = batch_of(exam, "BK")
+    line = create_line(exam, "BK", 1)
+    submit_flat(create_scored(exam, 80, 170), bk, 1, [line])
+    round_ = db.session.scalar(select(Round).where(Round.batch_id == bk.id, Round.number == 1))
+    round_.prefs_open_at = datetime.now(UTC) - timedelta(days=1)
+    round_.prefs_close_at = datetime.now(UTC) + timedelta(days=1)
+    db.session.commit()
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["allocate", exam.code, "BK", "--round", "1"])
+    assert refused.exit_code == 1 and "志愿填报尚未截止" in refused.output
+    closed = cli.invoke(args=["round", "window-close", exam.code, "BK", "--round", "1"])
+    assert closed.exit_code == 0 and "已截止" in closed.output, closed.output
+    again = cli.invoke(args=["round", "window-close", exam.code, "BK", "--round", "1"])
+    assert again.exit_code == 1 and "无需关闭" in again.output
+    assert cli.invoke(args=["allocate", exam.code, "BK", "--round", "1"]).exit_code == 0
+    missing = cli.invoke(args=["round", "window-close", exam.code, "BK", "--round", "9"])
+    assert missing.exit_code == 1 and "没有批次 BK 的第 9 轮" in missing.output
