@@ -97,7 +97,7 @@ def _refuse_open_window(batch: Batch, round_number: int) -> None:
     if closes is not None and utcnow() < closes:
         raise RoundError(
             f"批次 {batch.code} 第 {round_number} 轮志愿填报尚未截止，截止时间为 {show_local(closes)}；"
-            "考生仍可修改志愿。请在截止后投档，或先在“考试设置 · 轮次与时间”中点“立即截止志愿填报”"
+            "考生仍可修改志愿。请在截止后投档，或先在“考试设置 · 轮次与时间”中点“立即截止志愿填报”（命令行：round window-close）"
         )
 
 
