@@ -1,13 +1,11 @@
 """Double entry on phones: two clerks key a small sheet, one mismatch is resolved, the scores are
 applied, and the candidate's history shows the change."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.board_factories import create_board_account, create_board_exam
+from tests.browser.shots import phone_shot as _shot
 from tests.factories import PASSWORD, create_candidate
 
 pytestmark = pytest.mark.browser
@@ -29,13 +27,6 @@ def _login(page, base: str, username: str) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/board/")
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
 
 
 def _key(page, values: dict[str, str]) -> None:

@@ -1,13 +1,12 @@
 """On a 375-px phone: a board reset, the forced password change, an unplaced result, a PDF refusal."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from admissions.models import PreferenceItem, PreferenceList, PreferenceStatus, Role, Round
+from tests.browser.shots import phone_shot as _shot
 from tests.factories import PASSWORD, create_account, create_exam, create_plan_line
 from tests.student_factories import (
     create_rules_version,
@@ -18,13 +17,6 @@ from tests.student_factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
 
 
 def _login(phone, live_server, username, password=PASSWORD):

@@ -10,18 +10,12 @@ from sqlalchemy import select
 
 from admissions import idcard
 from admissions.models import Candidate, ExamStatus
+from tests.browser.shots import phone_shot as _shot
 from tests.factories import create_plan_line
 from tests.student_factories import create_open_exam, create_round, create_run, dispatch
 
 pytestmark = pytest.mark.browser
 PASSWORD = "phone-pass-123"
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
 
 
 def _register(phone, live_server, tmp_path):

@@ -1,12 +1,12 @@
 """Scores, a grouped preference list and the public letter check on a 375-px phone."""
 
 import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from admissions.files.verification import verification_code
+from tests.browser.shots import phone_shot as _shot
 from tests.factories import PASSWORD, create_exam, create_institution, create_plan_line
 from tests.student_factories import (
     create_grouped_batch,
@@ -21,13 +21,6 @@ from tests.student_factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
 
 
 def _login(phone, live_server, candidate):
