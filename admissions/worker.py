@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from admissions.extensions import db
 from admissions.models import Job, JobStatus, utcnow
-from admissions.services.jobs import JobFailed, tasks
+from admissions.services.jobs.queue import JobFailed, tasks
 
 log = logging.getLogger(__name__)
 

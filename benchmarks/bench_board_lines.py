@@ -32,9 +32,9 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_board_lines"
 
 def _prepare(app, count: int):
     from admissions.extensions import db
-    from admissions.services.imports import import_file
-    from admissions.services.rules import create_exam_from_rules
-    from admissions.services.scores_compute import compute_scores
+    from admissions.services.exam.rules import create_exam_from_rules
+    from admissions.services.imports.pipeline import import_file
+    from admissions.services.scores.compute import compute_scores
 
     _reset(app)
     exam = create_exam_from_rules((ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8"))
@@ -55,8 +55,8 @@ def _timed(work) -> tuple[float, object]:
 
 def one_run(exam, renamed: bytes, changed: bytes, count: int) -> dict[str, float]:
     from admissions.extensions import db
-    from admissions.services.control_lines import LineCounter, batch_lines
-    from admissions.services.imports import import_file
+    from admissions.services.exam.control_lines import LineCounter, batch_lines
+    from admissions.services.imports.pipeline import import_file
 
     batch = exam.batches[0]
     category = exam.categories[0].code

@@ -60,7 +60,7 @@ def _fill(n: int) -> str:
     from admissions import idcard
     from admissions.extensions import db
     from admissions.models import Candidate, Component, ComponentScore, CreditedScore
-    from admissions.services.rules import load_exam_rules
+    from admissions.services.exam.rules import load_exam_rules
 
     exam = load_exam_rules((ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8")).exam
     cats = [c.code for c in exam.categories]
@@ -112,7 +112,7 @@ def main() -> None:
     _ensure_database(args.database_url)
     app = _app(args.database_url)
     from admissions.extensions import db
-    from admissions.services.scores_compute import compute_scores, find_exam
+    from admissions.services.scores.compute import compute_scores, find_exam
 
     with app.app_context():
         t0 = time.perf_counter()

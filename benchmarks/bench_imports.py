@@ -72,8 +72,8 @@ def _reset(app) -> None:
 def one_run(app, count: int) -> dict[str, float]:
     """Time every stage once on an empty schema."""
     from admissions.extensions import db
-    from admissions.services.imports import import_file
-    from admissions.services.rules import create_exam_from_rules
+    from admissions.services.exam.rules import create_exam_from_rules
+    from admissions.services.imports.pipeline import import_file
 
     _reset(app)
     exam = create_exam_from_rules((ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8"))
@@ -110,7 +110,7 @@ def main() -> None:
 
     from admissions import create_app
     from admissions.config import database_url
-    from admissions.services import imports_bulk
+    from admissions.services.imports import bulk as imports_bulk
 
     if args.bulk == "executemany":
         imports_bulk.COPY_THRESHOLD = 10**12

@@ -47,8 +47,8 @@ def measure(uri: str, n: int, runs: int) -> dict[str, float | int]:
     from admissions import create_app
     from admissions.extensions import db
     from admissions.models import Exam
-    from admissions.services.allocation_run import find_batch, run_allocation
     from admissions.services.demo import load_demo
+    from admissions.services.rounds.run import find_batch, run_allocation
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():

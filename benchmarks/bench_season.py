@@ -162,7 +162,7 @@ def _reset() -> None:
 
 def _importer(kind: str, data: bytes, expected: int) -> Callable[[Any], str]:
     def stage(exam: Any) -> str:
-        from admissions.services.imports import import_file
+        from admissions.services.imports.pipeline import import_file
 
         result = import_file(exam, kind, data, f"{kind}.csv", None, dry_run=False)
         assert result.ok and result.inserted == expected, (kind, result.errors[:3])
@@ -175,7 +175,7 @@ def _preferences_importer(files: dict[str, bytes]) -> Callable[[Any], str]:
     parts = [data for name, data in files.items() if name.startswith("preferences-")]
 
     def stage(exam: Any) -> str:
-        from admissions.services.imports import import_file
+        from admissions.services.imports.pipeline import import_file
 
         lists = 0
         for n, data in enumerate(parts, start=1):
@@ -188,19 +188,19 @@ def _preferences_importer(files: dict[str, bytes]) -> Callable[[Any], str]:
 
 
 def _compute(exam: Any) -> str:
-    from admissions.services.scores_compute import compute_scores
+    from admissions.services.scores.compute import compute_scores
 
     return f"{compute_scores(exam).candidates:,} computed"
 
 
 def _publish(exam: Any) -> str:
-    from admissions.services.scores_publish import publish_scores
+    from admissions.services.scores.publish import publish_scores
 
     return f"{publish_scores(exam):,} published"
 
 
 def _allocate(exam: Any) -> str:
-    from admissions.services.allocation_run import find_batch, run_allocation
+    from admissions.services.rounds.run import find_batch, run_allocation
 
     outcome = run_allocation(exam, find_batch(exam, "BK"), 1)
     assert outcome.saved and not outcome.violations, outcome.violations[:3]
@@ -209,7 +209,7 @@ def _allocate(exam: Any) -> str:
 
 
 def _export(exam: Any) -> str:
-    from admissions.services import exports_admissions as ex
+    from admissions.services.exports import admissions as ex
 
     rows = ex.admission_rows(exam)
     data = ex.export_bytes("admissions", rows, "csv", "en", exam.name)
@@ -219,7 +219,7 @@ def _export(exam: Any) -> str:
 def one_run(files: dict[str, bytes], counts: dict[str, int]) -> list[tuple[str, float, str]]:
     """Every stage once on an empty schema: (stage, seconds, what it did)."""
     from admissions.extensions import db
-    from admissions.services.rules import create_exam_from_rules
+    from admissions.services.exam.rules import create_exam_from_rules
 
     _reset()
     exam = create_exam_from_rules(PRESET.read_text(encoding="utf-8"))

@@ -112,8 +112,8 @@ def operation(name: str):
     """The callable a case times (inside an app and request context)."""
     from admissions.extensions import db
     from admissions.models import AllocationRun
-    from admissions.services import exports
-    from admissions.services.university_letters import run_letters_pdf
+    from admissions.services.exports import records as exports
+    from admissions.services.universities.letters import run_letters_pdf
 
     if name == "letters":
         run = db.session.get(AllocationRun, 1)

@@ -1,6 +1,6 @@
 """Helpers of the API tests: a live token for a scenario's institution."""
 
-from admissions.services.api_tokens import create_token
+from admissions.services.universities.tokens import create_token
 
 
 def token_for(db, scene, days: int = 30) -> str:

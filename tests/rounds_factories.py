@@ -19,7 +19,7 @@ from admissions.models import (
     PreferenceMajor,
     PreferenceStatus,
 )
-from admissions.services.rules import create_exam_from_rules
+from admissions.services.exam.rules import create_exam_from_rules
 from tests.factories import create_candidate, create_institution, create_plan_line
 
 RULES = """

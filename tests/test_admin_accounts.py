@@ -8,7 +8,7 @@ from flask import g
 from sqlalchemy import select
 
 from admissions.models import Account, AuditEvent, Role
-from admissions.services import admin_accounts
+from admissions.services.admin import accounts as admin_accounts
 from tests.factories import (
     PASSWORD,
     create_account,

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from admissions.models import Account, ApiToken, Role
-from admissions.services.api_tokens import create_token, may_manage
+from admissions.services.universities.tokens import create_token, may_manage
 from tests.factories import create_account, csrf_token, login
 from tests.university_factories import review_scenario
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import ApiToken, AuditEvent, Dispatch, RoundStatus
-from admissions.services.api_tokens import active_token, hash_token, revoke_token
+from admissions.services.universities.tokens import active_token, hash_token, revoke_token
 from tests.api_helpers import token_for
 from tests.university_factories import create_round, review_scenario
 
@@ -110,7 +110,7 @@ def test_malformed_bodies_are_422(client, scene, body):
 
 
 def test_rival_token_cannot_decide_on_our_candidates(client, db, scene):
-    from admissions.services.api_tokens import create_token
+    from admissions.services.universities.tokens import create_token
 
     _, rival = create_token(scene["rival"], scene["other_line"].institution_id, "rival", 5)
     db.session.commit()
@@ -168,7 +168,7 @@ def test_api_reads_are_audited_with_the_token_and_its_creator(client, db, scene)
 
 
 def test_decisions_taken_in_the_browser_do_not_mention_a_token(client, db, scene):
-    from admissions.services.decisions import Decision, decide
+    from admissions.services.rounds.decisions import Decision, decide
 
     decide(scene["staff"], scene["line"].institution_id, Decision(scene["ours"][0].id, "admit"))
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "dispatch.admit"))

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, ControlLine, Role
-from admissions.services.allocation_run import run_allocation
-from admissions.services.control_lines import LineCounter, Proposal, fix_line
-from admissions.services.rules import exam_rules, load_exam_rules
-from admissions.services.scores_compute import compute_scores
+from admissions.services.exam.control_lines import LineCounter, Proposal, fix_line
+from admissions.services.exam.rules import exam_rules, load_exam_rules
+from admissions.services.rounds.run import run_allocation
+from admissions.services.scores.compute import compute_scores
 from tests.factories import create_account, create_province, csrf_token, login
 from tests.rounds_factories import (
     RULES,
@@ -176,7 +176,7 @@ def test_rules_reload_keeps_fixed_line_unless_file_changes_it(db, lines_exam):
 
 def test_cached_engine_counts_follow_an_audited_score_change(client, db, lines_exam):
     from admissions.models import Candidate
-    from admissions.services.score_entry import correct_scores
+    from admissions.services.scores.entry import correct_scores
 
     exam, _, board = lines_exam
     login(client, board.username)

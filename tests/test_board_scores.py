@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from admissions.models import AuditEvent, ComponentScore
 from admissions.services import audit
-from admissions.services.imports import import_file
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_account, create_board_exam, csv_bytes
 from tests.factories import create_candidate, csrf_token, login
 

@@ -70,7 +70,7 @@ def test_verification_failure_exits_1_and_saves_nothing(app, db, season, monkeyp
         result = allocate(inp)
         return dataclasses.replace(result, line=np.zeros_like(result.line))
 
-    monkeypatch.setattr("admissions.services.allocation_run.allocate", broken)
+    monkeypatch.setattr("admissions.services.rounds.run.allocate", broken)
     result = _run(app, "allocate", "T2026", "BK")
     assert result.exit_code == 1
     assert "校验失败" in _one_line_error(result)

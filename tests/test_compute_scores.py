@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 
 from admissions.models import AuditEvent, Candidate, ExamStatus, PlanLine, ScoreResult
 from admissions.services.demo import load_demo
-from admissions.services.rules import exam_rules
-from admissions.services.scores_compute import ComputeRefused, compute_scores
+from admissions.services.exam.rules import exam_rules
+from admissions.services.scores.compute import ComputeRefused, compute_scores
 from scoring.composite import compute_candidate, qualify
 from scoring.order import rank_composites
 from tests.factories import create_plan_line
@@ -174,7 +174,7 @@ def test_out_of_range_score_is_refused_with_its_component(db):
 def test_demo_exam_sample_matches_the_engine(db):
     load_demo(SHANDONG, candidates=400, seed=3)
     db.session.commit()
-    from admissions.services.scores_compute import find_exam
+    from admissions.services.scores.compute import find_exam
 
     exam = find_exam("SD2026CK")
     db.session.execute(delete(PlanLine).where(PlanLine.scheme_code.is_not(None)))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admissions.config import REPO_ROOT
 from admissions.extensions import db
 from admissions.models import Candidate, Component, ComponentScore, CreditedScore, Exam
-from admissions.services.rules import load_exam_rules
+from admissions.services.exam.rules import load_exam_rules
 from scoring.composite import CandidateInput, Credit
 from tests.factories import create_candidate
 

@@ -14,7 +14,7 @@ from admissions.models import (
     PlanLine,
     PreferenceList,
 )
-from admissions.services.imports import import_file
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_exam, plans_file
 from tests.factories import create_candidate
 from tests.import_cases import CASES, ID1, ID2

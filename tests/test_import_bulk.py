@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from admissions import idcard
 from admissions.models import AuditEvent, ComponentScore
-from admissions.services.imports import import_file
-from admissions.services.imports_bulk import COPY_THRESHOLD
+from admissions.services.imports.bulk import COPY_THRESHOLD
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_exam, csv_bytes
 
 COUNT = COPY_THRESHOLD + 200

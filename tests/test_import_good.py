@@ -13,7 +13,7 @@ from admissions.models import (
     PlanLine,
     PreferenceList,
 )
-from admissions.services.imports import import_file
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_exam, csv_bytes, plans_file
 from tests.factories import create_candidate, valid_national_id
 

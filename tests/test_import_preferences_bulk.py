@@ -14,8 +14,8 @@ from admissions.models import (
     PreferenceList,
     PreferenceMajor,
 )
-from admissions.services.imports import import_file
-from admissions.services.imports_bulk import COPY_THRESHOLD
+from admissions.services.imports.bulk import COPY_THRESHOLD
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_exam, csv_bytes, plans_file
 
 COUNT = COPY_THRESHOLD + 50

@@ -7,8 +7,8 @@ import io
 from sqlalchemy import select
 
 from admissions.models import Candidate
-from admissions.services.imports import import_file
-from admissions.services.imports_context import PREVIEW_ROWS
+from admissions.services.imports.context import PREVIEW_ROWS
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import (
     PLANS_HEADER,
     create_board_account,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from admissions.models import AuditEvent, ComponentScore
-from admissions.services.imports import import_file
+from admissions.services.imports.pipeline import import_file
 from tests.board_factories import create_board_exam, csv_bytes
 from tests.factories import create_candidate
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from admissions.config import jobs_backend
 from admissions.models import Institution, Job, JobStatus, Role
-from admissions.services import jobs
+from admissions.services.jobs import queue as jobs
 from tests.factories import create_account, create_exam, create_institution, create_province, login
 
 STEPS = 4

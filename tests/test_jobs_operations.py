@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from admissions.models import AllocationRun, AuditEvent, Candidate, Job, JobStatus, PlanLine, Role
-from admissions.services import jobs
+from admissions.services.jobs import queue as jobs
 from tests.board_factories import create_board_account, create_board_exam, plans_file
 from tests.factories import create_account, csrf_token, login
 from tests.test_rounds_pages import _setup as rounds_setup
@@ -74,7 +74,9 @@ def test_a_failing_import_job_writes_nothing_and_shows_the_error(app, client, db
         raise OSError("磁盘已满")
 
     # the rows are flushed, then the audit record fails: the whole import must roll back
-    monkeypatch.setattr("admissions.services.imports.audit", types.SimpleNamespace(record=outage))
+    monkeypatch.setattr(
+        "admissions.services.imports.pipeline.audit", types.SimpleNamespace(record=outage)
+    )
     done = _confirm(client, preview)
     job = db.session.scalar(select(Job))
     assert job.status == JobStatus.FAILED and "磁盘已满" in job.error
@@ -89,7 +91,7 @@ def test_an_import_whose_upload_is_gone_fails_with_a_message(app, client, db, mo
     preview = _preview(client, exam, plans_file())
     # another request imported (and discarded) the upload between the click and the job
     gone = types.SimpleNamespace(load_upload=lambda *args: None)
-    monkeypatch.setattr("admissions.services.job_tasks.imports_uploads", gone)
+    monkeypatch.setattr("admissions.services.jobs.tasks.imports_uploads", gone)
     _confirm(client, preview)
     job = db.session.scalar(select(Job))
     assert job.status == JobStatus.FAILED and job.error == "上传的文件已过期或已导入，请重新上传。"

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, ComponentScore, KeyingStatus
-from admissions.services.keying import KeyingError, create_sheet, keyed_texts, save_pass
-from admissions.services.keying_compare import (
+from admissions.services.keying.compare import (
     apply_sheet,
     cancel_sheet,
     differences,
@@ -15,6 +14,7 @@ from admissions.services.keying_compare import (
     resolve,
     unresolved,
 )
+from admissions.services.keying.sheets import KeyingError, create_sheet, keyed_texts, save_pass
 from tests.board_factories import create_board_account, create_board_exam
 from tests.factories import create_candidate
 

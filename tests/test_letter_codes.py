@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from admissions.files.verification import verification_code
 from admissions.models import Dispatch, DispatchStatus, Role, RunStatus
-from admissions.services.decisions import Decision, decide
-from admissions.services.round_close import close_round
+from admissions.services.rounds.close import close_round
+from admissions.services.rounds.decisions import Decision, decide
 from tests.factories import create_account, create_candidate, create_exam, create_plan_line
 from tests.student_factories import create_run as create_published_run
 from tests.student_factories import dispatch

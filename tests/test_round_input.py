@@ -6,10 +6,10 @@ import numpy as np
 from sqlalchemy import select
 
 from admissions.models import Component, CreditedScore, PreferenceStatus, ScoreResult
-from admissions.services.allocation_build import build_round_input
-from admissions.services.allocation_inputs import score_columns
-from admissions.services.scores_compute import compute_scores
-from admissions.services.scores_compute_columns import gather_columns
+from admissions.services.rounds.build import build_round_input
+from admissions.services.rounds.inputs import score_columns
+from admissions.services.scores.columns import gather_columns
+from admissions.services.scores.compute import compute_scores
 from tests.factories import create_candidate
 from tests.rounds_factories import (
     batch_of,

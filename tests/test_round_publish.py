@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from admissions.models import AllocationRun, AuditEvent, Role, RunStatus
-from admissions.services.student_results import results_of
+from admissions.services.students.results import results_of
 from tests.factories import create_account, create_province, csrf_token, login
 from tests.rounds_factories import (
     batch_of,

@@ -18,9 +18,9 @@ from admissions.models import (
     Round,
     RoundStatus,
 )
-from admissions.services.allocation_build import RoundError
-from admissions.services.allocation_run import run_allocation
-from admissions.services.round_close import close_round
+from admissions.services.rounds.build import RoundError
+from admissions.services.rounds.close import close_round
+from admissions.services.rounds.run import run_allocation
 from scoring.allocation import allocate
 from tests.factories import create_institution
 from tests.rounds_factories import (

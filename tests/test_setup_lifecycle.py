@@ -8,8 +8,8 @@ import pytest
 
 from admissions.models import ExamStatus, Role, RoundStatus
 from admissions.models.base import utcnow
-from admissions.services import exam_lifecycle
-from admissions.services.scores_compute import compute_scores
+from admissions.services.exam import lifecycle as exam_lifecycle
+from admissions.services.scores.compute import compute_scores
 from tests.factories import create_account, create_province, login
 from tests.rounds_factories import batch_of, create_rounds_exam, create_scored
 from tests.setup_helpers import actions, post, setup_exam_with_board, text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from admissions.models import AllocationRun, RulesVersion, RunStatus
 from admissions.models.base import utcnow
-from admissions.services.rules import current_version, exam_rules, is_frozen
+from admissions.services.exam.rules import current_version, exam_rules, is_frozen
 from tests.rounds_factories import batch_of
 from tests.setup_helpers import actions, post, setup_exam_with_board, text
 

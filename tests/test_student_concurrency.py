@@ -5,8 +5,8 @@ import threading
 from sqlalchemy import select
 
 from admissions.models import Account, Candidate, PreferenceList, Round
-from admissions.services import preferences
-from admissions.services.preferences import ChoiceInput
+from admissions.services.students import preferences
+from admissions.services.students.preferences import ChoiceInput
 from tests.factories import create_exam, create_plan_line
 from tests.student_factories import create_round, create_student
 

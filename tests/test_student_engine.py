@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from admissions.extensions import db as _db
 from admissions.models import ExamStatus, Role, Round, RoundStatus, utcnow
-from admissions.services.rules import parse_rules
-from admissions.services.student_explain import explanation, requirement_warnings
+from admissions.services.exam.rules import parse_rules
+from admissions.services.students.explain import explanation, requirement_warnings
 from scoring.composite import CandidateInput, compute_candidate
 from tests.factories import create_account, create_plan_line, login
 from tests.student_factories import publish_scores

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from admissions.forms.student import edit_choices, parse_choices
 from admissions.models import PreferenceList
-from admissions.services.preferences import ChoiceInput
+from admissions.services.students.preferences import ChoiceInput
 from tests.factories import create_exam, create_institution, create_plan_line, csrf_token, login
 from tests.student_factories import create_grouped_batch, create_round, create_student
 

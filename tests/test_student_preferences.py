@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from admissions.models import PreferenceList, PreferenceStatus
-from admissions.services import preferences
-from admissions.services.preferences import ChoiceInput
+from admissions.services.students import preferences
+from admissions.services.students.preferences import ChoiceInput
 from tests.factories import create_exam, create_plan_line, csrf_token, login
 from tests.student_factories import (
     create_grouped_batch,

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from admissions import idcard
 from admissions.models import Account, AuditEvent, Candidate, ExamStatus, Role, utcnow
-from admissions.services import registration
-from admissions.services.student_accounts import PasswordResetError, reset_student_password
+from admissions.services.students import registration
+from admissions.services.students.accounts import PasswordResetError, reset_student_password
 from tests.factories import create_account, csrf_token, login, valid_national_id
 from tests.student_factories import create_open_exam, create_student
 

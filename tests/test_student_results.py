@@ -168,7 +168,7 @@ def test_student_pages_need_a_student(client, db):
 
 
 def test_score_table_is_cached_until_cleared(db):
-    from admissions.services import student_scores
+    from admissions.services.students import scores as student_scores
 
     exam = create_exam()
     student, peer = create_student(exam), create_student(exam)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, DispatchStatus, Role, RoundStatus, RunStatus
-from admissions.services.decisions import Decision, DecisionError, decide, decide_many
+from admissions.services.rounds.decisions import Decision, DecisionError, decide, decide_many
 from tests.factories import create_account, create_candidate, create_exam, create_plan_line
 from tests.university_factories import create_dispatch, create_run
 

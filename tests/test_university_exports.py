@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, Candidate, Dispatch, DispatchStatus, RoundStatus
-from admissions.services.decisions import Decision, decide
+from admissions.services.rounds.decisions import Decision, decide
 from tests.factories import login
 from tests.university_factories import create_dispatch, create_round, create_run, review_scenario
 

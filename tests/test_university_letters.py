@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from admissions.files.verification import verification_code
 from admissions.models import AuditEvent, Candidate, Dispatch, Job
-from admissions.services.decisions import Decision, decide
-from admissions.services.university_letters import LetterError, letter_code, letter_data
+from admissions.services.rounds.decisions import Decision, decide
+from admissions.services.universities.letters import LetterError, letter_code, letter_data
 from tests.factories import csrf_token, login
 from tests.university_factories import review_scenario
 
@@ -102,7 +102,7 @@ def test_bulk_letters_need_the_csrf_token(client, db, admitted):
 
 
 def test_bulk_letters_carry_the_same_codes_as_single_letters(app, db, admitted):
-    from admissions.services.university_letters import run_letters
+    from admissions.services.universities.letters import run_letters
 
     with app.test_request_context("/"):
         bulk = {letter.candidate_no: letter.verification_code

@@ -11,8 +11,8 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
-from admissions.services.preferences import ChoiceInput
-from admissions.services.registration import (
+from admissions.services.students.preferences import ChoiceInput
+from admissions.services.students.registration import (
     CANDIDATE_TYPES,
     EXCLUDED_TRACK_MESSAGE,
     EXCLUDED_TRACKS,

@@ -6,7 +6,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from admissions.services.decisions import REJECT_REASONS
+from admissions.services.rounds.decisions import REJECT_REASONS
 
 DECISION_CHOICES = [SelectChoice("admit", "录取"), SelectChoice("reject", "退档")]
 REASON_CHOICES = [SelectChoice("", "（退档时必选）"), *[SelectChoice(r, r) for r in REJECT_REASONS]]

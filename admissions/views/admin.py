@@ -11,8 +11,8 @@ from admissions.access import roles_required
 from admissions.extensions import db
 from admissions.forms.admin import ExamForm, ProvinceForm, RenameForm
 from admissions.models import Account, AuditEvent, Exam, Institution, Province
-from admissions.services import admin_places
-from admissions.services.admin_places import AdminInputError
+from admissions.services.admin import places as admin_places
+from admissions.services.admin.places import AdminInputError
 
 bp = Blueprint("admin", __name__)
 

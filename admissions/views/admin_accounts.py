@@ -9,9 +9,11 @@ from admissions.extensions import db
 from admissions.forms.admin import AccountFilterForm, AccountFlagsForm, AccountForm, ActionForm
 from admissions.labels import ROLE_NAMES
 from admissions.models import Account, Role
-from admissions.services import admin_accounts, admin_institutions, admin_places
-from admissions.services.admin_accounts import AccountFilter, StaffAccount
-from admissions.services.admin_places import AdminInputError
+from admissions.services.admin import accounts as admin_accounts
+from admissions.services.admin import institutions as admin_institutions
+from admissions.services.admin import places as admin_places
+from admissions.services.admin.accounts import AccountFilter, StaffAccount
+from admissions.services.admin.places import AdminInputError
 from admissions.views.admin import bp, show_input_error
 
 ROLE_CHOICES = [

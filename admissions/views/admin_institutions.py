@@ -7,8 +7,8 @@ from admissions.access import roles_required
 from admissions.extensions import db
 from admissions.forms.admin import InstitutionForm, InstitutionImportForm, SearchForm
 from admissions.models import Institution
-from admissions.services import admin_institutions
-from admissions.services.admin_places import AdminInputError
+from admissions.services.admin import institutions as admin_institutions
+from admissions.services.admin.places import AdminInputError
 from admissions.views.admin import bp, show_input_error
 
 

@@ -14,10 +14,10 @@ from admissions.access import ACCESS_ATTR, public
 from admissions.extensions import csrf, db
 from admissions.models import Exam
 from admissions.services import audit
-from admissions.services import decisions as decision_service
-from admissions.services import exports as export_service
-from admissions.services import university as uni
-from admissions.services.api_tokens import active_token, token_actor
+from admissions.services.exports import records as export_service
+from admissions.services.rounds import decisions as decision_service
+from admissions.services.universities import overview as uni
+from admissions.services.universities.tokens import active_token, token_actor
 from admissions.views import api_schema as s
 
 bp = Blueprint("api", __name__)

@@ -13,7 +13,7 @@ from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.models import Job, JobStatus
 from admissions.services import audit
-from admissions.services.job_tasks import letters_file
+from admissions.services.jobs.tasks import letters_file
 from admissions.views.board import BOARD
 from admissions.views.board import bp as board_bp
 from admissions.views.university import bp as university_bp

@@ -7,7 +7,8 @@ from admissions.access import public
 from admissions.extensions import db, limiter
 from admissions.forms.student import RegistrationForm
 from admissions.models import Exam
-from admissions.services import registration, student_letters
+from admissions.services.students import letters as student_letters
+from admissions.services.students import registration
 
 bp = Blueprint("public", __name__)
 

@@ -23,15 +23,12 @@ from admissions.extensions import db
 from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
 from admissions.files.pdf import MissingGlyphError
 from admissions.forms.student import RegistrationEditForm, edit_choices, parse_choices
-from admissions.services import (
-    preferences,
-    preferences_catalog,
-    registration,
-    student_explain,
-    student_letters,
-    student_results,
-    student_scores,
-)
+from admissions.services.students import catalog as preferences_catalog
+from admissions.services.students import explain as student_explain
+from admissions.services.students import letters as student_letters
+from admissions.services.students import preferences, registration
+from admissions.services.students import results as student_results
+from admissions.services.students import scores as student_scores
 
 bp = Blueprint("student", __name__)
 BEIJING = timezone(timedelta(hours=8))

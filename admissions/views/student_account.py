@@ -12,7 +12,7 @@ from flask_login import current_user
 from admissions.access import roles_required
 from admissions.extensions import db
 from admissions.forms.auth import PasswordChangeForm
-from admissions.services.student_accounts import PasswordResetError, change_own_password
+from admissions.services.students.accounts import PasswordResetError, change_own_password
 from admissions.views.student import bp
 
 

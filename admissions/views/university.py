@@ -17,13 +17,15 @@ from admissions.forms.university import (
     TokenForm,
 )
 from admissions.models import AllocationRun, Dispatch, Institution, utcnow
-from admissions.services import api_tokens, audit, jobs
-from admissions.services import decisions as decision_service
-from admissions.services import exports as export_service
-from admissions.services import university as uni
-from admissions.services import university_letters as letters
-from admissions.services.decisions_upload import apply_decisions_file
-from admissions.services.job_tasks import admitted_count
+from admissions.services import audit
+from admissions.services.exports import records as export_service
+from admissions.services.jobs import queue as jobs
+from admissions.services.jobs.tasks import admitted_count
+from admissions.services.rounds import decisions as decision_service
+from admissions.services.rounds.decisions_upload import apply_decisions_file
+from admissions.services.universities import letters
+from admissions.services.universities import overview as uni
+from admissions.services.universities import tokens as api_tokens
 
 bp = Blueprint("university", __name__)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from admissions.config import REPO_ROOT
 from admissions.models import Account, Candidate, Dispatch, Role, ScoreResult
 from admissions.services.demo import DEMO_PASSWORDS, load_demo
-from admissions.services.scores_compute import compute_scores
+from admissions.services.scores.compute import compute_scores
 
 pytestmark = pytest.mark.browser
 RULES = (REPO_ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from admissions.models import Role
 from admissions.models.base import utcnow
-from admissions.services import round_windows
+from admissions.services.rounds import windows as round_windows
 from tests.factories import PASSWORD, create_account
 from tests.rounds_factories import create_rounds_exam
 

@@ -56,7 +56,7 @@ def test_register_fill_preferences_and_see_the_result(live_server, phone, db, tm
     phone.get_by_role("button", name="提交志愿").first.click()
     expect(phone.get_by_text("志愿已提交")).to_be_visible()
     candidate = db.session.scalar(select(Candidate))
-    from admissions.services import preferences
+    from admissions.services.students import preferences
 
     counted = preferences.counted_list(candidate, round_.batch_id, 1)
     assert [i.plan_line_id for i in counted.items] == [lines[1].id, lines[0].id]

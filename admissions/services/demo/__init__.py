@@ -33,7 +33,7 @@ from admissions.services.accounts import create_account
 from admissions.services.demo.people import Person, component_score, make_people
 from admissions.services.demo.plans import create_plan_lines
 from admissions.services.demo.preferences import create_preferences
-from admissions.services.rules import create_exam_from_rules
+from admissions.services.exam.rules import create_exam_from_rules
 
 DEMO_PASSWORDS = {
     Role.ADMIN: "demo-admin-2026",

@@ -1,0 +1,138 @@
+"""Plans import (招生计划): plan lines per batch, creating the institutions the file names."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from admissions.extensions import db
+from admissions.files.readers import Row
+from admissions.models import Institution, PlanLine, RulesVersion, Scheme
+from admissions.services.imports.context import ChangeList, ImportContext, Staged
+
+_INSTITUTION_CODE = re.compile(r"\d{5}")
+LABELS = {
+    "program_name": "专业名称",
+    "category_code": "专业类别",
+    "seats": "计划数",
+    "group_code": "专业组",
+    "scheme_code": "计分方案",
+    "requirements": "选考要求",
+}
+
+
+def _scheme_codes(context: ImportContext) -> set[str]:
+    exam = context.exam
+    query = (
+        select(Scheme.code)
+        .join(RulesVersion)
+        .where(RulesVersion.exam_id == exam.id)
+        .where(RulesVersion.version == exam.current_rules_version)
+    )
+    return set(db.session.scalars(query)) | {b.scheme_code for b in exam.batches}
+
+
+_SHOWN_NEW = ("program_name", "category_code", "seats")
+
+
+def _values(row: Row) -> dict[str, object]:
+    return {
+        "program_name": row["program_name"],
+        "category_code": row["category"],
+        "seats": int(row["seats"] or 0),
+        "group_code": row["group"],
+        "scheme_code": row["scheme"],
+        "requirements": row["requirements"] or "",
+    }
+
+
+def stage(context: ImportContext) -> Staged:
+    """Check every plan line against the exam; stage inserts and updates."""
+    exam = context.exam
+    batches = {b.code: b for b in exam.batches}
+    categories = {c.code for c in exam.categories}
+    schemes = _scheme_codes(context)
+    institutions = {i.code: i for i in db.session.scalars(select(Institution))}
+    new_names: dict[str, str] = {}
+    for line, row in context.numbered():
+        _check_row(context, line, row, batches, categories, schemes)
+        code, name = str(row["institution_code"]), str(row["institution_name"])
+        known = institutions[code].name if code in institutions else new_names.get(code)
+        if not _INSTITUTION_CODE.fullmatch(code):
+            context.error(line, "institution_code", f"院校代码「{code}」应为5位数字")
+        elif known is not None and known != name:
+            context.error(line, "institution_name", f"院校代码 {code} 已登记为「{known}」")
+        else:
+            new_names.setdefault(code, name)
+    existing = {
+        (p.batch_id, p.institution_id, p.program_code): p
+        for p in db.session.scalars(select(PlanLine).where(PlanLine.exam_id == exam.id))
+    }
+    inserts: list[Row] = []
+    updates: list[tuple[PlanLine, Row]] = []
+    unchanged = 0
+    changes = ChangeList()
+    for line, row in context.numbered():
+        batch, institution = (
+            batches.get(str(row["batch"])),
+            institutions.get(str(row["institution_code"])),
+        )
+        current = (
+            existing.get((batch.id, institution.id, row["program_code"]))
+            if batch and institution
+            else None
+        )
+        key = f"{row['batch']} {row['institution_code']} {row['program_code']}"
+        after = _values(row)
+        if current is None:
+            inserts.append(row)
+            changes.add(line, key, True, [(LABELS[k], None, after[k]) for k in _SHOWN_NEW])
+            continue
+        differs = [k for k, v in after.items() if getattr(current, k) != v]
+        if not differs:
+            unchanged += 1
+        else:
+            updates.append((current, row))
+            changes.add(
+                line, key, False, [(LABELS[k], getattr(current, k), after[k]) for k in differs]
+            )
+
+    def apply() -> None:
+        for code, name in new_names.items():
+            if code not in institutions:
+                institutions[code] = Institution(code=code, name=name)
+                db.session.add(institutions[code])
+        db.session.flush()
+        for row in inserts:
+            db.session.add(
+                PlanLine(
+                    exam_id=exam.id,
+                    batch_id=batches[str(row["batch"])].id,
+                    institution_id=institutions[str(row["institution_code"])].id,
+                    program_code=row["program_code"],
+                    **_values(row),
+                )
+            )
+        for plan_line, row in updates:
+            for key, value in _values(row).items():
+                setattr(plan_line, key, value)
+        db.session.flush()
+
+    return Staged((len(inserts), len(updates), unchanged), apply, changes.rows)
+
+
+def _check_row(context, line, row, batches, categories, schemes) -> None:  # noqa: ANN001
+    batch = batches.get(str(row["batch"]))
+    if batch is None:
+        context.error(line, "batch", f"批次「{row['batch']}」不存在（可用：{'、'.join(batches)}）")
+    if row["category"] not in categories:
+        known = "、".join(sorted(categories))
+        context.error(line, "category", f"专业类别「{row['category']}」不存在（可用：{known}）")
+    if row["scheme"] and row["scheme"] not in schemes:
+        context.error(line, "scheme", f"计分方案「{row['scheme']}」不存在")
+    if batch is not None and batch.shape == "grouped" and not row["group"]:
+        context.error(line, "group", f"批次 {batch.code} 按院校专业组填报，必须填写专业组")
+    for key, limit in (("program_code", 20), ("group", 20), ("program_name", 100)):
+        if row[key] and len(str(row[key])) > limit:
+            context.error(line, key, f"过长（最多 {limit} 个字符）")

@@ -1,0 +1,237 @@
+"""Preferences import (志愿, e.g. paper submissions): each list in the file replaces that round's.
+
+A replaced list is not deleted: a new version is written and the latest version counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from admissions.extensions import db
+from admissions.files.readers import Row
+from admissions.models import (
+    AuditEvent,
+    Candidate,
+    Institution,
+    PlanLine,
+    PreferenceItem,
+    PreferenceList,
+    PreferenceMajor,
+    PreferenceStatus,
+    utcnow,
+)
+from admissions.services import audit
+from admissions.services.imports.bulk import insert_rows, insert_rows_returning_ids
+from admissions.services.imports.context import ImportContext, Staged
+
+ListKey = tuple[int, int, int]  # candidate id, batch id, round
+Item = tuple[int, int | None, int | None, str | None, bool, tuple[int, ...]]
+
+
+class _Lookup:
+    """The exam's candidates, batches, institutions and plan lines, for checking rows."""
+
+    def __init__(self, context: ImportContext) -> None:
+        exam = context.exam
+        self.batches = {b.code: b for b in exam.batches}
+        self.candidates = {
+            c.candidate_no: c
+            for c in db.session.scalars(select(Candidate).where(Candidate.exam_id == exam.id))
+        }
+        self.institutions = {i.code: i for i in db.session.scalars(select(Institution))}
+        lines = db.session.scalars(select(PlanLine).where(PlanLine.exam_id == exam.id)).all()
+        self.lines = {(p.batch_id, p.institution_id, p.program_code): p for p in lines}
+        self.groups: dict[tuple[int, int, str], list[PlanLine]] = defaultdict(list)
+        for p in lines:
+            if p.group_code:
+                self.groups[(p.batch_id, p.institution_id, p.group_code)].append(p)
+
+
+def _item(context: ImportContext, look: _Lookup, line: int, row: Row) -> Item | None:
+    """The checked item of one row, or None after recording its errors."""
+    candidate = look.candidates.get(str(row["candidate_no"]))
+    batch = look.batches.get(str(row["batch"]))
+    institution = look.institutions.get(str(row["institution_code"]))
+    if candidate is None:
+        context.error(line, "candidate_no", f"考生号 {row['candidate_no']} 不存在")
+    if batch is None:
+        context.error(
+            line, "batch", f"批次「{row['batch']}」不存在（可用：{'、'.join(look.batches)}）"
+        )
+    elif int(str(row["round"])) > batch.rounds:
+        context.error(
+            line, "round", f"批次 {batch.code} 只有 {batch.rounds} 轮，没有第 {row['round']} 轮"
+        )
+    if institution is None:
+        context.error(line, "institution_code", f"院校代码 {row['institution_code']} 不存在")
+    if candidate is None or batch is None or institution is None:
+        return None
+    choice = int(str(row["choice"]))
+    if batch.shape == "flat":
+        return _flat(context, look, line, row, (candidate, batch, institution), choice)
+    return _grouped(context, look, line, row, (candidate, batch, institution), choice)
+
+
+def _flat(context, look, line, row, objects, choice) -> Item | None:  # noqa: ANN001
+    candidate, batch, institution = objects
+    if not row["program_code"]:
+        context.error(line, "program_code", f"批次 {batch.code} 为平行志愿，必须填写专业代码")
+        return None
+    plan = look.lines.get((batch.id, institution.id, row["program_code"]))
+    if plan is None:
+        message = f"院校 {institution.code} 在批次 {batch.code} 没有专业 {row['program_code']}"
+        context.error(line, "program_code", message)
+        return None
+    if plan.category_code != candidate.category_code:
+        context.error(line, "program_code", _other_category(plan.category_code, candidate))
+        return None
+    return (choice, plan.id, None, None, False, ())
+
+
+def _grouped(context, look, line, row, objects, choice) -> Item | None:  # noqa: ANN001
+    candidate, batch, institution = objects
+    group = look.groups.get((batch.id, institution.id, str(row["group"])))
+    if not row["group"]:
+        context.error(line, "group", f"批次 {batch.code} 按院校专业组填报，必须填写专业组")
+        return None
+    if not group:
+        context.error(
+            line, "group", f"院校 {institution.code} 在批次 {batch.code} 没有专业组 {row['group']}"
+        )
+        return None
+    if group[0].category_code != candidate.category_code:
+        context.error(line, "group", _other_category(group[0].category_code, candidate))
+        return None
+    by_code = {p.program_code: p for p in group}
+    majors = str(row["majors"] or "").split(";") if row["majors"] else []
+    unknown = [m for m in majors if m not in by_code]
+    if unknown:
+        context.error(line, "majors", f"专业 {'、'.join(unknown)} 不在专业组 {row['group']} 中")
+        return None
+    limit = batch.majors_per_group
+    if limit is not None and len(majors) > limit:
+        context.error(line, "majors", f"填了 {len(majors)} 个专业，超过每组上限 {limit}")
+        return None
+    ids = tuple(by_code[m].id for m in majors)
+    return (choice, None, institution.id, str(row["group"]), row["adjust"] == "Y", ids)
+
+
+def _other_category(category: str, candidate: Candidate) -> str:
+    return f"该志愿属于专业类别 {category}，考生报考的类别为 {candidate.category_code}"
+
+
+def stage(context: ImportContext) -> Staged:
+    """Check every row; stage one new list version per candidate, batch and round in the file."""
+    look = _Lookup(context)
+    lists: dict[ListKey, list[Item]] = defaultdict(list)
+    for line, row in context.numbered():
+        item = _item(context, look, line, row)
+        if item is not None:
+            candidate = look.candidates[str(row["candidate_no"])]
+            key = (candidate.id, look.batches[str(row["batch"])].id, int(str(row["round"])))
+            lists[key].append(item)
+    current = _latest_lists(context.exam.id)
+    changed = {k: sorted(v) for k, v in lists.items() if current.get(k, (0, []))[1] != sorted(v)}
+    inserted = sum(1 for key in changed if key not in current)
+    counts = (inserted, len(changed) - inserted, len(lists) - len(changed))
+
+    def apply() -> None:
+        versions = {key: current.get(key, (0, []))[0] + 1 for key in changed}
+        _write_lists(context, changed, versions)
+
+    return Staged(counts, apply)
+
+
+def _latest_lists(exam_id: int) -> dict[ListKey, tuple[int, list[Item]]]:
+    """The latest version of every list of the exam, as (version, sorted items); set-based reads."""
+    latest = (
+        select(func.max(PreferenceList.id))
+        .join(Candidate, Candidate.id == PreferenceList.candidate_id)
+        .where(Candidate.exam_id == exam_id)
+        .group_by(PreferenceList.candidate_id, PreferenceList.batch_id, PreferenceList.round_number)
+    ).scalar_subquery()
+    lists = db.session.execute(
+        select(PreferenceList.id, PreferenceList.candidate_id, PreferenceList.batch_id,
+               PreferenceList.round_number, PreferenceList.version)
+        .where(PreferenceList.id.in_(latest))
+    ).all()  # fmt: skip
+    if not lists:
+        return {}
+    wanted = select(PreferenceItem.id).where(PreferenceItem.list_id.in_(latest))
+    majors: dict[int, list[int]] = defaultdict(list)
+    for item_id, line_id in db.session.execute(
+        select(PreferenceMajor.item_id, PreferenceMajor.plan_line_id)
+        .where(PreferenceMajor.item_id.in_(wanted))
+        .order_by(PreferenceMajor.item_id, PreferenceMajor.position)
+    ):  # fmt: skip
+        majors[item_id].append(line_id)
+    items: dict[int, list[Item]] = defaultdict(list)
+    for i in db.session.execute(
+        select(PreferenceItem.id, PreferenceItem.list_id, PreferenceItem.position,
+               PreferenceItem.plan_line_id, PreferenceItem.institution_id,
+               PreferenceItem.group_code, PreferenceItem.adjust)
+        .where(PreferenceItem.list_id.in_(latest))
+    ):  # fmt: skip
+        items[i.list_id].append(
+            (i.position, i.plan_line_id, i.institution_id, i.group_code, i.adjust,
+             tuple(majors.get(i.id, ())))
+        )  # fmt: skip
+    return {
+        (candidate_id, batch_id, round_number): (version, sorted(items[list_id]))
+        for list_id, candidate_id, batch_id, round_number, version in lists
+    }
+
+
+def _write_lists(
+    context: ImportContext, changed: dict[ListKey, list[Item]], versions: dict[ListKey, int]
+) -> None:
+    """One new list version per key, its items and majors, one audit event each: bulk writes."""
+    if not changed:
+        return
+    keys = list(changed)
+    now = utcnow()
+    list_ids = insert_rows_returning_ids(
+        PreferenceList.__table__,
+        [
+            {"candidate_id": c, "batch_id": b, "round_number": r, "version": versions[(c, b, r)],
+             "status": PreferenceStatus.SUBMITTED.value, "created_at": now, "submitted_at": now}
+            for c, b, r in keys
+        ],
+    )  # fmt: skip
+    items = [
+        {"list_id": list_id, "position": position, "plan_line_id": line_id,
+         "institution_id": institution_id, "group_code": group, "adjust": adjust}
+        for list_id, key in zip(list_ids, keys, strict=True)
+        for position, line_id, institution_id, group, adjust, _majors in changed[key]
+    ]  # fmt: skip
+    majors = [item[5] for key in keys for item in changed[key]]
+    if any(majors):
+        item_ids = insert_rows_returning_ids(PreferenceItem.__table__, items)
+        insert_rows(
+            PreferenceMajor.__table__,
+            [
+                {"item_id": item_id, "position": index, "plan_line_id": line_id}
+                for item_id, listed in zip(item_ids, majors, strict=True)
+                for index, line_id in enumerate(listed, start=1)
+            ],
+        )
+    else:
+        insert_rows(PreferenceItem.__table__, items)
+    insert_rows(
+        AuditEvent.__table__,
+        [
+            audit.event_row(
+                context.actor,
+                "preferences.import",
+                "preference_list",
+                list_id,
+                after={"batch_id": b, "round": r, "choices": len(changed[(c, b, r)])},
+                reason=f"import {context.filename}",
+                exam_id=context.exam.id,
+                at=now,
+            )  # fmt: skip
+            for list_id, (c, b, r) in zip(list_ids, keys, strict=True)
+        ],
+    )

@@ -1,0 +1,3 @@
+"""What a candidate does and sees: registration, account, preferences, scores, results, letters.
+Owns the candidate's own data; must not change scores, plans or runs.
+"""

@@ -1,0 +1,126 @@
+"""One candidate's score explained by the weighting engine: each component, weight and
+contribution, bonus, total, rank, qualification and every batch's control-line verdict — and the
+same computed values checked against a plan line's requirements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from admissions.extensions import db
+from admissions.models import Candidate, Component, ComponentScore, CreditedScore
+from admissions.services.exam.rules import exam_rules
+from scoring.composite import (
+    CandidateInput,
+    Composite,
+    Credit,
+    ScoreError,
+    ScoreValue,
+    check_lines,
+    compute_candidate,
+    explain_failure,
+    qualify,
+)
+from scoring.expr import ExprError, holds, parse_condition
+from scoring.report import explain
+from scoring.rules import RulesError
+from scoring.rules_model import Rules
+
+
+@dataclass(frozen=True)
+class StudentExplanation:
+    """Plain values for the scores page: the engine's explanation lines, verdicts apart."""
+
+    lines: tuple[str, ...]
+    qualified: bool
+    verdicts: tuple[tuple[str, bool, tuple[str, ...]], ...]
+
+
+def candidate_input(candidate: Candidate) -> CandidateInput:
+    """The engine's input for one candidate, from its ComponentScore/CreditedScore rows and bonus."""
+    codes = {
+        c.id: c.code
+        for c in db.session.scalars(select(Component).where(Component.exam_id == candidate.exam_id))
+    }
+    scores: dict[str, ScoreValue] = {}
+    for row in db.session.scalars(
+        select(ComponentScore).where(ComponentScore.candidate_id == candidate.id)
+    ):
+        scores[codes[row.component_id]] = row.grade if row.grade else row.value
+    credits = {
+        codes[row.component_id]: Credit(row.value, row.reason)
+        for row in db.session.scalars(
+            select(CreditedScore).where(CreditedScore.candidate_id == candidate.id)
+        )
+    }
+    return CandidateInput(scores, credits, candidate.bonus or Decimal(0),
+                          candidate.candidate_no or "", candidate.category_code or "")  # fmt: skip
+
+
+def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
+    _, rules = exam_rules(candidate.exam)
+    given = candidate_input(candidate)
+    return rules, given, compute_candidate(rules, rules.ranking_scheme, given)
+
+
+def explanation(candidate: Candidate, rank: int | None = None) -> StudentExplanation | None:
+    """The candidate's breakdown under the headline scheme; None when the exam has no rules."""
+    try:
+        rules, given, composite = _composite(candidate)
+    except (LookupError, RulesError, ScoreError):
+        return None
+    verdicts = [("资格审核", qualify(rules, composite))]
+    for batch in rules.batches:
+        mine = composite
+        if batch.scheme != composite.scheme:
+            mine = compute_candidate(rules, batch.scheme, given)
+        verdict = check_lines(rules, batch.code, candidate.category_code or "", mine)
+        verdicts.append((f"{batch.name}控制线", verdict))
+    text = explain(rules, composite, rank, tuple(verdicts)).lines()
+    return StudentExplanation(
+        tuple(text), verdicts[0][1].ok,
+        tuple((what, v.ok, v.reasons) for what, v in verdicts),
+    )  # fmt: skip
+
+
+def computed_values(candidate: Candidate) -> tuple[Rules, dict[str, Decimal]] | None:
+    """The exam's rules and the names the engine uses (component codes, culture, vocational,
+    bonus, raw_total, total) with the candidate's values; None when the exam has no rules."""
+    try:
+        rules, _, composite = _composite(candidate)
+    except (LookupError, RulesError, ScoreError):
+        return None
+    return rules, composite.env()
+
+
+def requirement_warnings(
+    requirements: str, visible: bool, computed: tuple[Rules, dict[str, Decimal]] | None
+) -> list[str]:
+    """Warnings for one plan line's requirements (conditions separated by ``;``).
+
+    Each condition is parsed by the engine and checked on the candidate's computed values; text
+    the engine cannot read (or every condition when the candidate's values cannot be computed,
+    ``computed`` None) is shown for the candidate to check; before scores are visible every
+    condition is listed to be checked after publication.
+    """
+    warnings = []
+    for condition in (c.strip() for c in requirements.split(";")):
+        if not condition:
+            continue
+        if not visible:
+            warnings.append(f"报考要求：{condition}（成绩公布后自动核对）")
+            continue
+        try:
+            if computed is None:
+                raise ExprError(0, "no values")
+            rules, env = computed
+            parsed = parse_condition(condition, env.keys())
+        except ExprError:
+            warnings.append(f"报考要求：{condition}（请自行核对）")
+            continue
+        if not holds(parsed.root, env):
+            reason = explain_failure(rules, parsed, env)
+            warnings.append(f"不满足报考要求：{condition}（{reason}）")
+    return warnings
