@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import ComponentScore, KeyingSheet, KeyingStatus, Role
-from admissions.services.keying.sheets import create_sheet, save_pass
+from admissions.services.keying.passes import save_pass
+from admissions.services.keying.sheets import create_sheet
 from tests.board_factories import create_board_account, create_board_exam
 from tests.factories import create_account, create_candidate, csrf_token, login
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from admissions.models import Exam, Role
 from admissions.services.keying.compare import apply_sheet, cancel_sheet, resolve
-from admissions.services.keying.sheets import create_sheet, save_pass
+from admissions.services.keying.passes import save_pass
+from admissions.services.keying.sheets import create_sheet
 from admissions.services.scores.compute import compute_scores
 from tests.factories import create_account, csrf_token, login
 from tests.test_compute_support import SHANDONG, add_candidate, load_exam, run

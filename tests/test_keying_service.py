@@ -14,7 +14,8 @@ from admissions.services.keying.compare import (
     resolve,
     unresolved,
 )
-from admissions.services.keying.sheets import KeyingError, create_sheet, keyed_texts, save_pass
+from admissions.services.keying.passes import keyed_texts, save_pass
+from admissions.services.keying.sheets import KeyingError, create_sheet
 from tests.board_factories import create_board_account, create_board_exam
 from tests.factories import create_candidate
 

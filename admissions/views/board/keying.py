@@ -15,6 +15,7 @@ from admissions.extensions import db
 from admissions.forms.board import ConfirmForm, KeyingCancelForm, KeyingResolveForm, KeyingSheetForm
 from admissions.models import KeyingSheet
 from admissions.services.keying import compare as keying_compare
+from admissions.services.keying import passes
 from admissions.services.keying import sheets as keying
 from admissions.services.keying.sheets import KeyingError
 from admissions.views.board import BOARD, bp
@@ -72,7 +73,7 @@ def keying_sheet(sheet_id: int):
     both = sheet.pass1_at is not None and sheet.pass2_at is not None
     return render_template(
         "board/keying_sheet.html", sheet=sheet, exam=sheet.exam,
-        components=keying.sheet_components(sheet), passes=keying.pass_states(sheet),
+        components=keying.sheet_components(sheet), passes=passes.pass_states(sheet),
         differences=keying_compare.differences(sheet) if both else [],
         status_names=keying.STATUS_NAMES, form=ConfirmForm(), cancel_form=KeyingCancelForm(),
     )  # fmt: skip
@@ -85,7 +86,7 @@ def keying_pass(sheet_id: int, pass_no: int):
     sheet = get_keying_sheet_for_board(sheet_id)
     if pass_no not in keying.PASSES:
         abort(404)
-    refused = keying.refuse_pass(sheet, pass_no, current_user)
+    refused = passes.refuse_pass(sheet, pass_no, current_user)
     if refused:
         flash(refused, "error")
         return redirect(_sheet_url(sheet))
@@ -96,14 +97,14 @@ def keying_pass(sheet_id: int, pass_no: int):
     if request.method == "POST":
         values = {cell: request.form.get(f"v-{cell[0]}-{cell[1]}", "") for cell in cells}
         if form.validate_on_submit():
-            errors = keying.check_pass(sheet, values)
+            errors = passes.check_pass(sheet, values)
             if not errors:
-                keyed = keying.save_pass(sheet, pass_no, values, current_user)
+                keyed = passes.save_pass(sheet, pass_no, values, current_user)
                 db.session.commit()
                 flash(f"第 {pass_no} 遍已保存，录入 {keyed} 项（共 {len(cells)} 项）。", "info")
                 return redirect(_sheet_url(sheet))
     else:
-        values = keying.keyed_texts(sheet, pass_no)
+        values = passes.keyed_texts(sheet, pass_no)
     return render_template(
         "board/keying_pass.html", sheet=sheet, pass_no=pass_no, components=components,
         values=values, errors=errors, form=form,
