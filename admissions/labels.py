@@ -3,7 +3,7 @@
 from flask import Flask
 
 from admissions.audit_names import action_name
-from admissions.models import ExamStatus, Role
+from admissions.models import ExamStatus, KeyingStatus, Role
 
 ROLE_NAMES = {
     Role.STUDENT: "考生",
@@ -21,6 +21,14 @@ STATUS_NAMES = {
     ExamStatus.PREFERENCES_CLOSED: "志愿填报已截止",
     ExamStatus.ALLOCATION: "投档录取中",
     ExamStatus.FINISHED: "已结束",
+}
+
+KEYING_STATUS_NAMES = {
+    KeyingStatus.OPEN: "录入中",
+    KeyingStatus.KEYED: "待处理差异",
+    KeyingStatus.RESOLVED: "待写入成绩",
+    KeyingStatus.APPLIED: "已写入成绩",
+    KeyingStatus.CANCELLED: "已作废",
 }
 
 

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, ComponentScore, KeyingStatus
+from admissions.services.exam.state import publication_block
 from admissions.services.keying.compare import (
     apply_sheet,
     cancel_sheet,
     differences,
-    publication_block,
     resolve,
     unresolved,
 )

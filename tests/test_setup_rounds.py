@@ -8,11 +8,11 @@ import pytest
 
 from admissions.models import RoundStatus
 from admissions.models.base import utcnow
+from admissions.services.exam.state import window_open
 from admissions.services.local_time import SHANGHAI
 from admissions.services.rounds import windows as round_windows
 from admissions.services.rounds.close import close_round
 from admissions.services.rounds.run import run_allocation
-from admissions.services.students.preferences import window_open
 from tests.rounds_factories import batch_of, create_line, create_scored, submit_flat
 from tests.setup_helpers import actions, post, setup_exam_with_board, text
 

@@ -27,11 +27,11 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
-from admissions.services.keying.compare import publication_block
+from admissions.services.exam.rules import current_version
+from admissions.services.exam.state import at_least, publication_block, result_count, window_open
 from admissions.services.local_time import show_local
 
 S = ExamStatus
-ORDER = list(ExamStatus)
 
 
 class TransitionRefused(ValueError):
@@ -83,7 +83,7 @@ def refusal(exam: Exam, target: ExamStatus, now: datetime | None = None) -> str 
 
 def _order_refusal(exam: Exam, target: ExamStatus) -> str | None:
     """Messages for the steps people try too early or twice, whatever the current status."""
-    published = exam.scores_published_at is not None or _at_least(exam, S.SCORES_PUBLISHED)
+    published = exam.scores_published_at is not None or at_least(exam, S.SCORES_PUBLISHED)
     if target == S.SCORES_PUBLISHED:
         if published:
             return f"考试 {exam.code} 的成绩已经发布"
@@ -116,18 +116,11 @@ def transition(
 def enter_scoring(exam: Exam) -> None:
     """Computing scores moves an exam that is still in registration to 成绩录入中 (audited by the
     caller's ``scores.compute`` event, which carries the status before and after)."""
-    if not _at_least(exam, S.SCORING):
+    if not at_least(exam, S.SCORING):
         exam.status = S.SCORING
 
 
-def _at_least(exam: Exam, status: ExamStatus) -> bool:
-    return ORDER.index(exam.status) >= ORDER.index(status)
-
-
 def _result_count(exam: Exam) -> int:
-    from admissions.services.exam.rules import current_version
-    from admissions.services.scores.compute import result_count
-
     version = current_version(exam)
     return result_count(exam, version.id) if version is not None else 0
 
@@ -176,8 +169,6 @@ def _open_preferences(exam: Exam, now: datetime) -> str | None:
 
 
 def _close_preferences(exam: Exam, now: datetime) -> str | None:
-    from admissions.services.students.preferences import window_open
-
     for batch, round_ in _rounds(exam):
         if window_open(round_, now):
             return f"{batch.name}第 {round_.number} 轮志愿填报仍在进行，请先关闭该轮的填报窗口"
@@ -185,8 +176,6 @@ def _close_preferences(exam: Exam, now: datetime) -> str | None:
 
 
 def _finish(exam: Exam, now: datetime) -> str | None:
-    from admissions.services.students.preferences import window_open
-
     for batch, round_ in _rounds(exam):
         if window_open(round_, now) or round_.status == RoundStatus.ALLOCATED:
             return f"{batch.name}第 {round_.number} 轮尚未结束，不能结束本次招生"
@@ -211,7 +200,7 @@ def set_registration_window(
     exam: Exam, opens: datetime | None, closes: datetime | None, *, actor: Account | None = None
 ) -> None:
     """Store the registration window (aware UTC); refused after registration is over."""
-    if _at_least(exam, S.SCORING):
+    if at_least(exam, S.SCORING):
         raise TransitionRefused("考试已进入成绩阶段，不能再修改报名时间")
     if opens is not None and closes is not None and closes <= opens:
         raise TransitionRefused("报名截止时间必须晚于报名开始时间")

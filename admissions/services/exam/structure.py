@@ -26,7 +26,7 @@ from admissions.services.exam.rules import (
     load_exam_rules,
     runs_using,
 )
-from admissions.services.scores.compute import scores_published
+from admissions.services.exam.state import scores_published
 from scoring.rules import dump_rules
 from scoring.rules_model import Rules
 

@@ -25,6 +25,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
+from admissions.services.exam.state import KEYING_DONE as DONE
 from admissions.services.imports.pipeline import component_infos
 from admissions.services.imports.scores import shown, stored_value
 from admissions.services.keying.sheets import (
@@ -39,7 +40,6 @@ from admissions.services.keying.sheets import (
 from admissions.services.scores import entry as score_entry
 
 Keyed = tuple[object, str | None]  # (value, grade) as stored
-DONE = (KeyingStatus.APPLIED, KeyingStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -249,25 +249,3 @@ def cancel_sheet(sheet: KeyingSheet, reason: str, actor: Account | None) -> None
         actor, "keying.cancel", sheet, before=before, after={"status": "cancelled"},
         reason=reason.strip(),
     )  # fmt: skip
-
-
-def unfinished_sheets(exam: Exam) -> list[KeyingSheet]:
-    """The exam's sheets neither applied nor cancelled (they hold back publication)."""
-    query = (
-        select(KeyingSheet)
-        .where(KeyingSheet.exam_id == exam.id, KeyingSheet.status.not_in(DONE))
-        .order_by(KeyingSheet.id)
-    )
-    return list(db.session.scalars(query))
-
-
-def publication_block(exam: Exam) -> str | None:
-    """Why the exam's scores cannot be published yet because of double entry, or None."""
-    sheets = unfinished_sheets(exam)
-    if not sheets:
-        return None
-    named = "、".join(f"「{s.name}」（{STATUS_NAMES[s.status]}）" for s in sheets)
-    return (
-        f"考试 {exam.code} 有双录入单未完成（差异未处理或成绩未写入）：{named}；"
-        "请处理差异并写入成绩，或作废录入单后再发布"
-    )

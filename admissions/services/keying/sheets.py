@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from admissions.extensions import db
 from admissions.files.columns import ComponentInfo, score_parser
+from admissions.labels import KEYING_STATUS_NAMES
 from admissions.models import (
     Account,
     Candidate,
@@ -29,13 +30,7 @@ ABSENT_MARKS = ("缺考", "缺")
 ABSENT_TEXT = "缺考"
 MAX_CANDIDATES = 500
 PASSES = (1, 2)
-STATUS_NAMES = {
-    KeyingStatus.OPEN: "录入中",
-    KeyingStatus.KEYED: "待处理差异",
-    KeyingStatus.RESOLVED: "待写入成绩",
-    KeyingStatus.APPLIED: "已写入成绩",
-    KeyingStatus.CANCELLED: "已作废",
-}
+STATUS_NAMES = KEYING_STATUS_NAMES
 Cell = tuple[int, str]  # candidate id, component code
 
 

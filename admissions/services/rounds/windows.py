@@ -26,9 +26,8 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
+from admissions.services.exam.state import scores_published, window_open
 from admissions.services.local_time import show_local
-from admissions.services.scores.compute import scores_published
-from admissions.services.students.preferences import window_open
 
 STARTED = {RoundStatus.ALLOCATED, RoundStatus.CLOSED, RoundStatus.FINISHED}
 

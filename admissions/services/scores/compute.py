@@ -14,29 +14,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from admissions.extensions import db
 from admissions.models import (
     Account,
-    Candidate,
     Exam,
-    ExamStatus,
     PlanLine,
-    ScoreResult,
 )
 from admissions.models.base import SCALE, utcnow
 from admissions.services import audit
 from admissions.services.exam import lifecycle as exam_lifecycle
 from admissions.services.exam.rules import exam_rules
+from admissions.services.exam.state import scores_published
 from admissions.services.scores.columns import INPUT_PLACES, engine_frame, gather_columns
 from admissions.services.scores.store import replace_results
 from scoring.bulk import BulkResult, bulk_compute, qualify_reasons
 from scoring.composite import ScoreError
 from scoring.order import rank_category
 from scoring.rules_model import Rules
-
-ORDER = list(ExamStatus)
 
 
 class ComputeRefused(ValueError):
@@ -66,13 +62,6 @@ class ComputeSummary:
 def find_exam(code: str) -> Exam | None:
     """The exam with this code, or None."""
     return db.session.scalar(select(Exam).where(Exam.code == code))
-
-
-def scores_published(exam: Exam) -> bool:
-    """True once scores were published (or the exam moved past that step)."""
-    return exam.scores_published_at is not None or ORDER.index(exam.status) >= ORDER.index(
-        ExamStatus.SCORES_PUBLISHED
-    )
 
 
 def schemes_in_use(exam: Exam, rules: Rules) -> tuple[str, ...]:
@@ -166,15 +155,3 @@ def _rows(
         }  # fmt: skip
         for i, cid in enumerate(frame["candidate_id"].to_numpy())
     ]
-
-
-def result_count(exam: Exam, rules_version_id: int) -> int:
-    """How many stored results of the exam belong to this rules version."""
-    return int(
-        db.session.scalar(
-            select(func.count(ScoreResult.id))
-            .join(Candidate, Candidate.id == ScoreResult.candidate_id)
-            .where(Candidate.exam_id == exam.id, ScoreResult.rules_version_id == rules_version_id)
-        )
-        or 0
-    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from admissions.models import Account, Exam, ExamStatus
 from admissions.services.exam import lifecycle as exam_lifecycle
 from admissions.services.exam.rules import current_version
-from admissions.services.scores.compute import ComputeRefused, result_count
+from admissions.services.exam.state import result_count
+from admissions.services.scores.compute import ComputeRefused
 
 
 def publish_scores(exam: Exam, *, actor: Account | None = None) -> int:

@@ -27,12 +27,10 @@ from admissions.models import (
     PreferenceMajor,
     PreferenceStatus,
     Round,
-    RoundStatus,
     utcnow,
 )
 from admissions.services import audit
-
-CLOSED_STATUSES = {RoundStatus.CLOSED, RoundStatus.ALLOCATED, RoundStatus.FINISHED}
+from admissions.services.exam.state import window_open
 
 
 class PreferenceError(ValueError):
@@ -51,16 +49,6 @@ class ChoiceInput:
     group: str | None = None
     majors: tuple[int, ...] = ()
     adjust: bool = False
-
-
-def window_open(round_: Round, now: datetime | None = None) -> bool:
-    """True while the round takes preferences, by the server's clock."""
-    now = now or utcnow()
-    if round_.status in CLOSED_STATUSES or round_.prefs_open_at is None:
-        return False
-    if now < round_.prefs_open_at:
-        return False
-    return round_.prefs_close_at is None or now < round_.prefs_close_at
 
 
 def rounds_of(candidate: Candidate) -> list[Round]:

@@ -18,13 +18,9 @@ from admissions.services.exam.rules import (
     scheme_reports,
     update_exam_rules,
 )
+from admissions.services.exam.state import result_count, scores_published
 from admissions.services.exports.ranktable import ranktable_bytes
-from admissions.services.scores.compute import (
-    ComputeRefused,
-    compute_scores,
-    result_count,
-    scores_published,
-)
+from admissions.services.scores.compute import ComputeRefused, compute_scores
 from admissions.services.scores.publish import publish_scores
 from admissions.services.scores.ranktable import categories_with_results, chart_bars, ranktable_rows
 from admissions.views.board import bp
