@@ -19,12 +19,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     init_extensions(app)
-    from admissions import errors, labels, security
+    from admissions import errors, labels, security, worker
     from admissions.cli import register_commands
     from admissions.views import register_blueprints
 
     security.init_security(app)
     labels.init_labels(app)
+    worker.init_app(app)
     register_blueprints(app)
     errors.register_error_handlers(app)
     register_commands(app)

@@ -22,7 +22,9 @@ from sqlalchemy.exc import OperationalError
 
 from admissions.extensions import db
 from admissions.models import Job, JobStatus, utcnow
-from admissions.services.jobs.queue import JobFailed, tasks
+from admissions.services.jobs import tasks as _tasks  # noqa: F401  (registers the job functions)
+from admissions.services.jobs.queue import DISPATCH_KEY
+from admissions.services.jobs.registry import TASKS, JobFailed
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,11 @@ class Progress:
         write_job(self.job_id, done=done, total=total, message=message[:200])
 
 
+def init_app(app: Flask) -> None:
+    """Install this module's ``dispatch`` as the app's way to start a committed job."""
+    app.extensions[DISPATCH_KEY] = dispatch
+
+
 def dispatch(app: Flask, backend: str, job_id: int, rq_job_id: str = "") -> None:
     """Start a committed job on BACKEND."""
     if backend == "sync":
@@ -78,7 +85,7 @@ def run_job(app: Flask, job_id: int) -> None:
             log.error("job %s vanished before it ran", job_id)
             return
         try:
-            result = tasks()[job.kind](job, Progress(job_id))
+            result = TASKS[job.kind](job, Progress(job_id))
             db.session.execute(
                 update(Job).where(Job.id == job_id)
                 .values(status=JobStatus.SUCCEEDED, finished_at=utcnow(), result=result,

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from admissions.config import jobs_backend
 from admissions.models import Institution, Job, JobStatus, Role
 from admissions.services.jobs import queue as jobs
+from admissions.services.jobs import registry
 from tests.factories import create_account, create_exam, create_institution, create_province, login
 
 STEPS = 4
@@ -28,7 +29,7 @@ def _work(job, progress):
     with db.engine.connect() as other:  # what a page reload sees meanwhile
         seen = other.execute(select(Job.done, Job.message).where(Job.id == job.id)).one()
     if job.args.get("fail") == "expected":
-        raise jobs.JobFailed("数据有误，请修改后重试。", {"line": 3})
+        raise registry.JobFailed("数据有误，请修改后重试。", {"line": 3})
     if job.args.get("fail") == "bug":
         raise KeyError("oops")
     return {"seen": list(seen)}
@@ -36,7 +37,7 @@ def _work(job, progress):
 
 @pytest.fixture
 def board(db, monkeypatch):
-    monkeypatch.setitem(jobs.TASKS, "test_work", _work)
+    monkeypatch.setitem(registry.TASKS, "test_work", _work)
     exam = create_exam()
     account = create_account(Role.BOARD, province_id=exam.province_id)
     db.session.commit()
@@ -240,7 +241,7 @@ def test_an_internal_error_is_told_in_one_short_line(app, db, board, monkeypatch
             "number of parameters must be between 0 and 65535\n[SQL: SELECT " + "x" * 5000
         )
 
-    monkeypatch.setitem(jobs.TASKS, "test_work", database_error)
+    monkeypatch.setitem(registry.TASKS, "test_work", database_error)
     job = _reload(db, _enqueue(app, db, *board))
     assert job.error == (
         "内部错误（RuntimeError: number of parameters must be between 0 and 65535），"

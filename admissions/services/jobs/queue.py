@@ -1,17 +1,14 @@
-"""Background jobs (后台任务): create them, and the rules every job function follows.
+"""Background jobs (后台任务): queue them, and hand them to the backend once committed.
 
 ``enqueue`` adds the job row and flushes; the caller commits once, as always, and only then is
-the job handed to the backend (config ``JOBS_BACKEND``: "rq", "thread" or "sync", see
-``admissions.worker``) — a worker can only see a committed job, and a rolled-back request
-starts none. Job functions (registered with ``@task``) flush their work and raise ``JobFailed``
-with a message the user can act on; the worker commits the work with the job's success, or
-rolls it all back and records the error.
+the job handed to the backend (config ``JOBS_BACKEND``: "rq", "thread" or "sync") through the
+dispatcher that ``admissions.worker.init_app`` installs on the app — a worker can only see a
+committed job, and a rolled-back request starts none. Job functions: ``registry`` and ``tasks``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -21,37 +18,12 @@ from sqlalchemy.orm import Session
 from admissions.extensions import db
 from admissions.models import Account, Job, JobStatus
 from admissions.services import audit
+from admissions.services.jobs import tasks as _tasks  # noqa: F401  (registers the job functions)
+from admissions.services.jobs.registry import TASKS
 
 BACKENDS = ("rq", "thread", "sync")
-ProgressFn = Callable[[int, int, str], None]
-Task = Callable[[Job, ProgressFn], dict[str, Any]]
-TASKS: dict[str, Task] = {}
 _PENDING = "admissions.pending_jobs"
-
-
-class JobFailed(Exception):
-    """An expected failure of a job: the message is shown to the user, `result` kept with it."""
-
-    def __init__(self, message: str, result: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.result = result or {}
-
-
-def task(kind: str) -> Callable[[Task], Task]:
-    """Register the function running jobs of KIND (it flushes; the worker commits)."""
-
-    def register(function: Task) -> Task:
-        TASKS[kind] = function
-        return function
-
-    return register
-
-
-def tasks() -> dict[str, Task]:
-    """Every registered job function by kind."""
-    import admissions.services.jobs.tasks  # noqa: F401  (registers the tasks)
-
-    return TASKS
+DISPATCH_KEY = "admissions.jobs.dispatch"  # app.extensions key of the backend dispatcher
 
 
 def enqueue(
@@ -63,7 +35,7 @@ def enqueue(
     institution_id: int | None = None,
 ) -> Job:
     """Add a job of KIND with ARGS (audited, flushed); it starts when the caller commits."""
-    if kind not in tasks():
+    if kind not in TASKS:
         raise ValueError(f"未知的任务类型：{kind}")
     backend = current_app.config.get("JOBS_BACKEND", "thread")
     if backend not in BACKENDS:
@@ -83,12 +55,8 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _start_committed_jobs(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
-    if pending:
-        from admissions.worker import dispatch
-
-        for app, backend, job_id, rq_job_id in pending:
-            dispatch(app, backend, job_id, rq_job_id)
+    for app, backend, job_id, rq_job_id in session.info.pop(_PENDING, []):
+        app.extensions[DISPATCH_KEY](app, backend, job_id, rq_job_id)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -26,7 +26,7 @@ from admissions.models import (
 from admissions.services import audit
 from admissions.services.imports import uploads as imports_uploads
 from admissions.services.imports.pipeline import import_file
-from admissions.services.jobs.queue import JobFailed, ProgressFn, task
+from admissions.services.jobs.registry import JobFailed, ProgressFn, task
 from admissions.services.rounds.build import RoundError
 from admissions.services.rounds.run import find_batch, run_allocation
 from admissions.services.universities.letters import run_letters
