@@ -55,8 +55,8 @@ def _timed(work) -> tuple[float, object]:
 
 def one_run(exam, renamed: bytes, changed: bytes, count: int) -> dict[str, float]:
     from admissions.extensions import db
-    from admissions.services.exam.control_lines import LineCounter, batch_lines
     from admissions.services.imports.pipeline import import_file
+    from admissions.services.rounds.control_lines import LineCounter, batch_lines
 
     batch = exam.batches[0]
     category = exam.categories[0].code

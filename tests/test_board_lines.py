@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from admissions.models import AuditEvent, ControlLine, Role
-from admissions.services.exam.control_lines import LineCounter, Proposal, fix_line
 from admissions.services.exam.rules import exam_rules, load_exam_rules
+from admissions.services.rounds.control_lines import LineCounter, Proposal, fix_line
 from admissions.services.rounds.run import run_allocation
 from admissions.services.scores.compute import compute_scores
 from tests.factories import create_account, create_province, csrf_token, login

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from admissions.models import Component, CreditedScore, PreferenceStatus, ScoreResult
 from admissions.services.rounds.build import build_round_input
-from admissions.services.rounds.inputs import score_columns
 from admissions.services.scores.columns import gather_columns
 from admissions.services.scores.compute import compute_scores
+from admissions.services.scores.inputs import score_columns
 from tests.factories import create_candidate
 from tests.rounds_factories import (
     batch_of,

@@ -27,7 +27,7 @@ from admissions.models import (
     Institution,
     PlanLine,
 )
-from admissions.services.universities.overview import live_run_ids
+from admissions.services.rounds.runs import live_run_ids
 
 FORMATS = ("csv", "xlsx", "pdf")
 MIMETYPES = {

@@ -23,11 +23,11 @@ from admissions.models import (
     PreferenceMajor,
     PreferenceStatus,
     Round,
-    RunStatus,
 )
 from admissions.models.base import utcnow
 from admissions.services.local_time import show_local
-from admissions.services.rounds.inputs import (
+from admissions.services.rounds.runs import saved_runs
+from admissions.services.scores.inputs import (
     SchemeScores,
     current_rules,
     headline_ranks,
@@ -57,18 +57,6 @@ class RoundInput:
     ranks: np.ndarray
     group_keys: list[tuple[int, str]]
     with_preferences: int
-
-
-def saved_runs(batch: Batch, round_number: int | None = None) -> list[AllocationRun]:
-    """Saved (not dry) successful runs of a batch, published or not, optionally of one round."""
-    query = select(AllocationRun).where(
-        AllocationRun.batch_id == batch.id,
-        AllocationRun.dry_run.is_(False),
-        AllocationRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PUBLISHED)),
-    )
-    if round_number is not None:
-        query = query.where(AllocationRun.round_number == round_number)
-    return list(db.session.scalars(query.order_by(AllocationRun.round_number)))
 
 
 def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool = False) -> None:

@@ -25,7 +25,8 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
-from admissions.services.rounds.build import RoundError, saved_runs
+from admissions.services.rounds.build import RoundError
+from admissions.services.rounds.runs import saved_runs
 
 
 @dataclass(frozen=True)

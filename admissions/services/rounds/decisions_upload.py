@@ -13,7 +13,7 @@ from admissions.files.readers import read_table
 from admissions.models import Account, AllocationRun, Batch, Candidate, Dispatch
 from admissions.services.imports.context import header_keys
 from admissions.services.rounds.decisions import Decision, DecisionError, decide
-from admissions.services.universities.overview import live_run_ids
+from admissions.services.rounds.runs import live_run_ids
 
 
 @dataclass

@@ -1,3 +1,3 @@
 """Component scores entered by hand, composite computation, publication and the 一分一段 table.
-Owns score results; must not touch plans, preferences or rounds.
+Owns score results and the engine's score inputs; must not import rounds, students or keying.
 """

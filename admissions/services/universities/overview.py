@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -25,13 +25,12 @@ from admissions.models import (
     DispatchStatus,
     Exam,
     PlanLine,
-    RunStatus,
     Scheme,
     ScoreResult,
 )
 from admissions.services.rounds import decisions
+from admissions.services.rounds.runs import LIVE, live_run_ids
 
-LIVE = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
 SORTS = {
     "total": (Dispatch.total.desc(), Dispatch.rank),
     "rank": (Dispatch.rank, Candidate.candidate_no),
@@ -41,15 +40,6 @@ SORTS = {
     "program": (PlanLine.program_code, Dispatch.total.desc()),
 }
 STATUSES = tuple(s.value for s in DispatchStatus)
-
-
-def live_run_ids() -> Select[tuple[int]]:
-    """Ids of the live runs: not dry, succeeded or published, the latest per batch and round."""
-    return (
-        select(func.max(AllocationRun.id))
-        .where(AllocationRun.dry_run.is_(False), AllocationRun.status.in_(LIVE))
-        .group_by(AllocationRun.batch_id, AllocationRun.round_number)
-    )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask_login import current_user
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.models import Batch, Exam
-from admissions.services.exam.control_lines import (
+from admissions.services.rounds.control_lines import (
     PARTS,
     LineRefused,
     batch_lines,

@@ -13,9 +13,10 @@ from admissions.extensions import db
 from admissions.models import Batch, Exam, Round
 from admissions.services.exports.admissions import admission_rows, cutoff_rows
 from admissions.services.jobs import queue as jobs
-from admissions.services.rounds.build import RoundError, check_can_run, saved_runs
+from admissions.services.rounds.build import RoundError, check_can_run
 from admissions.services.rounds.close import close_round, publish_run
 from admissions.services.rounds.run import find_batch, run_allocation
+from admissions.services.rounds.runs import saved_runs
 from admissions.views.board import bp
 
 

@@ -34,7 +34,7 @@ from admissions.models import (
 )
 from admissions.services import audit
 from admissions.services.exam.rules import exam_rules, is_frozen
-from admissions.services.rounds.inputs import score_columns
+from admissions.services.scores.inputs import score_columns
 from scoring.bulk import BulkResult, bulk_compute
 from scoring.expr import Compare, ExprError, Name, Num, parse_condition
 from scoring.rules_model import DERIVED
