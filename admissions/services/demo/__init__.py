@@ -1,4 +1,5 @@
 """The demo exam: Shandong-like rules, 40 institutions, synthetic candidates, one account per role.
+Writes demo data only; must not be called outside `flask demo load` and the tests.
 
 Deterministic (seeded) and idempotent: loading twice creates nothing new the second time.
 Flushes only; the CLI command commits.

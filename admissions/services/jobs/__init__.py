@@ -1,3 +1,3 @@
-"""Background jobs: the queue, the worker that runs them, and the job functions.
-Owns a job's state and its transaction; the work itself lives in the other domains.
+"""Background jobs: the queue, the registry of job functions, and the job functions themselves.
+Owns a job's row and state; must not hold domain rules (the work lives in the other packages).
 """

@@ -1,3 +1,3 @@
 """Double entry (双录入) of paper score sheets: two passes, comparison, resolution, apply.
-Owns keying sheets; writes scores only through the audited score entry.
+Owns keying sheets; must not write scores except through the audited scores.entry.
 """
