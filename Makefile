@@ -24,8 +24,9 @@ demo: $(STAMP)
 	@echo "Serving http://127.0.0.1:5000 — stop with Ctrl-C"
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist); PYTEST_ARGS adds to it, e.g. PYTEST_ARGS='-n 0 -x'.
 test: $(STAMP)
-	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -rs -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
