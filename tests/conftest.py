@@ -39,8 +39,30 @@ def database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     raw = os.environ.get("DATABASE_URL")
     if raw:
-        return database_url(raw)
+        return _per_worker(database_url(raw))
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _per_worker(uri: str) -> str:
+    """Under pytest-xdist, each worker gets its own PostgreSQL database (``test`` → ``test_gw0``),
+    created when missing, since every worker drops and rebuilds its schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not uri.startswith("postgresql"):
+        return uri
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
