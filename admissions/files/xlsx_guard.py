@@ -121,7 +121,9 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: Extent) -> No
             fast = _FastScan(extent, sheet)
             for body in _bodies(stream, info.file_size):
                 fast.feed(body)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+    except GuardError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise GuardError(BROKEN) from None
     except RuntimeError:  # encrypted members
         raise GuardError("XLSX 文件已加密，请取消密码后另存再导入") from None
