@@ -132,9 +132,11 @@ class _Reader:
         self.headers = grid[0]
         self._match_header()
         bad_cells: dict[int, dict[int, str]] = {}
+        unreadable = 0
         for line, index, message in problems:
             if index < 0:
                 self.error(line, None, message)  # a record that could not be read at all
+                unreadable += 1
             else:
                 bad_cells.setdefault(line, {})[index] = message
         self.keys = [column.key for column in self.spec.columns]
@@ -149,7 +151,7 @@ class _Reader:
             if any(cells):
                 line = offset + 2
                 self._read_row(line, cells, bad_cells.get(line, no_problems))
-        if not self.parsed and not self.spec.empty_ok:
+        if not self.parsed and not unreadable and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
 
