@@ -220,7 +220,8 @@ class _Reader:
             for index in range(len(self.headers), width):
                 if cells[index] and index not in bad:
                     ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
-        for check in self.spec.row_checks if width >= self.width else ():
+        # a row check reads the parsed row: a cell refused above would only make it complain twice
+        for check in self.spec.row_checks if ok and width >= self.width else ():
             for key, message in check(row):
                 ok = self._cell_error(line, self._header_of(key), message)
         self.parsed.append((line, row))
