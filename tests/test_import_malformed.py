@@ -199,7 +199,17 @@ def test_requirement_naming_an_unknown_field_or_unreadable_is_refused(db, requir
 def test_requirements_the_engine_reads_are_accepted(db):
     exam = make_world()
     header = [*PLANS_HEADER, "requirements"]
-    row = ["BK", "10101", "山东职业学院", "P9", "数控技术", "IT", "3", "", "skill >= 100; total > 300"]
+    row = [
+        "BK",
+        "10101",
+        "山东职业学院",
+        "P9",
+        "数控技术",
+        "IT",
+        "3",
+        "",
+        "skill >= 100; total > 300",
+    ]
     assert import_file(exam, "plans", csv_bytes([header, row]), "p.csv", None, dry_run=False).ok
 
 
@@ -243,4 +253,22 @@ def test_errors_beyond_the_cap_are_counted_by_the_import(db):
     # rows 2-4: no such candidate; rows 5-1501: beyond the batch's 3 choices
     assert result.error_count == 1500 and len(result.errors) == 1001
     assert [e.line for e in result.errors[:4]] == [2, 3, 4, 5]
-    assert str(result.errors[-1]).startswith(f"v.csv: 另有 {result.error_count - 1000} 处错误未列出")
+    assert str(result.errors[-1]).startswith(
+        f"v.csv: 另有 {result.error_count - 1000} 处错误未列出"
+    )
+
+
+def test_command_prints_the_first_thousand_errors_and_the_count_of_the_rest(app, db, tmp_path):
+    exam = make_world()
+    rows = [[f"26{i:08}", "90", "100", "A"] for i in range(3, 2503)]  # 2,500 unknown candidates
+    path = tmp_path / "s.csv"
+    path.write_bytes(csv_bytes([SCORES, *rows]))
+    result = app.test_cli_runner().invoke(args=["import", "scores", exam.code, str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1001
+    assert lines[0] == f"{path}:2: candidate_no: 考生号 2600000003 不存在"
+    assert lines[-1] == (
+        f"{path}: 另有 1500 处错误未列出（只列出按行号排在前面的 1000 处）；请先改正以上错误，"
+        "再次导入时会列出其余错误"
+    )

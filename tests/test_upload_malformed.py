@@ -65,9 +65,7 @@ def _upload(client, run, data: bytes, name: str = "d.csv"):
     )
 
 
-@pytest.mark.parametrize(
-    "case", list(_decision_cases("X")), ids=list(_decision_cases("X"))
-)
+@pytest.mark.parametrize("case", list(_decision_cases("X")), ids=list(_decision_cases("X")))
 def test_university_upload_refuses_malformed_decisions(client, db, case):
     scene = review_scenario(db)
     login(client, scene["staff"].username)
@@ -78,9 +76,7 @@ def test_university_upload_refuses_malformed_decisions(client, db, case):
     assert _statuses(db, scene["ours"]) == ["dispatched"] * 3
 
 
-@pytest.mark.parametrize(
-    "case", list(_decision_cases("X")), ids=list(_decision_cases("X"))
-)
+@pytest.mark.parametrize("case", list(_decision_cases("X")), ids=list(_decision_cases("X")))
 def test_board_command_refuses_malformed_decisions(app, db, tmp_path, case):
     scene = review_scenario(db)
     text, message = _decision_cases(_no(db, scene["ours"][0]))[case]
@@ -123,9 +119,7 @@ def test_decisions_for_an_ended_round_are_refused_on_every_path(app, client, db,
     assert command.exit_code == 1
     assert command.stderr.strip() == f"{path}:2: 轮次: 本轮已结束，录取结论已锁定"
     body = {"decisions": [{"dispatch_id": scene["ours"][0].id, "decision": "admit"}]}
-    api = client.post(
-        "/api/v1/decisions", json=body, headers={"Authorization": f"Bearer {token}"}
-    )
+    api = client.post("/api/v1/decisions", json=body, headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 409 and "本轮已结束" in api.get_json()["error"]
     assert _statuses(db, scene["ours"]) == ["dispatched"] * 3
 

@@ -84,7 +84,9 @@ def workbook(sheet_xml: bytes, *, stored: bool = False) -> bytes:
 def far_cell(corner: str) -> bytes:
     """A1 and one far cell (`corner`, e.g. XFD1048576): 1.6 KB asking for the whole rectangle."""
     row = "".join(ch for ch in corner if ch.isdigit())
-    rows = f'<row r="1">{text_cell("A1", "x")}</row><row r="{row}"><c r="{corner}"><v>1</v></c></row>'
+    rows = (
+        f'<row r="1">{text_cell("A1", "x")}</row><row r="{row}"><c r="{corner}"><v>1</v></c></row>'
+    )
     return workbook(sheet(rows))
 
 

@@ -103,11 +103,17 @@ def decimal(
         match = _PLAIN.fullmatch(value) if plain_ok and len(value) <= _MAX_NUMBER_CHARS else None
         if match:  # fast path for the common "85" / "85.5": no Decimal unless near the bounds
             whole, fraction = match.group(1).lstrip("0") or "0", (match.group(2) or "").rstrip("0")
-            if len(fraction) <= places and len(whole) <= 8 and (maximum is None or int(whole) < maximum):
+            if (
+                len(fraction) <= places
+                and len(whole) <= 8
+                and (maximum is None or int(whole) < maximum)
+            ):
                 return f"{whole}.{fraction}" if fraction else whole
         number = _decimal(value)
         if number < minimum:
-            raise CellError(f"{shown(value)}为负数" if minimum == 0 else f"{shown(value)}小于 {minimum}")
+            raise CellError(
+                f"{shown(value)}为负数" if minimum == 0 else f"{shown(value)}小于 {minimum}"
+            )
         if maximum is not None and number > maximum:
             raise CellError(f"{shown(value)}超过满分 {_canonical(maximum)}")
         if number > stored:

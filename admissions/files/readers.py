@@ -145,7 +145,9 @@ class _Reader:
             for index, column in sorted(self.columns.items())
         ]
         self.unnamed = [index for index, header in enumerate(self.headers) if not header]
-        self.width = max((index + 1 for index, header in enumerate(self.headers) if header), default=0)
+        self.width = max(
+            (index + 1 for index, header in enumerate(self.headers) if header), default=0
+        )
         no_problems: dict[int, str] = {}
         for offset, cells in enumerate(grid[1:]):
             if any(cells):

@@ -32,7 +32,12 @@ def _messages(data: bytes, kind: object = "candidates", name: str = "c.csv") -> 
 
 def test_a_row_with_fewer_cells_than_the_header_is_refused() -> None:
     data = b"\r\n".join(
-        [",".join(CANDIDATE_HEADER).encode(), f"001,{ID},张三,IT".encode(), b"002,440524188001010014", b""]
+        [
+            ",".join(CANDIDATE_HEADER).encode(),
+            f"001,{ID},张三,IT".encode(),
+            b"002,440524188001010014",
+            b"",
+        ]
     )
     assert _messages(data) == [
         "c.csv:3: 姓名: 该行只有 2 个单元格，表头有 4 列：缺少 「姓名」、「专业类别」"
@@ -92,7 +97,11 @@ def test_utf16_is_still_an_encoding_error() -> None:
 
 def test_a_200000_character_cell_is_reported_on_its_line() -> None:
     data = csv_bytes(
-        [CANDIDATE_HEADER, ["001", ID, "张" * 200_000, "IT"], ["002", "1101051949123100", "李四", "IT"]]
+        [
+            CANDIDATE_HEADER,
+            ["001", ID, "张" * 200_000, "IT"],
+            ["002", "1101051949123100", "李四", "IT"],
+        ]
     )
     limit = csv.field_size_limit()
     assert _messages(data) == [
@@ -117,7 +126,10 @@ def test_an_xlsx_cell_over_the_default_length_is_refused() -> None:
     ("seats", "message"),
     [
         ("1e30", "「1e30」超出可以保存的范围（最大 2147483647）"),
-        ("1234567890123456789012", "「1234567890123456789012」超出可以保存的范围（最大 2147483647）"),
+        (
+            "1234567890123456789012",
+            "「1234567890123456789012」超出可以保存的范围（最大 2147483647）",
+        ),
         ("2147483648", "「2147483648」超出可以保存的范围（最大 2147483647）"),
         ("9" * 60, f"「{'9' * 30}…」不是有效的数字（位数过多）"),
     ],
@@ -147,7 +159,9 @@ def test_decimals_too_large_for_their_column(bonus: str, message: str) -> None:
 
 def test_full_width_id_codes_and_numbers_are_read_as_ascii() -> None:
     header = [*CANDIDATE_HEADER, "加分"]
-    data = csv_bytes([header, ["００１", "１１０１０５１９４９１２３１００２ｘ", "张三", "ＩＴ", "５．５"]])
+    data = csv_bytes(
+        [header, ["００１", "１１０１０５１９４９１２３１００２ｘ", "张三", "ＩＴ", "５．５"]]
+    )
     [row] = read_table(data, "c.csv", "candidates").rows
     assert (row["candidate_no"], row["national_id"], row["category"], row["bonus"]) == (
         "001", ID, "IT", "5.5",
@@ -156,7 +170,9 @@ def test_full_width_id_codes_and_numbers_are_read_as_ascii() -> None:
 
 
 def test_full_width_header_names_match() -> None:
-    data = csv_bytes([["ｃａｎｄｉｄａｔｅ＿ｎｏ", "身份证号", "姓名", "专业类别"], ["001", ID, "张三", "IT"]])
+    data = csv_bytes(
+        [["ｃａｎｄｉｄａｔｅ＿ｎｏ", "身份证号", "姓名", "专业类别"], ["001", ID, "张三", "IT"]]
+    )
     assert read_table(data, "c.csv", "candidates").ok
 
 
@@ -174,8 +190,11 @@ def test_bad_lines_beyond_the_cap_are_counted_not_listed() -> None:
         f"{MAX_LISTED_ERRORS} 处）；请先改正以上错误，再次导入时会列出其余错误"
     )
     assert errors_as_text(errors).splitlines()[-1] == str(errors[-1])
-    assert errors_as_csv(errors).decode("utf-8-sig").splitlines()[-1].endswith(
-        "再次导入时会列出其余错误"
+    assert (
+        errors_as_csv(errors)
+        .decode("utf-8-sig")
+        .splitlines()[-1]
+        .endswith("再次导入时会列出其余错误")
     )
 
 
@@ -198,7 +217,9 @@ def test_capped_lists_merge_their_counts() -> None:
 
 def test_error_csv_neutralises_the_file_name_and_every_cell() -> None:
     name = "=cmd|' /C calc'!A0.csv"
-    data = errors_as_csv([FileError(name, 2, "@列", "+1 不是数字"), FileError(name, None, None, "-x")])
+    data = errors_as_csv(
+        [FileError(name, 2, "@列", "+1 不是数字"), FileError(name, None, None, "-x")]
+    )
     text = data.decode("utf-8-sig")
     assert text.splitlines() == [
         "文件,行,列,问题",

@@ -30,7 +30,9 @@ def requirement_problems(text: str, exam: Exam) -> list[str]:
         if unknown:
             listed = "、".join(unknown)
             known = "、".join(sorted(names))
-            problems.append(f"报考要求「{condition}」中的 {listed} 不是本考试的科目或总分（可用：{known}）")
+            problems.append(
+                f"报考要求「{condition}」中的 {listed} 不是本考试的科目或总分（可用：{known}）"
+            )
             continue
         try:
             parse_condition(condition, names)
