@@ -28,6 +28,7 @@ def app_config(database_uri: str) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "JOBS_BACKEND": "sync",
     }

@@ -1,7 +1,7 @@
 """The login form."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -18,6 +18,7 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(message="请输入密码"), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
+    remember = BooleanField("在本设备上保持登录（仅考生账号；公用电脑请勿勾选）")
     submit = SubmitField("登录")
 
 
@@ -27,16 +28,22 @@ class LogoutForm(FlaskForm):
     submit = SubmitField("退出登录")
 
 
+class LogoutAllForm(FlaskForm):
+    """End every session of the account, on every device (POST with a CSRF token)."""
+
+    submit = SubmitField("退出所有设备")
+
+
 class PasswordChangeForm(FlaskForm):
     """Choose a new password (after a board reset, or at any time)."""
 
     current = PasswordField(
-        "当前密码（或考试院给出的临时密码）",
+        "当前密码（或考试院、管理员给出的临时密码）",
         validators=[DataRequired(message="请输入当前密码"), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
-        "新密码（至少8位）",
+        "新密码（至少8位，不能用身份证号、生日、考生号、用户名或常见密码）",
         validators=[
             DataRequired(message="请输入新密码"),
             Length(min=8, max=200, message="新密码至少8位"),
