@@ -11,8 +11,8 @@ from sqlalchemy import select
 from admissions.models import Account, Role
 from admissions.services.admin.accounts import temporary_password as staff_temporary
 from admissions.services.auth.passwords import (
-    Person,
     PasswordPolicyError,
+    Person,
     check_password,
     password_problem,
     person_of,
