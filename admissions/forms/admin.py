@@ -121,7 +121,7 @@ class AccountForm(FlaskForm):
     can_see_full_id = BooleanField("可查看完整身份证号")
     is_institution_admin = BooleanField("院校管理员（可管理本校 API 令牌）")
     password = PasswordField(
-        f"初始密码（至少{MIN_PASSWORD_LENGTH}位，不能是常见密码；对方首次登录时须改为自己的密码）",
+        f"初始密码（至少{MIN_PASSWORD_LENGTH}位）",
         validators=[DataRequired("请设置密码")],
         render_kw={"autocomplete": "new-password"},
     )

@@ -38,12 +38,12 @@ class PasswordChangeForm(FlaskForm):
     """Choose a new password (after a board reset, or at any time)."""
 
     current = PasswordField(
-        "当前密码（或考试院、管理员给出的临时密码）",
+        "当前密码（或考试院给出的临时密码）",
         validators=[DataRequired(message="请输入当前密码"), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
-        "新密码（至少8位，不能用身份证号、生日、考生号、用户名或常见密码）",
+        "新密码（至少8位）",
         validators=[
             DataRequired(message="请输入新密码"),
             Length(min=8, max=200, message="新密码至少8位"),

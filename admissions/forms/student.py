@@ -70,7 +70,7 @@ class RegistrationForm(RegistrationEditForm):
         render_kw={"autocapitalize": "characters", "autocomplete": "off"},
     )  # fmt: skip
     password = PasswordField(
-        "设置密码（至少8位，不能用身份证号、生日或常见密码）",
+        "设置密码（至少8位）",
         validators=[DataRequired(message="请设置密码"), Length(min=8, max=200, message="密码至少8位")],
         render_kw={"autocomplete": "new-password"},
     )  # fmt: skip

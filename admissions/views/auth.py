@@ -100,6 +100,7 @@ def logout_all():
 def change_password():
     """Staff choose their own password (required after an administrator's temporary one)."""
     form = PasswordChangeForm()
+    form.current.label.text = "当前密码（或管理员给出的临时密码）"
     account = current_user._get_current_object()
     forced = account.must_change_password
     if form.validate_on_submit():
