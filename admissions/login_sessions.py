@@ -85,7 +85,7 @@ def load_account(user_id: str) -> Account | None:
 
 def _touch_and_guard():
     """Refresh the last-seen time; send a user with a temporary password to the password page."""
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
     if now - session.get(SEEN_KEY, 0) >= SEEN_RESOLUTION:
