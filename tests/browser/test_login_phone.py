@@ -56,4 +56,4 @@ def test_login_form_is_reachable_by_keyboard(live_server, phone, db):
         focused.append(
             phone.evaluate("document.activeElement.name || document.activeElement.innerText")
         )
-    assert focused == ["跳到主要内容", "职教高考招生录取平台", "username", "password", "submit"]
+    assert focused == ["跳到主要内容", "职教高考招生录取平台", "username", "password", "remember"]

@@ -152,10 +152,18 @@ def decide_many(
     check_deadline: bool = True,
     token: ApiToken | None = None,
 ) -> list[Dispatch]:
-    """Several decisions, all or nothing: the first refusal raises and the caller rolls back."""
+    """Several decisions, all or nothing: the first refusal raises and the caller rolls back.
+
+    A dispatch named twice is refused before anything is written (one decision each)."""
+    items = list(decisions)
+    seen: set[int] = set()
+    for item in items:
+        if item.dispatch_id in seen:
+            raise DecisionError(f"投档记录 {item.dispatch_id} 出现了不止一次，每条只能有一个结论")
+        seen.add(item.dispatch_id)
     return [
         decide(actor, institution_id, item, now=now, check_deadline=check_deadline, token=token)
-        for item in decisions
+        for item in items
     ]
 
 
