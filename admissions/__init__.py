@@ -19,13 +19,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     init_extensions(app)
-    from admissions import errors, labels, login_sessions, security, worker
+    from admissions import errors, login_sessions, security, templating, worker
     from admissions.cli import register_commands
     from admissions.views import register_blueprints
 
     login_sessions.init_login(app)
     security.init_security(app)
-    labels.init_labels(app)
+    templating.init_templating(app)
     worker.init_app(app)
     register_blueprints(app)
     errors.register_error_handlers(app)

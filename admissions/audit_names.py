@@ -1,4 +1,5 @@
-"""Chinese names of audit action codes: the one mapping the log page, filter and CSV use.
+"""Chinese names of audit action codes, object types and snapshot keys: the one mapping the log
+pages, the filter and the CSV use.
 
 An action code not listed here (a new feature's) is shown as its raw code, never hidden.
 """
@@ -76,3 +77,101 @@ ACTION_NAMES: dict[str, str] = {
 def action_name(code: str) -> str:
     """The Chinese name of an action code, or the code itself when it has none yet."""
     return ACTION_NAMES.get(code, code)
+
+
+#: The objects an event is about (the table of the object), as a person calls them.
+OBJECT_NAMES: dict[str, str] = {
+    "account": "账号",
+    "allocation_run": "投档结果",
+    "api_token": "接口令牌",
+    "batch": "批次",
+    "candidate": "考生",
+    "category": "专业类别",
+    "component": "科目",
+    "control_line": "控制线",
+    "dispatch": "投档记录",
+    "exam": "考试",
+    "institution": "院校",
+    "job": "后台任务",
+    "keying_sheet": "双录入单",
+    "plan_line": "招生计划",
+    "preference_list": "志愿表",
+    "province": "省份",
+    "round": "轮次",
+    "rules_version": "规则版本",
+    "scheme": "计分方案",
+    "score_result": "成绩结果",
+}
+
+#: Keys of the before/after snapshots; a key not listed is shown as written.
+FIELD_NAMES: dict[str, str] = {
+    "active": "状态",
+    "admitted": "录取人数",
+    "admitted_pending": "待审核转录取人数",
+    "api_token_id": "接口令牌编号",
+    "api_token_name": "接口令牌",
+    "applied": "写入条数",
+    "batch": "批次",
+    "batch_id": "批次编号",
+    "bonus": "加分",
+    "candidates": "考生人数",
+    "category": "专业类别",
+    "cells": "格数",
+    "changed": "变化条数",
+    "choices": "志愿数",
+    "city": "城市",
+    "closes": "截止时间",
+    "code": "代码",
+    "columns": "导出列",
+    "conditions": "条件",
+    "days": "有效天数",
+    "decisions_deadline": "院校审核截止",
+    "dispatched": "投档人数",
+    "file": "文件",
+    "filters": "筛选条件",
+    "format": "格式",
+    "free_seats": "空余计划",
+    "full_id": "完整身份证号",
+    "inherited": "沿用通用线",
+    "inserted": "新增条数",
+    "job": "后台任务",
+    "keyed": "录入条数",
+    "kind": "类型",
+    "letters": "通知书份数",
+    "login": "登录名",
+    "name": "名称",
+    "opens": "开始时间",
+    "prefs_close_at": "志愿填报截止",
+    "prefs_open_at": "志愿填报开始",
+    "program_code": "专业代码",
+    "province": "省份",
+    "published": "已公布",
+    "qualified": "合格人数",
+    "reason": "原因",
+    "rejected": "退档人数",
+    "results": "成绩结果数",
+    "role": "角色",
+    "round": "轮次",
+    "rows": "行数",
+    "rules_digest": "规则摘要",
+    "rules_version": "规则版本",
+    "status": "状态",
+    "total": "总分",
+    "track": "类型",
+    "unchanged": "未变条数",
+    "updated": "更新条数",
+    "username": "用户名",
+    "value": "分值",
+    "version": "版本",
+    "year": "年份",
+}
+
+
+def object_name(table: str | None) -> str:
+    """The Chinese name of an event's object type (its table), or the table name itself."""
+    return OBJECT_NAMES.get(table or "", table or "")
+
+
+def field_name(key: str) -> str:
+    """The Chinese name of a snapshot key, or the key itself when it has none."""
+    return FIELD_NAMES.get(key, key)

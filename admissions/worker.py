@@ -25,6 +25,7 @@ from admissions.models import Job, JobStatus, utcnow
 from admissions.services.jobs import tasks as _tasks  # noqa: F401  (registers the job functions)
 from admissions.services.jobs.queue import DISPATCH_KEY
 from admissions.services.jobs.registry import TASKS, JobFailed
+from admissions.services.wording import command_line
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,9 @@ def dispatch(app: Flask, backend: str, job_id: int, rq_job_id: str = "") -> None
 
 
 def run_job(app: Flask, job_id: int) -> None:
-    """Run job JOB_ID in a fresh app context: its work and its success commit together."""
-    with app.app_context():
+    """Run job JOB_ID in a fresh app context: its work and its success commit together. Its
+    messages are for the job page, even when the command-line worker runs it."""
+    with app.app_context(), command_line(on=False):
         write_job(job_id, status=JobStatus.RUNNING, started_at=utcnow(), message="正在执行")
         job = db.session.get(Job, job_id)
         if job is None:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Name, Not, evaluate, holds
+from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Not, evaluate, holds
 from scoring.rules_model import Component, Rules
+from scoring.rules_text import COMPARE_SIGNS, expression_text, labels_for, node_text
 
 ScoreValue = Decimal | str | None
 
@@ -194,36 +195,17 @@ def _verdict(rules: Rules, conds: tuple[Expression, ...], composite: Composite) 
     return Verdict(not reasons, reasons)
 
 
-def label(rules: Rules, name: str) -> str:
-    """The Chinese label of a name used in expressions."""
-    derived = {"culture": "文化素质", "vocational": "职业技能", "bonus": "加分",
-               "raw_total": "总分（不含加分）", "total": "总分", "choice": "志愿序号"}  # fmt: skip
-    if name in derived:
-        return derived[name]
-    return rules.component(name).name
-
-
 def explain_failure(rules: Rules, cond: Expression, env: Mapping[str, Decimal]) -> str:
-    """Why ``cond`` fails, e.g. "技能测试 130 < 138"."""
+    """Why ``cond`` fails, in words: "技能测试 130 < 138", "语文 + 数学 180 < 200"."""
     root = cond.root
+    labels = labels_for(rules)
     if isinstance(root, Compare):
         left = evaluate(root.left, env)
         right = evaluate(root.right, env)
-        what = (
-            label(rules, root.left.name)
-            if isinstance(root.left, Name)
-            else _text(cond, root.left.col, root.col)
-        )
-        return f"{what} {_fmt(left)} {NEGATED[root.op]} {_fmt(right)}"
+        what = node_text(root.left, labels)
+        return f"{what} {_fmt(left)} {COMPARE_SIGNS[NEGATED[root.op]]} {_fmt(right)}"
     assert isinstance(root, BoolOp | Not)
-    return f"不满足条件：{cond.source}"
-
-
-def _text(cond: Expression, start: int, _: int) -> str:
-    root = cond.root
-    assert isinstance(root, Compare)
-    op_at = cond.source.find(root.op, start - 1)
-    return cond.source[start - 1 : op_at].strip() if op_at > 0 else cond.source
+    return f"不满足条件：{expression_text(cond, labels)}"
 
 
 def _fmt(value: Decimal) -> str:

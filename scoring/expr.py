@@ -15,7 +15,7 @@ Grammar (FORMATS.md "Expressions")::
 Public API: :func:`parse_expression` (a number-valued expression), :func:`parse_condition`
 (a true/false condition), :func:`evaluate` and :func:`holds` (exact ``Decimal`` evaluation in
 Python's default decimal context: 28 significant digits), and :class:`ExprError`, which carries
-the 1-based column of the problem.  Anything outside the language (attribute access, calls other
+the 1-based column of the problem (messages in Chinese).  Anything outside the language (attribute access, calls other
 than ``max``/``min``, powers, huge literals, unknown names) is refused at parse time.
 """
 
@@ -69,7 +69,7 @@ class ExprError(ValueError):
     """A refused expression; ``column`` is 1-based within the expression text."""
 
     def __init__(self, column: int, message: str) -> None:
-        super().__init__(f"column {column}: {message}")
+        super().__init__(f"第 {column} 列：{message}")
         self.column = column
         self.message = message
 
@@ -83,7 +83,7 @@ class _Tok:
 
 def _tokenize(source: str) -> list[_Tok]:
     if len(source) > MAX_SOURCE_CHARS:
-        raise ExprError(1, f"expression longer than {MAX_SOURCE_CHARS} characters")
+        raise ExprError(1, f"表达式超过 {MAX_SOURCE_CHARS} 个字符")
     toks: list[_Tok] = []
     pos = 0
     while pos < len(source):
@@ -92,12 +92,12 @@ def _tokenize(source: str) -> list[_Tok]:
         if m is None:
             ch = source[pos]
             if ch == ".":
-                raise ExprError(col, "attribute access '.' is not allowed")
-            raise ExprError(col, f"unexpected character {ch!r}")
+                raise ExprError(col, "不允许用“.”访问属性")
+            raise ExprError(col, f"不允许的字符“{ch}”")
         kind = m.lastgroup or ""
         text = m.group()
         if kind == "op" and text == "**":
-            raise ExprError(col, "'**' (power) is not allowed")
+            raise ExprError(col, "不允许乘方“**”")
         if kind == "num":
             _check_literal(text, col)
         if kind != "ws":
@@ -112,8 +112,8 @@ def _check_literal(text: str, col: int) -> None:
     if len(whole.lstrip("0")) > MAX_INT_DIGITS or len(frac) > MAX_FRACTION_DIGITS:
         raise ExprError(
             col,
-            f"number {text} is too large or too precise (at most {MAX_INT_DIGITS} digits "
-            f"before and {MAX_FRACTION_DIGITS} after the point)",
+            f"数字 {text} 太大或小数位太多（整数部分最多 {MAX_INT_DIGITS} 位，"
+            f"小数部分最多 {MAX_FRACTION_DIGITS} 位）",
         )
 
 
@@ -135,7 +135,7 @@ class _Parser:
 
     def expect(self, text: str) -> _Tok:
         if self.tok.text != text or self.tok.kind in ("num", "end"):
-            raise ExprError(self.tok.col, f"expected '{text}', found {_describe(self.tok)}")
+            raise ExprError(self.tok.col, f"此处应为“{text}”，实际是{_describe(self.tok)}")
         return self.take()
 
     def parse_or(self) -> Node:
@@ -165,7 +165,7 @@ class _Parser:
             op = self.take().text
             right = self.parse_arith()
             if self.tok.kind == "op" and self.tok.text in COMPARATORS:
-                raise ExprError(self.tok.col, "comparisons cannot be chained; use 'and'")
+                raise ExprError(self.tok.col, "比较不能连写（如 a < b < c），请用 and 连接两个比较")
             return Compare(op, _num(left), _num(right), start, self.tok.col)
         return left
 
@@ -193,7 +193,7 @@ class _Parser:
     def _nested(self, rule: Callable[[], Node]) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprError(self.tok.col, f"expression nested deeper than {MAX_DEPTH} levels")
+            raise ExprError(self.tok.col, f"表达式嵌套超过 {MAX_DEPTH} 层")
         try:
             return rule()
         finally:
@@ -214,15 +214,15 @@ class _Parser:
             if self.tok.kind == "op" and self.tok.text == "(":
                 return self.parse_call(t)
             if t.text in FUNCTIONS:
-                raise ExprError(t.col, f"'{t.text}' must be called: {t.text}(a, b)")
+                raise ExprError(t.col, f"{t.text} 须带括号使用，如 {t.text}(a, b)")
             if t.text not in self.allowed:
-                raise ExprError(t.col, f"unknown name '{t.text}'")
+                raise ExprError(t.col, f"未知的名称“{t.text}”")
             return Name(t.text, t.col)
-        raise ExprError(t.col, f"expected a number, a name or '(', found {_describe(t)}")
+        raise ExprError(t.col, f"此处应为数字、名称或“(”，实际是{_describe(t)}")
 
     def parse_call(self, t: _Tok) -> Node:
         if t.text not in FUNCTIONS:
-            raise ExprError(t.col, f"calls are not allowed except max() and min(): '{t.text}'")
+            raise ExprError(t.col, f"只允许调用 max() 和 min()，不允许“{t.text}”")
         self.take()
         args = [_num(self._nested(self.parse_arith))]
         while self.tok.kind == "op" and self.tok.text == ",":
@@ -230,12 +230,12 @@ class _Parser:
             args.append(_num(self._nested(self.parse_arith)))
         self.expect(")")
         if len(args) < 2:
-            raise ExprError(t.col, f"{t.text}() needs at least two arguments")
+            raise ExprError(t.col, f"{t.text}() 至少需要两个参数")
         return Call(t.text, tuple(args), t.col)
 
 
 def _describe(t: _Tok) -> str:
-    return "the end" if t.kind == "end" else repr(t.text)
+    return "表达式结尾" if t.kind == "end" else f"“{t.text}”"
 
 
 def _is_bool(node: Node) -> bool:
@@ -244,25 +244,25 @@ def _is_bool(node: Node) -> bool:
 
 def _bool(node: Node) -> Node:
     if not _is_bool(node):
-        raise ExprError(node.col, "expected a condition (a comparison such as 'skill >= 138')")
+        raise ExprError(node.col, "此处应为条件（比较式，如 skill >= 138）")
     return node
 
 
 def _num(node: Node) -> Node:
     if _is_bool(node):
-        raise ExprError(node.col, "expected a number, found a condition")
+        raise ExprError(node.col, "此处应为数值，实际是条件")
     return node
 
 
 def _parse(source: str, allowed: Iterable[str], condition: bool) -> Expression:
     p = _Parser(source, frozenset(allowed))
     if p.tok.kind == "end":
-        raise ExprError(1, "empty expression")
+        raise ExprError(1, "表达式为空")
     root = p.parse_or()
     if p.tok.kind != "end":
-        raise ExprError(p.tok.col, f"unexpected {_describe(p.tok)}")
+        raise ExprError(p.tok.col, f"多余的{_describe(p.tok)}")
     if condition and not _is_bool(root):
-        raise ExprError(1, "expected a condition (a comparison such as 'skill >= 138')")
+        raise ExprError(1, "此处应为条件（比较式，如 skill >= 138）")
     if not condition:
         _num(root)
     return Expression(source, root, condition)

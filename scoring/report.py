@@ -10,6 +10,7 @@ from decimal import Decimal
 from scoring.composite import Composite, Verdict, _fmt
 from scoring.expr import EXACT, Bin, Call, Name, Neg, Node, Num, evaluate
 from scoring.rules_model import Rules, Scheme
+from scoring.rules_text import expression_text, labels_for
 
 HALF = Decimal("0.5")
 
@@ -43,6 +44,12 @@ def linear_weights(node: Node) -> dict[str, Decimal] | None:
     return None
 
 
+def component_weights(rules: Rules, node: Node) -> dict[str, Decimal] | None:
+    """The weight of each component in a linear formula (``culture``/``vocational`` spread over
+    their components); None when the formula is not a weighted sum."""
+    return _component_weights(rules, linear_weights(node))
+
+
 def _component_weights(
     rules: Rules, weights: dict[str, Decimal] | None
 ) -> dict[str, Decimal] | None:
@@ -74,16 +81,19 @@ class Explanation:
 
     rows: tuple[ExplainRow, ...]
     formula: str
+    """The formula as written in the rules file (``chinese + math``)."""
     raw_total: Decimal
     bonus_claimed: Decimal
     bonus: Decimal
     total: Decimal
     rank: int | None
     verdicts: tuple[tuple[str, Verdict], ...]
+    formula_text: str = ""
+    """The formula in words (``语文 + 数学``), as the pages show it."""
 
     def lines(self) -> list[str]:
         """The breakdown as plain Chinese text, one line per item."""
-        out = [f"计分公式：{self.formula}"]
+        out = [f"计分公式：{self.formula_text or self.formula}"]
         for r in self.rows:
             src = {"sat": "", "credited": "（认定成绩）", "absent": "（缺考，按 0 分计）"}[r.source]
             part = (
@@ -113,7 +123,8 @@ def explain(rules: Rules, composite: Composite, rank: int | None = None,
         contrib = None if w is None else EXACT.multiply(w, score.effective)
         rows.append(ExplainRow(comp.code, comp.name, score.effective, score.source, w, contrib))
     return Explanation(tuple(rows), scheme.formula.source, composite.raw_total,
-                       composite.bonus_claimed, composite.bonus, composite.total, rank, verdicts)  # fmt: skip
+                       composite.bonus_claimed, composite.bonus, composite.total, rank, verdicts,
+                       expression_text(scheme.formula, labels_for(rules)))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,10 @@ def test_table_shows_seats_qualified_current_line_and_suggestion(client, lines_e
     login(client, board.username)
     html = client.get(_url(exam, ratio="1.2")).get_data(as_text=True)
     # 5 seats, 6 qualified, all above the "*" line total >= 100; 1.2 × 5 = 6 → the 6th is 200
-    assert "<td>5</td>" in html and "<td>6</td>" in html and "总分 ≥ 100" in html
-    assert "（通用线）" in html and "<td>200</td>" in html and "<td>1.20</td>" in html
+    assert '<td class="num">5</td>' in html and '<td class="num">6</td>' in html
+    assert "总分 ≥ 100" in html
+    assert "（通用线）" in html and '<td class="num">200</td>' in html
+    assert '<td class="num">1.20</td>' in html
 
 
 def test_proposed_total_line_counts_and_ratio(client, lines_exam):
@@ -199,7 +201,9 @@ def test_page_before_scores_or_rules_says_so(client, db):
     db.session.commit()
     login(client, board.username)
     html = client.get(_url(exam, total="100")).get_data(as_text=True)
-    assert "<td>4</td>" in html and 'id="cleared">0<' in html  # no scores yet: nobody clears
+    assert (
+        '<td class="num">4</td>' in html and 'id="cleared">0<' in html
+    )  # no scores yet: nobody clears
     response = client.get(f"/board/exams/{bare.id}/lines", follow_redirects=True)
     assert "没有规则文件" in response.get_data(as_text=True)
 

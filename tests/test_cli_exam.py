@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -62,7 +63,7 @@ def test_bad_rules_print_every_engine_error_and_write_nothing(app, db, tmp_path)
     )
     result = run(app, "exam", "load", str(write_rules(tmp_path, bad, "bad.toml")))
     assert result.exit_code == 1
-    assert "bad.toml: schemes.standard.formula, column" in result.output
+    assert re.search(r"bad.toml 第 \d+ 行第 \d+ 列（schemes.standard.formula）：", result.output)
     assert "mathz" in result.output and "components.knowledge.group" in result.output
     assert "Traceback" not in result.output
     assert _count(db, Exam) == 0 and _count(db, Province) == 0 and _count(db, AuditEvent) == 0
@@ -70,7 +71,10 @@ def test_bad_rules_print_every_engine_error_and_write_nothing(app, db, tmp_path)
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b"\xff\xfe\x00bad", "无法读取规则文件"), (b"[exam\ncode=", "not valid TOML")],
+    [
+        (b"\xff\xfe\x00bad", "无法读取规则文件"),
+        (b"[exam\ncode=", "r.toml 第 1 行第 6 列：TOML 格式错误：表头末尾缺少“]”"),
+    ],
 )
 def test_unreadable_or_broken_file_is_one_clear_message(app, db, tmp_path, content, expected):
     path = tmp_path / "r.toml"

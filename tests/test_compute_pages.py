@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -60,7 +61,9 @@ def test_bad_rules_show_engine_errors_inline_and_save_nothing(client, board, db)
     response = _post(client, page, {"rules": bad}, page)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "规则文件: schemes.standard.formula, column" in html and "mth" in html
+    assert re.search(
+        r"规则文件 第 \d+ 行第 \d+ 列（schemes.standard.formula）：未知的名称“mth”", html
+    )
     assert "chinese + mth" in html  # the edited text is kept in the textarea
     assert db.session.scalar(select(func.count(RulesVersion.id))) == 1
 
@@ -77,9 +80,9 @@ def test_rules_of_another_exam_code_are_refused(client, board, db):
 
 def test_compute_needs_confirmation_then_publish(client, board, db):
     page = f"/board/exams/{board.id}/scores"
-    _post(client, f"{page}/compute", {}, page)
-    assert "请先勾选确认框" in client.get(page).get_data(as_text=True)
-    assert db.session.scalar(select(func.count(ScoreResult.id))) == 0
+    first = _post(client, f"{page}/compute", {}, page).get_data(as_text=True)
+    assert "按当前规则计算 4 名有成绩考生的总成绩、资格与位次" in first
+    assert db.session.scalar(select(func.count(ScoreResult.id))) == 0  # the first POST only asks
     _post(client, f"{page}/compute", {"confirm": "yes"}, page)
     html = client.get(page).get_data(as_text=True)
     assert "已计算 4 名考生的成绩" in html
@@ -87,6 +90,10 @@ def test_compute_needs_confirmation_then_publish(client, board, db):
     assert "<rect" in html and "<script" not in html and "style=" not in html
     med = client.get(f"{page}?category=MED").get_data(as_text=True)
     assert '<td class="num">420</td><td class="num">1</td><td class="num">1</td>' in med
+    asked = _post(client, f"{page}/publish", {}, page).get_data(as_text=True)
+    assert "4 名考生将能查看自己的成绩、资格审核结果与位次" in asked
+    db.session.expire_all()
+    assert db.session.get(Exam, board.id).status != ExamStatus.SCORES_PUBLISHED
     _post(client, f"{page}/publish", {"confirm": "yes"}, page)
     db.session.expire_all()
     assert db.session.get(Exam, board.id).status == ExamStatus.SCORES_PUBLISHED

@@ -51,7 +51,7 @@ def test_credit_counts_when_higher_and_missing_cert_disqualifies(db):
     results = _results(db)
     assert results[credited.id].raw_total == D(50) + D("1.8") * 90 + 45
     assert not results[no_cert.id].qualified
-    assert results[no_cert.id].reasons == [{"scheme": "standard", "reason": "证书等级 0 <= 0"}]
+    assert results[no_cert.id].reasons == [{"scheme": "standard", "reason": "证书等级 0 ≤ 0"}]
 
 
 scores = st.decimals(min_value=0, max_value=100, places=1)

@@ -122,7 +122,7 @@ def test_two_clerks_mismatch_resolve_apply_and_history(scene, db):
     score = db.session.scalar(select(ComponentScore).where(ComponentScore.candidate_id == a.id))
     assert score.value == Decimal(200)
     history = first.get(f"/board/candidates/{a.id}/history").get_data(as_text=True)
-    assert "score.double_entry" in history and "双录入单「第3考场」" in history
+    assert "双录入更正成绩" in history and "双录入单「第3考场」" in history
 
 
 def test_bad_value_in_the_grid_is_shown_and_nothing_is_saved(scene, db):

@@ -48,8 +48,11 @@ def test_results_hidden_until_the_board_publishes(client, db):
     page = client.get(url).get_data(as_text=True)
     assert "尚未公布" in page and "公布投档结果" in page
 
-    refused = _post(client, url + "/publish", url)
-    assert refused.status_code == 400 and "请勾选确认" in refused.get_data(as_text=True)
+    asked = _post(client, url + "/publish", url)
+    assert asked.status_code == 200 and "1 名已投档考生将看到自己的投档去向" in asked.get_data(
+        as_text=True
+    )
+    assert _run_status(db) == RunStatus.SUCCEEDED  # the first POST only asks
     assert _post(client, url + "/publish", url, confirm="yes").status_code == 302
     assert _run_status(db) == RunStatus.PUBLISHED
     assert [r.dispatch.status.value for r in results_of(students[0])] == ["dispatched"]
@@ -75,7 +78,11 @@ def test_publish_before_any_run_is_refused(client, db):
 
 def test_closing_the_round_publishes_it(client, db):
     _, students, url = _ran(db, client)
-    assert _post(client, url + "/close", url, admit_pending="yes").status_code == 302
+    asked = _post(client, url + "/close", url, admit_pending="yes")
+    assert asked.status_code == 200 and "1 名待审核考生将全部录取" in asked.get_data(as_text=True)
+    assert _run_status(db) == RunStatus.SUCCEEDED
+    closed = _post(client, url + "/close", url, admit_pending="yes", confirm="yes")
+    assert closed.status_code == 302
     assert _run_status(db) == RunStatus.PUBLISHED
     assert [r.dispatch.status.value for r in results_of(students[0])] == ["admitted"]
 

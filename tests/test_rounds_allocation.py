@@ -139,7 +139,7 @@ def test_rerun_and_out_of_range_round_refused(db, flat):
 
 def test_close_refuses_pending_then_admits_with_flag(db, flat):
     run_id = run_allocation(flat.exam, flat.bk, 1).run_id
-    with pytest.raises(RoundError, match="未审核"):
+    with pytest.raises(RoundError, match="待审核"):
         close_round(flat.exam, flat.bk)
     out = close_round(flat.exam, flat.bk, admit_pending=True)
     assert (out.admitted, out.admitted_pending, out.rejected) == (2, 2, 0)

@@ -64,17 +64,22 @@ def test_mock_then_confirmed_run_then_close(client, db):
     mock = _post(client, url + "/mock", url)
     assert mock.status_code == 200 and "模拟投档结果（未保存）" in mock.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(AllocationRun)) == 0
-    refused = _post(client, url + "/run", url)
-    assert refused.status_code == 400 and "请勾选确认" in refused.get_data(as_text=True)
+    asked = _post(client, url + "/run", url)
+    assert asked.status_code == 200 and "确认正式投档" in asked.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AllocationRun)) == 0
     done = _post(client, url + "/run", url, confirm="yes")
     assert done.status_code == 302
     result = client.get(url).get_data(as_text=True)
-    assert "已保存的投档结果" in result and "240.00" not in result and "250.00" in result
+    assert "已保存的投档结果" in result
+    assert '<td class="num">250</td>' in result and '<td class="num">240</td>' not in result
     pending = _post(client, url + "/close", url)
     assert pending.status_code == 409
-    assert "或勾选“未审核考生全部录取”" in pending.get_data(as_text=True)
+    assert "或在结束本轮时选择全部录取待审核考生" in pending.get_data(as_text=True)
     assert "--admit-pending" not in pending.get_data(as_text=True)
-    assert _post(client, url + "/close", url, admit_pending="yes").status_code == 302
+    asked = _post(client, url + "/close", url, admit_pending="yes")
+    assert asked.status_code == 200 and "结束本轮并全部录取" in asked.get_data(as_text=True)
+    closed = _post(client, url + "/close", url, admit_pending="yes", confirm="yes")
+    assert closed.status_code == 302
     db.session.expire_all()
     assert list(db.session.scalars(select(Dispatch.status))) == [DispatchStatus.ADMITTED]
 

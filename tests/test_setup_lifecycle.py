@@ -21,8 +21,9 @@ def _page(exam) -> str:
     return f"/board/exams/{exam.id}/setup"
 
 
-def _to(client, exam, target: ExamStatus):
-    return post(client, _page(exam) + "/status", _page(exam), target=target.value)
+def _to(client, exam, target: ExamStatus, confirm: str = "yes"):
+    """Post a status change, confirmed unless ``confirm`` is blank (then the page only asks)."""
+    return post(client, _page(exam) + "/status", _page(exam), target=target.value, confirm=confirm)
 
 
 def test_page_shows_only_the_allowed_next_steps(client, db):
@@ -39,6 +40,24 @@ def test_close_registration_audited(client, db):
     db.session.refresh(exam)
     assert exam.status == S.REGISTRATION_CLOSED
     assert actions(exam)[-1] == "exam.status"
+
+
+def test_a_status_change_first_shows_what_it_does(client, db):
+    exam, _ = setup_exam_with_board(client)
+    create_scored(exam, 80, 150)
+    db.session.commit()
+    asked = _to(client, exam, S.REGISTRATION_CLOSED, confirm="")
+    page = text(asked)
+    assert asked.status_code == 200 and "考试状态将由“报名中”变为“报名已截止”" in page
+    assert "专业类别锁定" in page and 'name="target" value="registration_closed"' in page
+    db.session.refresh(exam)
+    assert exam.status == S.REGISTRATION_OPEN and "exam.status" not in actions(exam)
+
+
+def test_a_refused_status_change_is_refused_before_any_confirmation(client, db):
+    exam, _ = setup_exam_with_board(client, status=S.SCORING)
+    response = _to(client, exam, S.SCORES_PUBLISHED, confirm="")
+    assert response.status_code == 409 and 'name="confirm" value="yes"' not in text(response)
 
 
 def test_cannot_close_registration_before_it_opens(client, db):

@@ -22,8 +22,9 @@ def _page(exam) -> str:
 
 
 def _act(client, exam, batch, number, what, **data):
+    """Post an action as confirmed (its confirmation page is tested on its own)."""
     url = f"{_page(exam)}/{batch}/{number}/{what}"
-    return post(client, url, _page(exam), **data)
+    return post(client, url, _page(exam), **{"confirm": "yes", **data})
 
 
 def _round(exam, batch="BK", number=1):
@@ -40,7 +41,7 @@ def _published(client):
 def test_page_lists_every_round(client, db):
     exam, _ = setup_exam_with_board(client)
     html = text(client.get(_page(exam)))
-    assert "本科批（BK，共 2 轮）" in html and "专科批（ZK，共 1 轮）" in html
+    assert "本科批（BK）：共 2 轮" in html and "专科批（ZK）：共 1 轮" in html
     assert html.count("保存时间") == 3
 
 
@@ -113,6 +114,38 @@ def test_open_now_then_close_now(client, db):
     assert not window_open(_round(exam)) and _round(exam).prefs_close_at is not None
     assert "已截止" in text(client.get(_page(exam)))
     assert actions(exam)[-2:] == ["round.window_open", "round.window_close"]
+
+
+def test_closing_and_opening_a_window_first_show_what_will_happen(client, db):
+    exam, _ = _published(client)
+    create_scored(exam, 100, 200)
+    create_scored(exam, 90, 180)
+    db_commit()
+    first = _act(client, exam, "BK", 1, "open", confirm="")
+    page = text(first)
+    assert first.status_code == 200 and "2 名考生将可以填报和修改本科批第 1 轮志愿" in page
+    assert 'name="confirm" value="yes"' in page and not window_open(_round(exam))
+    assert _act(client, exam, "BK", 1, "open").status_code == 302 and window_open(_round(exam))
+    first = _act(client, exam, "BK", 1, "close", confirm="")
+    assert first.status_code == 200 and "2 名考生将无法再修改本科批第 1 轮志愿" in text(first)
+    assert window_open(_round(exam)) and actions(exam)[-1] == "round.window_open"
+    assert _act(client, exam, "BK", 1, "close").status_code == 302
+    assert not window_open(_round(exam)) and actions(exam)[-1] == "round.window_close"
+    again = _act(client, exam, "BK", 1, "open", confirm="")
+    assert again.status_code == 200 and "重新开放志愿填报" in text(again)
+
+
+def test_a_refused_window_change_says_so_before_any_confirmation(client, db):
+    exam, _ = _published(client)
+    response = _act(client, exam, "BK", 1, "close", confirm="")
+    assert response.status_code == 409 and "没有在进行" in text(response)
+    assert 'name="confirm" value="yes"' not in text(response)
+
+
+def db_commit() -> None:
+    from admissions.extensions import db
+
+    db.session.commit()
 
 
 def test_close_now_when_not_open_is_refused(client, db):

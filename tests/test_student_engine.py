@@ -42,7 +42,7 @@ def test_explanation_of_the_worked_example(db):
     shown = explanation(candidate, rank=1)
     assert shown is not None and shown.qualified
     assert list(shown.lines) == [
-        "计分公式：0.5 * (chinese + math + english) + 1.8 * skill_test + cert",
+        "计分公式：0.5 × (语文 + 数学 + 英语) + 1.8 × 专业技能课程考试 + 证书等级",
         "语文：98.5，权重 0.5，计入 49.25",
         "数学：112，权重 0.5，计入 56",
         "英语：87，权重 0.5，计入 43.5",
@@ -71,7 +71,7 @@ def test_missing_certificate_fails_qualification_with_reason(db):
     candidate = _student(exam, {**WORKED, "cert": None})
     shown = explanation(candidate)
     assert shown is not None and not shown.qualified
-    assert "资格审核：不符合（证书等级 0 <= 0）" in shown.lines
+    assert "资格审核：不符合（证书等级 0 ≤ 0）" in shown.lines
 
 
 def _computed(scores):
@@ -84,7 +84,7 @@ def test_requirement_warns_only_for_the_failing_condition():
     assert requirement_warnings(rules_text, True, _computed(WORKED)) == []
     low_skill = _computed({**WORKED, "skill_test": D(65)})
     assert requirement_warnings(rules_text, True, low_skill) == [
-        "不满足报考要求：skill_test >= 70（专业技能课程考试 65 < 70）"
+        "不满足报考要求：专业技能课程考试 ≥ 70（专业技能课程考试 65 < 70）"
     ]
     both = requirement_warnings(
         rules_text, True, _computed({**WORKED, "english": D(59), "skill_test": D(1)})
@@ -95,7 +95,7 @@ def test_requirement_warns_only_for_the_failing_condition():
 def test_requirement_on_derived_values_and_unreadable_text():
     worked = _computed(WORKED)
     assert requirement_warnings("culture >= 300", True, worked) == [
-        "不满足报考要求：culture >= 300（文化素质 297.5 < 300）"
+        "不满足报考要求：文化素质 ≥ 300（文化素质 297.5 < 300）"
     ]
     assert requirement_warnings("total >= 320.2; raw_total > 320", True, worked) == []
     assert requirement_warnings("面试合格; nosuch >= 1", True, worked) == [
@@ -106,7 +106,11 @@ def test_requirement_on_derived_values_and_unreadable_text():
         "报考要求：english >= 60（请自行核对）"
     ]
     assert requirement_warnings("english >= 60", False, worked) == [
-        "报考要求：english >= 60（成绩公布后自动核对）"
+        "报考要求：英语 ≥ 60（成绩公布后自动核对）"
+    ]
+    labels = {"english": "英语"}
+    assert requirement_warnings("english >= 60", False, None, labels) == [
+        "报考要求：英语 ≥ 60（成绩公布后自动核对）"
     ]
     assert requirement_warnings(" ; ", True, worked) == []
 
@@ -124,6 +128,8 @@ def test_scores_page_shows_explanation_only_after_publication(client, db):
     page = client.get("/student/scores").get_data(as_text=True)
     assert "计分说明" in page and "专业技能课程考试：50，权重 1.8，计入 90" in page
     assert "本科批控制线：不符合（总分 210 &lt; 300）" in page
+    assert "计分公式：0.5 × (语文 + 数学 + 英语) + 1.8 × 专业技能课程考试 + 证书等级" in page
+    assert "chinese + math" not in page  # the formula in words, never the rules file's codes
 
 
 def test_editor_warns_on_plan_line_requirements_after_publication(client, db):
@@ -137,9 +143,9 @@ def test_editor_warns_on_plan_line_requirements_after_publication(client, db):
     login(client, candidate.candidate_no)
     url = f"/student/preferences/{batch.id}/1"
     page = client.get(url).get_data(as_text=True)
-    assert "报考要求：english &gt;= 90（成绩公布后自动核对）" in page
+    assert "报考要求：英语 ≥ 90（成绩公布后自动核对）" in page
     publish_scores(exam)
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "不满足报考要求：english &gt;= 90（英语 87 &lt; 90）" in page
-    assert "skill_test &gt;= 70" not in page
+    assert "不满足报考要求：英语 ≥ 90（英语 87 &lt; 90）" in page
+    assert "专业技能课程考试 ≥ 70" not in page and "english" not in page

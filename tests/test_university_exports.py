@@ -14,6 +14,8 @@ from admissions.services.rounds.decisions import Decision, decide
 from tests.factories import login
 from tests.university_factories import create_dispatch, create_round, create_run, review_scenario
 
+EN = "/university/exports/admissions?headers=en"  # the English keys of FORMATS.md, for systems
+
 
 def _csv(response) -> list[dict[str, str]]:
     text = response.get_data().decode("utf-8")
@@ -62,7 +64,7 @@ def season(db, client):
 
 
 def test_csv_export_equals_the_database_after_rejections_and_a_second_round(client, db, season):
-    rows = _csv(client.get("/university/exports/admissions?format=csv"))
+    rows = _csv(client.get(f"{EN}&format=csv"))
     exported = {
         (r["candidate_no"], int(r["round"]), r["status"], r["program_code"], r["reason"])
         for r in rows
@@ -75,8 +77,8 @@ def test_csv_export_equals_the_database_after_rejections_and_a_second_round(clie
 
 
 def test_xlsx_export_equals_the_csv_in_every_column(client, season):
-    from_csv = _csv(client.get("/university/exports/admissions?format=csv"))
-    from_xlsx = _xlsx(client.get("/university/exports/admissions?format=xlsx"))
+    from_csv = _csv(client.get(f"{EN}&format=csv"))
+    from_xlsx = _xlsx(client.get(f"{EN}&format=xlsx"))
     assert len(from_xlsx) == len(from_csv) == 4
     for c_row, x_row in zip(from_csv, from_xlsx, strict=True):
         for key, value in c_row.items():
@@ -100,15 +102,15 @@ def test_xlsx_export_equals_the_csv_in_every_column(client, season):
 
 def test_filters_round_status_and_program(client, season):
     line = season["line"]
-    rows = _csv(client.get("/university/exports/admissions?round=2"))
+    rows = _csv(client.get(f"{EN}&round=2"))
     assert [(r["round"], r["status"]) for r in rows] == [("2", "admitted")]
-    rows = _csv(client.get("/university/exports/admissions?status=admitted"))
+    rows = _csv(client.get(f"{EN}&status=admitted"))
     assert {r["status"] for r in rows} == {"admitted"} and len(rows) == 2
-    assert _csv(client.get(f"/university/exports/admissions?program={line.program_code}X")) == []
+    assert _csv(client.get(f"{EN}&program={line.program_code}X")) == []
 
 
 def test_national_ids_masked_without_permission(client, db, season):
-    rows = _csv(client.get("/university/exports/admissions"))
+    rows = _csv(client.get(EN))
     for row in rows:
         assert "********" in row["national_id"] and len(row["national_id"]) == 18
 
@@ -116,15 +118,13 @@ def test_national_ids_masked_without_permission(client, db, season):
 def test_full_ids_with_permission(client, db):
     scene = review_scenario(db, can_see_full_id=True)
     login(client, scene["staff"].username)
-    rows = _csv(client.get("/university/exports/admissions"))
+    rows = _csv(client.get(EN))
     full = {db.session.get(Candidate, d.candidate_id).national_id for d in scene["ours"]}
     assert {r["national_id"] for r in rows} == full
 
 
 def test_column_choice_keeps_standard_order(client, season):
-    response = client.get(
-        "/university/exports/admissions?columns=name&columns=candidate_no&columns=status"
-    )
+    response = client.get(f"{EN}&columns=name&columns=candidate_no&columns=status")
     header = response.get_data().decode("utf-8")[1:].splitlines()[0]
     assert header == "candidate_no,name,status"
 
@@ -137,24 +137,29 @@ def test_unknown_column_or_format_is_refused_with_a_message(client, season):
 
 
 def test_formula_in_a_name_is_neutralised_in_csv_and_xlsx(client, season):
-    rows = _csv(client.get("/university/exports/admissions"))
+    rows = _csv(client.get(EN))
     names = [r["name"] for r in rows if "HYPERLINK" in r["name"]]
     assert names and all(n.startswith("'=") for n in names)
-    data = client.get("/university/exports/admissions?format=xlsx").get_data()
+    data = client.get(f"{EN}&format=xlsx").get_data()
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml  # no formula cell anywhere
     assert 't="inlineStr"><is><t>=HYPERLINK("http://x","王五")</t></is>' in sheet_xml
-    cells = [row["name"] for row in _xlsx(client.get("/university/exports/admissions?format=xlsx"))]
+    cells = [row["name"] for row in _xlsx(client.get(f"{EN}&format=xlsx"))]
     assert '=HYPERLINK("http://x","王五")' in cells
 
 
 def test_every_download_is_audited(client, db, season):
     client.get("/university/exports/admissions?format=csv&status=admitted")
     client.get("/university/exports/admissions?format=pdf")
+    client.get("/university/exports/admissions?format=pdf&include_all=yes")
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "export.admissions")
     ).all()
-    assert [(e.after["format"], e.after["rows"]) for e in events] == [("csv", 2), ("pdf", 4)]
+    assert [(e.after["format"], e.after["rows"]) for e in events] == [
+        ("csv", 2),
+        ("pdf", 2),
+        ("pdf", 4),
+    ]
     assert all(e.actor_id == season["staff"].id and e.after["full_id"] is False for e in events)
 
 
@@ -162,7 +167,7 @@ def test_pdf_list_has_embedded_font_and_totals(client, season, tmp_path):
     import shutil
     import subprocess
 
-    data = client.get("/university/exports/admissions?format=pdf").get_data()
+    data = client.get("/university/exports/admissions?format=pdf&include_all=yes").get_data()
     assert data.startswith(b"%PDF") and b"/FontFile2" in data
     if shutil.which("pdftotext"):
         (tmp_path / "list.pdf").write_bytes(data)
@@ -174,7 +179,7 @@ def test_pdf_list_has_embedded_font_and_totals(client, season, tmp_path):
 
 def test_only_own_dispatches_whatever_the_filter(client, db, season):
     other = season["other_line"]
-    rows = _csv(client.get(f"/university/exports/admissions?program={other.program_code}"))
+    rows = _csv(client.get(f"{EN}&program={other.program_code}"))
     assert rows == []
     assert db.session.get(Dispatch, season["theirs"].id).status == DispatchStatus.DISPATCHED
 
@@ -185,7 +190,7 @@ def test_whole_totals_are_written_without_an_exponent(client, db):
     scene["ours"][1].total = Decimal("512.5000")
     db.session.commit()
     login(client, scene["staff"].username)
-    totals = {r["name"]: r["total"] for r in _csv(client.get("/university/exports/admissions"))}
+    totals = {r["name"]: r["total"] for r in _csv(client.get(EN))}
     assert totals["张三"] == "700" and totals["李四"] == "512.5"
     html = client.get(f"/university/runs/{scene['run'].id}").get_data(as_text=True)
     assert "7E+2" not in html and ">700<" in html

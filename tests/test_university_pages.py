@@ -173,7 +173,8 @@ def test_detail_explains_the_composite(client, db, scene):
     db.session.commit()
     html = client.get(f"/university/dispatches/{mine.id}").get_data(as_text=True)
     assert "语文 98.5 · 技能测试 缺考 → 原始总分 98.5 + 加分 5 = 103.5" in html
-    assert "chinese + skill" in html and "skill &gt;= 138" in html
+    assert "计分公式：语文 + 技能测试" in html and "chinese + skill" not in html
+    assert "skill &gt;= 138" in html  # a stored reason is shown as stored
     other = scene["ours"][1]
     html = client.get(f"/university/dispatches/{other.id}").get_data(as_text=True)
     assert "总分尚未按本轮规则计算" in html
@@ -201,7 +202,9 @@ def test_overview_shows_cutoffs_of_live_runs_only(client, db, scene):
 def test_export_page_offers_rounds_formats_and_columns(client, scene):
     html = client.get("/university/exports").get_data(as_text=True)
     assert 'name="columns" value="national_id"' in html and "身份证号将以掩码显示" in html
-    assert 'value="xlsx"' in html and "第 1 轮" in html and "P01 软件技术" in html
+    assert 'value="xlsx"' in html and "第 1 轮" in html and "软件技术（P01）" in html
+    assert 'name="headers" value="en"' in html and "英文列名（供系统导入）" in html
+    assert 'name="include_all" value="yes"' in html
 
 
 def test_grouped_dispatch_can_be_placed_in_another_major_of_its_group(client, db):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
 from admissions.cli.accounts import account_cli
@@ -13,6 +14,7 @@ from admissions.cli.jobs import jobs_cli
 from admissions.cli.letters import letters_cli
 from admissions.cli.rounds import allocate_command, round_cli
 from admissions.cli.scores import scores_cli
+from admissions.services.wording import command_line
 
 
 def register_commands(app: Flask) -> None:
@@ -21,4 +23,20 @@ def register_commands(app: Flask) -> None:
         account_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli, import_command,
         jobs_cli, allocate_command, round_cli,
     ):  # fmt: skip
+        worded_for_the_command_line(command)
         app.cli.add_command(command)
+
+
+def worded_for_the_command_line(command: click.Command) -> None:
+    """While ``command`` runs, services word their messages for the command line (they may name
+    a command there, never on a page). Wrapped once, however many apps register it."""
+    if getattr(command, "_worded", False):
+        return
+    invoke = command.invoke
+
+    def invoke_worded(ctx: click.Context):  # type: ignore[no-untyped-def]
+        with command_line():
+            return invoke(ctx)
+
+    command.invoke = invoke_worded  # type: ignore[method-assign]
+    command._worded = True  # type: ignore[attr-defined]

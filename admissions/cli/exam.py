@@ -21,8 +21,14 @@ def exam_load(rules_file: Path) -> None:
 
     try:
         text = rules_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{rules_file}: 无法读取规则文件 (cannot read the file): {exc}")
+    except FileNotFoundError:
+        fail(f"{rules_file}：无法读取规则文件，找不到这个文件")
+        return
+    except UnicodeDecodeError:
+        fail(f"{rules_file}：无法读取规则文件，文件须为 UTF-8 编码的文本")
+        return
+    except OSError as exc:
+        fail(f"{rules_file}：无法读取规则文件（{exc.strerror}）")
         return
     try:
         done = load_exam_rules(text, name=rules_file.name)

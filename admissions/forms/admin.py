@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -146,3 +147,17 @@ class ActionForm(FlaskForm):
     """A bare POST with its CSRF token (deactivate, reactivate, reset password)."""
 
     submit = SubmitField("确定")
+
+
+class StyleDemoForm(FlaskForm):
+    """The sample form of the components page (/admin/style): one field of each kind."""
+
+    name = StringField("考生姓名", validators=[DataRequired("请输入考生姓名")])
+    category = SelectField(
+        "专业类别", choices=[SelectChoice("", "请选择"), SelectChoice("IT", "信息技术类（IT）")]
+    )
+    decision = RadioField(
+        "结论", choices=[SelectChoice("admit", "录取"), SelectChoice("reject", "退档")]
+    )
+    agree = BooleanField("我已核对考生信息")
+    submit = SubmitField("保存")

@@ -77,18 +77,15 @@ class AuditFilterForm(FlaskForm):
     )
     actor = StringField("操作人（用户名）", validators=[Optional(), Length(max=60)])
     candidate_no = StringField("考生号", validators=[Optional(), Length(max=20)])
-    since = ChineseDateField("起始日期", validators=[Optional()])
-    until = ChineseDateField("截止日期", validators=[Optional()])
+    since = ChineseDateField("起始日期（北京时间）", validators=[Optional()])
+    until = ChineseDateField("截止日期（北京时间）", validators=[Optional()])
 
     def offer_actions(self, actions: list[str]) -> None:
         """Offer the actions recorded for the exam, by their Chinese names, in the filter."""
         named = sorted(actions, key=lambda a: (action_name(a) == a, action_name(a)))
         self.action.choices = [
             SelectChoice("", "全部"),
-            *(
-                SelectChoice(a, f"{action_name(a)}（{a}）" if action_name(a) != a else a)
-                for a in named
-            ),
+            *(SelectChoice(a, action_name(a)) for a in named),
         ]
 
     def validate_until(self, field: ChineseDateField) -> None:

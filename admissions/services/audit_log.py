@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
 
-from admissions.audit_names import action_name
+from admissions.audit_names import action_name, object_name
 from admissions.extensions import db
 from admissions.files.columns import ExportColumn
 from admissions.files.writers import to_csv
 from admissions.models import Account, AuditEvent, Candidate, Dispatch, PreferenceList
+from admissions.services.local_time import SHANGHAI, local_text
 
 SCORE_ACTIONS = ("score.import", "score.correct", "score.double_entry", "credit.import")
 
@@ -27,7 +28,7 @@ def exam_events(
     candidate_no: str | None = None,
     limit: int = 500,
 ) -> list[AuditEvent]:
-    """The exam's events, newest first; `actor` is a username, dates are inclusive UTC days,
+    """The exam's events, newest first; `actor` is a username, dates are inclusive Beijing days,
     `candidate_no` keeps the events on that candidate, their dispatches and preference lists."""
     query = select(AuditEvent).where(AuditEvent.exam_id == exam_id)
     if candidate_no:
@@ -39,10 +40,10 @@ def exam_events(
             Account.username == actor
         )
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time(), UTC))
+        query = query.where(AuditEvent.at >= datetime.combine(since, time(), SHANGHAI))
     if until:
         query = query.where(
-            AuditEvent.at < datetime.combine(until + timedelta(days=1), time(), UTC)
+            AuditEvent.at < datetime.combine(until + timedelta(days=1), time(), SHANGHAI)
         )
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     return list(db.session.scalars(query))
@@ -68,7 +69,7 @@ def _about_candidate(exam_id: int, candidate_no: str) -> Any:
 
 
 CSV_COLUMNS = [
-    ExportColumn("at", "时间（UTC）"),
+    ExportColumn("at", "时间（北京时间）"),
     ExportColumn("actor", "操作人"),
     ExportColumn("action", "操作"),
     ExportColumn("code", "操作代码"),
@@ -84,11 +85,13 @@ def events_csv(events: list[AuditEvent]) -> bytes:
     """The events as CSV (UTF-8 with BOM, Chinese headers, formula-safe cells)."""
     rows = [
         {
-            "at": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            "at": local_text(e.at, seconds=True),
             "actor": e.actor.username if e.actor else "系统（命令行）",
             "action": action_name(e.action),
             "code": e.action,
-            "object": f"{e.object_type}#{e.object_id}" if e.object_id else e.object_type,
+            "object": f"{object_name(e.object_type)} #{e.object_id}"
+            if e.object_id
+            else object_name(e.object_type),
             "before": _json(e.before),
             "after": _json(e.after),
             "reason": e.reason,

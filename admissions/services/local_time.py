@@ -39,3 +39,9 @@ def show_local(value: datetime | None) -> str:
     if value is None:
         return "未设置"
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
+
+
+def local_text(value: datetime, seconds: bool = False) -> str:
+    """An aware time as Beijing time without the suffix, for tables and files whose header
+    says so: ``2026-07-01 09:00`` (``…:05`` with ``seconds``)."""
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

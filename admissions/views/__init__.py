@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint of the application."""
     import admissions.views.admin_accounts  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_institutions  # noqa: F401  (its routes join the admin blueprint)
+    import admissions.views.admin_style  # noqa: F401  (its route joins the admin blueprint)
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)

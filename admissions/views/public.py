@@ -1,5 +1,7 @@
 """Pages anyone may see: the landing page, the health check, registration and letter checks."""
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -28,6 +30,14 @@ def index():
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
     return render_template("public/index.html")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The site's icon, at the address browsers ask for by themselves."""
+    icon = Path(current_app.static_folder or "", "favicon.ico").read_bytes()
+    return icon, 200, {"Content-Type": "image/vnd.microsoft.icon", "Cache-Control": "max-age=86400"}
 
 
 @bp.get("/healthz")

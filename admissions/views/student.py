@@ -1,7 +1,6 @@
 """Pages of a candidate (考生): only their own registration, scores, preferences and results."""
 
 from collections.abc import Callable
-from datetime import timedelta, timezone
 from io import BytesIO
 
 from flask import (
@@ -31,19 +30,6 @@ from admissions.services.students import results as student_results
 from admissions.services.students import scores as student_scores
 
 bp = Blueprint("student", __name__)
-BEIJING = timezone(timedelta(hours=8))
-
-
-@bp.app_template_filter("beijing")
-def beijing_time(value) -> str:
-    """A UTC timestamp shown in Beijing time, as the notices of the exam boards give it."""
-    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
-
-
-@bp.app_template_filter("num")
-def number_filter(value) -> str:
-    """Decimals as people write them: 500.0000 → 500, 98.5000 → 98.5."""
-    return preferences_catalog.plain(value)
 
 
 def _me():

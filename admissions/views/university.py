@@ -209,15 +209,18 @@ def upload_decisions(run_id: int):
     return redirect(url_for(".review", run_id=run.id))
 
 
-def _export_filter(institution_id: int) -> export_service.ExportFilter:
+def _export_filter(institution_id: int, fmt: str) -> export_service.ExportFilter:
     args = request.args
+    status = args.get("status", "")
+    if fmt == "pdf" and not status and args.get("include_all") != "yes":
+        status = "admitted"  # the printed 录取名单 lists the admitted unless asked otherwise
     return export_service.ExportFilter(
         institution_id=institution_id,
         exam_id=args.get("exam", type=int),
         batch_id=args.get("batch", type=int),
         round_number=args.get("round", type=int),
         program_code=args.get("program", ""),
-        status=args.get("status", ""),
+        status=status,
     )
 
 
@@ -239,7 +242,9 @@ def exports():
 @bp.get("/exports/admissions")
 @roles_required("university")
 def download_admissions():
-    """The admission list as CSV, XLSX or PDF; ID numbers masked without the permission; audited."""
+    """The admission list as CSV, XLSX or PDF, Chinese headers and statuses unless the English
+    keys are asked for (``headers=en``, for other systems); a PDF lists the admitted only unless
+    ``include_all=yes``. ID numbers masked without the permission; audited."""
     institution = own_institution()
     fmt = request.args.get("format", "csv")
     try:
@@ -249,13 +254,13 @@ def download_admissions():
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for(".exports"))
-    filters = _export_filter(institution.id)
+    filters = _export_filter(institution.id, fmt)
     rows = list(export_service.admission_records(filters, current_user.can_see_full_id))
     data = export_service.render(
-        rows, columns, fmt, title=f"{institution.name}录取名单",
+        rows, columns, fmt, title=f"{institution.name}{export_service.list_title(filters.status)}",
         subtitle=f"院校代码 {institution.code}",
         footer=f"导出人：{current_user.username}",
-        headers=request.args.get("headers", "en"),
+        headers="en" if request.args.get("headers") == "en" else "zh",
     )  # fmt: skip
     audit.record(
         current_user, "export.admissions", institution,

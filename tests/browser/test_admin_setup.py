@@ -29,7 +29,7 @@ def _shot(page, name: str) -> None:
 
 
 def _nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="管理").get_by_role("link", name=name).click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
 
 
 def _submit(page, name: str) -> None:
@@ -64,7 +64,10 @@ def test_admin_sets_up_a_province(live_server, desktop, db):
     page.get_by_label("院校代码（5 位数字）").fill("1001")
     page.get_by_label("院校名称").fill("山东职业学院")
     _submit(page, "新增院校")
-    expect(page.get_by_text("院校代码应为 5 位数字，如 10001")).to_be_visible()
+    expect(page.locator("#code-error")).to_have_text("院校代码应为 5 位数字，如 10001")
+    expect(
+        page.get_by_role("link", name="院校代码（5 位数字）：院校代码应为 5 位数字")
+    ).to_be_visible()
     page.get_by_label("院校代码（5 位数字）").fill("10001")
     _submit(page, "新增院校")
     expect(page.get_by_role("cell", name="山东职业学院")).to_be_visible()

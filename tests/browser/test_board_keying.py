@@ -78,7 +78,7 @@ def test_two_clerks_key_resolve_and_apply(live_server, phone, second_phone, db, 
     expect(page.get_by_text("成绩已写入，2 名考生的成绩有变化。")).to_be_visible()
 
     page.get_by_role("link", name="2601 张三 的成绩修改记录").click()
-    expect(page.get_by_role("cell", name="score.double_entry")).to_be_visible()
-    expect(page.get_by_role("cell", name="skill：200；cert：A")).to_be_visible()
+    expect(page.get_by_role("cell", name="双录入更正成绩")).to_be_visible()
+    expect(page.get_by_role("cell", name="技能测试：200；证书等级：A")).to_be_visible()
     expect(page.get_by_role("cell", name="双录入单「技能测试 第3考场」")).to_be_visible()
     _shot(page, tmp_path, "keying-history")

@@ -48,14 +48,16 @@ def test_board_computes_publishes_and_a_student_sees_scores(live_server, browser
 
     _login(board, live_server, "board-sd", DEMO_PASSWORDS[Role.BOARD], "/board/")
     board.get_by_role("link", name=demo.exam_code).click()
-    board.get_by_role("link", name="成绩与一分一段").click()
-    board.get_by_label("确认按当前规则计算全部考生的成绩、资格与位次（替换已有结果）").check()
+    board.get_by_role("main").get_by_role("link", name="成绩与一分一段").click()
     board.get_by_role("button", name="计算成绩").click()
+    expect(board.get_by_text("按当前规则计算 300 名有成绩考生的总成绩、资格与位次")).to_be_visible()
+    board.get_by_role("button", name="确认计算成绩").click()
     expect(board.get_by_text("已计算 300 名考生的成绩")).to_be_visible()
     expect(board.get_by_role("heading", name="一分一段表")).to_be_visible()
     expect(board.get_by_role("table").filter(has_text="累计人数")).to_be_visible()
-    board.get_by_label("确认发布成绩：考生将能查看成绩与位次").check()
     board.get_by_role("button", name="发布成绩").click()
+    expect(board.get_by_text("300 名考生将能查看自己的成绩、资格审核结果与位次")).to_be_visible()
+    board.get_by_role("button", name="确认发布成绩").click()
     expect(board.get_by_text("已发布 300 名考生的成绩与位次。")).to_be_visible()
 
     db.session.expire_all()
@@ -67,7 +69,9 @@ def test_board_computes_publishes_and_a_student_sees_scores(live_server, browser
     student.reload()
     expect(student.get_by_role("heading", name="总成绩")).to_be_visible()
     shown = f"{total.normalize():f}"
-    expect(student.locator("dd strong")).to_have_text(re.compile(rf"^{re.escape(shown)}(\.0+)?$"))
+    expect(student.locator("dd > strong:not(.tag)")).to_have_text(
+        re.compile(rf"^{re.escape(shown)}(\.0+)?$")
+    )
     assert student.get_by_text("成绩尚未发布").count() == 0
 
 
@@ -107,8 +111,9 @@ def test_board_runs_a_round_and_closes_it_after_the_university(live_server, brow
     dispatched = int(re.search(r"投档 (\d+) 人", mock_text).group(1))
     assert dispatched > 0 and db.session.scalar(select(Dispatch.id)) is None
 
-    board.get_by_label("我确认正式投档，结果将保存且不能重复投档").check()
     board.get_by_role("button", name="正式投档").click()
+    expect(board.get_by_role("heading", name="正式投档：本科批 第 1 轮")).to_be_visible()
+    board.get_by_role("button", name="确认正式投档").click()
     # The real run is a background job: its page reports the count, then links to the results.
     expect(board.get_by_role("heading", name="后台任务：正式投档")).to_be_visible()
     expect(board.get_by_text(f"第 1 轮投档完成：投档 {dispatched} 人。")).to_be_visible()
@@ -133,9 +138,11 @@ def test_board_runs_a_round_and_closes_it_after_the_university(live_server, brow
     _university_decides(_page(browser), live_server, univ.username, ours[0], ours[1])
 
     board.get_by_role("button", name="结束本轮").click()
-    expect(board.get_by_role("alert")).to_contain_text("勾选“未审核考生全部录取”")
+    expect(board.get_by_role("alert")).to_contain_text("或在结束本轮时选择全部录取待审核考生")
     board.get_by_label("未审核考生全部录取").check()
     board.get_by_role("button", name="结束本轮").click()
+    expect(board.get_by_text(f"{dispatched - 2} 名待审核考生将全部录取")).to_be_visible()
+    board.get_by_role("button", name="确认结束本轮").click()
     expect(
         board.get_by_text(f"第 1 轮已结束：录取 {dispatched - 1} 人，退档 1 人。")
     ).to_be_visible()
@@ -152,7 +159,7 @@ def test_control_line_count_updates_as_the_clerk_types_then_is_fixed(
     board = _page(browser)
     _login(board, live_server, "board-sd", DEMO_PASSWORDS[Role.BOARD], "/board/")
     board.get_by_role("link", name=demo.exam_code).click()
-    board.get_by_role("link", name="控制线").click()
+    board.get_by_role("main").get_by_role("link", name="控制线").click()
     expect(board.get_by_role("heading", name="本科批：各类别计划与上线人数")).to_be_visible()
     board.get_by_label("总分最低分").fill("0")
     result = board.locator("#proposal-result")
@@ -168,6 +175,6 @@ def test_control_line_count_updates_as_the_clerk_types_then_is_fixed(
     board.get_by_role("button", name="确定控制线").click()
     expect(board.get_by_text("已确定 本科批")).to_be_visible()
     db.session.expire_all()
-    category = board.get_by_label("类别").input_value()
+    category = board.get_by_label("专业类别", exact=True).input_value()
     line = db.session.scalar(select(ControlLine).where(ControlLine.category_code == category))
     assert line.conditions == ["total >= 1"]

@@ -40,7 +40,7 @@ def test_registration_window_then_round_window(live_server, desktop, db):
     page = desktop
     _login(page, live_server, board.username)
     page.goto(f"{live_server}/board/exams/{exam.id}")
-    page.get_by_role("link", name="考试设置").click()
+    page.get_by_role("main").get_by_role("link", name="考试设置").click()
     page.get_by_label("报名开始时间（北京时间）").fill("2026-03-20T09:00")
     page.get_by_label("报名截止时间（北京时间）").fill("2026-03-01T09:00")
     page.get_by_role("button", name="保存报名时间").click()
@@ -48,7 +48,7 @@ def test_registration_window_then_round_window(live_server, desktop, db):
     page.get_by_label("报名截止时间（北京时间）").fill("2026-03-30T17:00")
     page.get_by_role("button", name="保存报名时间").click()
     expect(page.get_by_text("报名时间已保存。")).to_be_visible()
-    expect(page.get_by_text("截止：2026-03-30 17:00（北京时间）")).to_be_visible()
+    expect(page.get_by_text("2026-03-30 17:00（北京时间）")).to_be_visible()
 
     page.get_by_role("link", name="轮次与时间").click()
     round_one = page.locator("#round-BK-1")
@@ -62,5 +62,7 @@ def test_registration_window_then_round_window(live_server, desktop, db):
     assert stored.prefs_open_at == datetime(2030, 7, 1, 1, 0, tzinfo=UTC)
 
     page.locator("#round-BK-1").get_by_role("button", name="立即开放志愿填报").click()
+    expect(page.get_by_text("名考生将可以填报和修改本科批第 1 轮志愿")).to_be_visible()
+    page.get_by_role("button", name="确认开放志愿填报").click()
     expect(page.get_by_text("第 1 轮志愿填报已开放。")).to_be_visible()
     expect(page.locator("#round-BK-1 .round-state")).to_have_text("填报中")

@@ -65,7 +65,7 @@ def test_officer_reviews_decides_and_downloads(live_server, desk, db):
         page.get_by_role("link", name="下载本轮名单（XLSX）").click()
     sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     statuses = sorted(row[14] for row in sheet.iter_rows(min_row=2, values_only=True))
-    assert statuses == ["admitted", "admitted", "rejected"]
+    assert statuses == ["录取", "录取", "退档"]  # the page's downloads speak Chinese
 
     page.get_by_role("button", name="生成本轮录取通知书（PDF）").click()
     expect(page.get_by_text("已完成", exact=True)).to_be_visible()
@@ -113,5 +113,5 @@ def test_officer_selects_every_listed_candidate_at_once_and_picks_columns(live_s
     with page.expect_download() as info:
         page.get_by_role("button", name="下载").click()
     text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0] == "candidate_no,name,total,status"
-    assert text.count("admitted") == 2
+    assert text.splitlines()[0] == "考生号,姓名,总分,状态"
+    assert text.count("录取") == 2

@@ -122,7 +122,7 @@ def test_control_lines_per_category_with_dual_lines() -> None:
 def test_compound_condition_reason() -> None:
     js = load_rules(PRESETS / "jiangsu.toml")
     c = compute_candidate(js, "standard", CandidateInput({"skill_a": D(50), "skill_b": D(150)}))
-    assert qualify(js, c).reasons == ("不满足条件：skill_a >= 60 or skill_b == 0",)
+    assert qualify(js, c).reasons == ("不满足条件：专业技能A场 ≥ 60 或 专业技能B场 = 0",)
 
 
 def _env(scores: dict[str, Decimal | None]) -> dict[str, Decimal]:

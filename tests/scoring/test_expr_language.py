@@ -49,24 +49,24 @@ def test_names_are_collected() -> None:
 @pytest.mark.parametrize(
     ("source", "column", "fragment"),
     [
-        ("chinese + englsh", 11, "unknown name 'englsh'"),
-        ("chinese.real", 8, "attribute access"),
-        ("__import__('os')", 12, "unexpected character"),
-        ("__import__(1)", 1, "calls are not allowed"),
-        ("abs(chinese)", 1, "calls are not allowed"),
-        ("2 ** 1000", 3, "power"),
-        ("1e308", 2, "unexpected 'e308'"),
-        ("12345678901", 1, "too large"),
-        ("1.1234567", 1, "too precise"),
-        ("", 1, "empty"),
-        ("chinese +", 10, "expected a number"),
-        ("(chinese", 9, "expected ')'"),
-        ("max(chinese)", 1, "at least two"),
-        ("max", 1, "must be called"),
-        ("chinese >= 1", 1, "expected a number, found a condition"),
-        ("chinese math", 9, "unexpected 'math'"),
-        ("chinese ; math", 9, "unexpected character ';'"),
-        ("lambda", 1, "unknown name"),
+        ("chinese + englsh", 11, "未知的名称“englsh”"),
+        ("chinese.real", 8, "不允许用“.”访问属性"),
+        ("__import__('os')", 12, "不允许的字符“'”"),
+        ("__import__(1)", 1, "只允许调用 max() 和 min()"),
+        ("abs(chinese)", 1, "不允许“abs”"),
+        ("2 ** 1000", 3, "不允许乘方"),
+        ("1e308", 2, "多余的“e308”"),
+        ("12345678901", 1, "太大或小数位太多"),
+        ("1.1234567", 1, "小数部分最多 6 位"),
+        ("", 1, "表达式为空"),
+        ("chinese +", 10, "此处应为数字、名称或“(”，实际是表达式结尾"),
+        ("(chinese", 9, "此处应为“)”"),
+        ("max(chinese)", 1, "至少需要两个参数"),
+        ("max", 1, "须带括号使用"),
+        ("chinese >= 1", 1, "此处应为数值，实际是条件"),
+        ("chinese math", 9, "多余的“math”"),
+        ("chinese ; math", 9, "不允许的字符“;”"),
+        ("lambda", 1, "未知的名称“lambda”"),
     ],
 )
 def test_refused_expressions_name_the_column(source: str, column: int, fragment: str) -> None:
@@ -79,11 +79,11 @@ def test_refused_expressions_name_the_column(source: str, column: int, fragment:
 @pytest.mark.parametrize(
     ("source", "fragment"),
     [
-        ("skill", "expected a condition"),
-        ("1 < skill < 3", "cannot be chained"),
-        ("skill >= 1 and math", "expected a condition"),
-        ("not skill", "expected a condition"),
-        ("(skill >= 1) + 1 > 0", "expected a number"),
+        ("skill", "此处应为条件"),
+        ("1 < skill < 3", "比较不能连写"),
+        ("skill >= 1 and math", "此处应为条件"),
+        ("not skill", "此处应为条件"),
+        ("(skill >= 1) + 1 > 0", "此处应为数值"),
     ],
 )
 def test_refused_conditions(source: str, fragment: str) -> None:
@@ -92,9 +92,9 @@ def test_refused_conditions(source: str, fragment: str) -> None:
 
 
 def test_deep_nesting_and_long_text_are_refused() -> None:
-    with pytest.raises(ExprError, match="nested deeper"):
+    with pytest.raises(ExprError, match="嵌套超过 40 层"):
         parse_expression("(" * 100 + "1" + ")" * 100, NAMES)
-    with pytest.raises(ExprError, match="longer than"):
+    with pytest.raises(ExprError, match="超过 2000 个字符"):
         parse_expression("1 + " * 600 + "1", NAMES)
 
 

@@ -63,7 +63,7 @@ def test_guangdong_bk_candidate() -> None:
     assert (c.raw_total, c.total) == (D("286.7"), D("291.7"))
     assert c.tiebreak == (D("286.7"), D(189), D(101), D(75))
     no_cert = compute_candidate(rules, "standard", CandidateInput({"chinese": D(150)}))
-    assert qualify(rules, no_cert).reasons == ("证书等级 0 <= 0",)
+    assert qualify(rules, no_cert).reasons == ("证书等级 0 ≤ 0",)
 
 
 def test_guangdong_zk_candidate() -> None:

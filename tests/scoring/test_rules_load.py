@@ -36,14 +36,14 @@ def test_error_names_file_key_and_column(tmp_path: Path) -> None:
     )
     with pytest.raises(RulesError) as info:
         load_rules(path)
-    assert str(info.value) == "sd.toml: schemes.s.formula, column 6: unknown name 'englsh'"
+    assert str(info.value) == "sd.toml 第 38 行第 17 列（schemes.s.formula）：未知的名称“englsh”"
 
 
 def test_text_uses_the_callers_name_or_a_default() -> None:
     bad = GOOD.replace('ties = "share"', 'ties = "random"')
-    with pytest.raises(RulesError, match=r"^<rules>: schemes.s.ties: "):
+    with pytest.raises(RulesError, match=r"^<rules> 第 43 行第 8 列（schemes.s.ties）："):
         load_rules(bad)
-    with pytest.raises(RulesError, match=r"^upload.toml: schemes.s.ties: "):
+    with pytest.raises(RulesError, match=r"^upload.toml 第 43 行第 8 列（schemes.s.ties）："):
         load_rules(bad, name="upload.toml")
 
 
@@ -67,7 +67,7 @@ def test_a_bad_formula_does_not_hide_the_schemes_other_errors() -> None:
 
 
 def test_missing_file_is_a_rules_error(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="nope.toml: -: cannot read the file"):
+    with pytest.raises(RulesError, match="^nope.toml：找不到这个文件$"):
         load_rules(tmp_path / "nope.toml")
 
 

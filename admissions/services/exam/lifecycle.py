@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from admissions.extensions import db
-from admissions.labels import STATUS_NAMES
+from admissions.labels import STATUS_NAMES, named
 from admissions.models import (
     Account,
     Batch,
@@ -30,6 +30,7 @@ from admissions.services import audit
 from admissions.services.exam.rules import current_version
 from admissions.services.exam.state import at_least, publication_block, result_count, window_open
 from admissions.services.local_time import show_local
+from admissions.services.wording import command_hint
 
 S = ExamStatus
 
@@ -128,7 +129,9 @@ def _result_count(exam: Exam) -> int:
 def _not_computed(exam: Exam) -> str | None:
     if _result_count(exam):
         return None
-    return f"考试 {exam.code} 尚未按当前规则计算成绩，请先计算成绩（scores compute {exam.code}）"
+    return f"{named(exam.name, exam.code)}尚未按当前规则计算成绩，请先计算成绩" + command_hint(
+        f"scores compute {exam.code}"
+    )
 
 
 def _close_registration(exam: Exam, now: datetime) -> str | None:

@@ -57,7 +57,8 @@ def admission_rows(
 def cutoff_rows(
     exam: Exam, batch: str | None = None, institution: str | None = None
 ) -> list[dict[str, Any]]:
-    """One row per plan line and saved run: seats, dispatched, min_total, min_rank."""
+    """One row per plan line and saved run: seats, dispatched, min_total, min_rank (the names
+    of the institution and program ride along for pages; exports keep their columns)."""
     query = (
         select(Cutoff, AllocationRun, Batch, PlanLine, Institution)
         .join(AllocationRun, AllocationRun.id == Cutoff.run_id)
@@ -78,7 +79,9 @@ def cutoff_rows(
             "round": run.round_number,
             "category": line.category_code,
             "institution_code": inst.code,
+            "institution_name": inst.name,
             "program_code": line.program_code,
+            "program_name": line.program_name,
             "seats": cut.seats,
             "dispatched": cut.dispatched,
             "min_total": plain(cut.min_total),

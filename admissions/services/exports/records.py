@@ -17,6 +17,7 @@ from admissions import idcard
 from admissions.extensions import db
 from admissions.files.columns import ExportColumn, export_columns
 from admissions.files.writers import to_csv, to_pdf_table, to_xlsx
+from admissions.labels import DISPATCH_STATUS_CELLS
 from admissions.models import (
     AllocationRun,
     Batch,
@@ -35,7 +36,13 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-STATUS_NAMES = {"dispatched": "待审核", "admitted": "录取", "rejected": "退档"}
+STATUS_NAMES = DISPATCH_STATUS_CELLS
+LIST_TITLES = {
+    "admitted": "录取名单（仅已录取）",
+    "dispatched": "投档名单（仅待审核）",
+    "rejected": "退档名单（仅已退档）",
+    "": "投档与录取名单（含待审核、退档）",
+}
 
 
 def plain_decimal(value: Decimal | None) -> Decimal | None:
@@ -138,11 +145,12 @@ def render(
     footer: str = "",
     headers: str = "en",
 ) -> bytes:
-    """The rows as bytes in ``fmt`` (csv, xlsx or pdf). PDF totals count rows per status."""
+    """The rows as bytes in ``fmt`` (csv, xlsx or pdf). With Chinese headers (``zh``) the
+    statuses are Chinese words too; a PDF is always Chinese and counts rows per status."""
     if fmt == "csv":
-        return to_csv(rows, columns, headers)
+        return to_csv(_worded(rows, headers), columns, headers)
     if fmt == "xlsx":
-        return to_xlsx(rows, columns, sheet_name=title, headers=headers)
+        return to_xlsx(_worded(rows, headers), columns, sheet_name=title, headers=headers)
     if fmt == "pdf":
         listed = [_pdf_row(row) for row in rows]
         return to_pdf_table(
@@ -150,6 +158,18 @@ def render(
             totals=[_totals(listed)],
         )  # fmt: skip
     raise ValueError(f"未知的导出格式：{fmt}（可选：{', '.join(FORMATS)}）")
+
+
+def list_title(status: str) -> str:
+    """What a list holds, for its title: ``录取名单（仅已录取）`` …"""
+    return LIST_TITLES.get(status, LIST_TITLES[""])
+
+
+def _worded(
+    rows: Sequence[dict[str, object]] | Iterator[dict[str, object]], headers: str
+) -> Iterator[dict[str, object]]:
+    for row in rows:
+        yield _pdf_row(row) if headers == "zh" else row
 
 
 def _pdf_row(row: dict[str, object]) -> dict[str, object]:

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, func, select
 
 from admissions.extensions import db
+from admissions.labels import named
 from admissions.models import (
     AllocationRun,
     Batch,
@@ -34,6 +35,7 @@ from admissions.services.scores.inputs import (
     scheme_results,
     score_columns,
 )
+from admissions.services.wording import command_hint
 from scoring.allocation import AllocationInput, FlatPreferences, GroupedPreferences, SchemeOrder
 from scoring.bulk import bulk_lines
 from scoring.expr import ExprError, parse_condition
@@ -63,9 +65,13 @@ def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool 
     """Refuse a round out of range, a re-run, a real run while the preference window is open, or
     one while earlier dispatches are undecided."""
     if not 1 <= round_number <= batch.rounds:
-        raise RoundError(f"批次 {batch.code} 只有 {batch.rounds} 轮，没有第 {round_number} 轮")
+        raise RoundError(
+            f"{named(batch.name, batch.code)}只有 {batch.rounds} 轮，没有第 {round_number} 轮"
+        )
     if saved_runs(batch, round_number):
-        raise RoundError(f"批次 {batch.code} 第 {round_number} 轮已经投档，不能重复投档")
+        raise RoundError(
+            f"{named(batch.name, batch.code)}第 {round_number} 轮已经投档，不能重复投档"
+        )
     if not dry_run:
         _refuse_open_window(batch, round_number)
     pending = db.session.scalar(
@@ -74,7 +80,10 @@ def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool 
         .where(AllocationRun.exam_id == exam.id, Dispatch.status == DispatchStatus.DISPATCHED)
     )
     if pending:
-        raise RoundError(f"还有 {pending} 名已投档考生未结束审核，请先结束上一轮 (round close)")
+        raise RoundError(
+            f"还有 {pending} 名已投档考生未结束审核，请先结束上一轮"
+            + command_hint(f"round close {exam.code} <批次代码>")
+        )
 
 
 def _refuse_open_window(batch: Batch, round_number: int) -> None:
@@ -84,8 +93,11 @@ def _refuse_open_window(batch: Batch, round_number: int) -> None:
     )
     if closes is not None and utcnow() < closes:
         raise RoundError(
-            f"批次 {batch.code} 第 {round_number} 轮志愿填报尚未截止，截止时间为 {show_local(closes)}；"
-            "考生仍可修改志愿。请在截止后投档，或先在“考试设置 · 轮次与时间”中点“立即截止志愿填报”（命令行：round window-close）"
+            f"{named(batch.name, batch.code)}第 {round_number} 轮志愿填报尚未截止，截止时间为 {show_local(closes)}；"
+            "考生仍可修改志愿。请在截止后投档，或先在“轮次与时间”页点“立即截止志愿填报”"
+            + command_hint(
+                f"round window-close {batch.exam.code} {batch.code} --round {round_number}"
+            )
         )
 
 

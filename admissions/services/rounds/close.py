@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from admissions.extensions import db
+from admissions.labels import named
 from admissions.models import (
     Account,
     AllocationRun,
@@ -27,6 +28,7 @@ from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
 from admissions.services.rounds.build import RoundError
 from admissions.services.rounds.runs import saved_runs
+from admissions.services.wording import command_hint
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def open_round_run(batch: Batch) -> AllocationRun:
         round_row = _round(batch, run.round_number)
         if round_row is None or round_row.status != RoundStatus.CLOSED:
             return run
-    raise RoundError(f"批次 {batch.code} 没有待结束的轮次（请先投档）")
+    raise RoundError(f"{named(batch.name, batch.code)}没有待结束的轮次（请先投档）")
 
 
 def close_round(
@@ -66,8 +68,9 @@ def close_round(
     ).all()
     if pending and not admit_pending:
         raise RoundError(
-            f"第 {run.round_number} 轮还有 {len(pending)} 名考生未审核；"
-            "请院校先录取或退档，或使用 --admit-pending 全部录取"
+            f"第 {run.round_number} 轮还有 {len(pending)} 名考生待审核；"
+            "请院校先录取或退档，或在结束本轮时选择全部录取待审核考生"
+            + command_hint(f"round close {exam.code} {batch.code} --admit-pending")
         )
     if pending:
         db.session.execute(

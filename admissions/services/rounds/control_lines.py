@@ -44,16 +44,6 @@ PARTS = (("total", "总分"), ("culture", "文化素质"), ("vocational", "职�
 MAX_RATIO = Decimal(10)
 
 
-def describe(conditions: list[str]) -> str:
-    """A line as the clerk reads it: ``总分 ≥ 480，职业技能 ≥ 300`` (other names as written)."""
-    names = dict(PARTS)
-    out = []
-    for source in conditions:
-        words = source.replace(">=", " ≥ ").replace("<=", " ≤ ").split()
-        out.append(" ".join(names.get(w, w) for w in words))
-    return "，".join(out)
-
-
 class LineRefused(ValueError):
     """A line that cannot be fixed now (message in Chinese)."""
 

@@ -148,7 +148,8 @@ def _cutoff_rows(
         out.append({
             "plan_line_id": line.id, "category": line.category_code,
             "institution_code": line.institution.code, "program_code": line.program_code,
-            "program_name": line.program_name, "seats": int(built.inp.free_seats[j]),
+            "institution_name": line.institution.name, "program_name": line.program_name,
+            "seats": int(built.inp.free_seats[j]),
             "dispatched": len(mine), "min_total": last["total"] if last else None,
             "min_rank": last["rank"] if last else None,
         })  # fmt: skip

@@ -148,10 +148,8 @@ def _check_may_open(exam: Exam, round_: Round) -> None:
             )
 
 
-def open_now(
-    exam: Exam, round_: Round, *, actor: Account | None = None, now: datetime | None = None
-) -> None:
-    """Open the window at once (a close time already past is cleared); audited."""
+def check_open_now(exam: Exam, round_: Round, now: datetime | None = None) -> None:
+    """``WindowRefused`` when the window cannot be opened now (asked before a confirmation)."""
     now = now or utcnow()
     if round_.status in STARTED:
         raise WindowRefused("本轮已投档，不能再开放志愿填报")
@@ -162,6 +160,20 @@ def open_now(
         raise WindowRefused(
             f"本轮院校审核截止时间 {show_local(round_.decisions_deadline)} 已过，请先修改时间再开放"
         )
+
+
+def check_close_now(round_: Round, now: datetime | None = None) -> None:
+    """``WindowRefused`` when there is no open window to close."""
+    if not window_open(round_, now or utcnow()):
+        raise WindowRefused("本轮志愿填报没有在进行，无需关闭")
+
+
+def open_now(
+    exam: Exam, round_: Round, *, actor: Account | None = None, now: datetime | None = None
+) -> None:
+    """Open the window at once (a close time already past is cleared); audited."""
+    now = now or utcnow()
+    check_open_now(exam, round_, now)
     before = _times(round_)
     round_.prefs_open_at = now
     if round_.prefs_close_at is not None and round_.prefs_close_at <= now:
@@ -175,8 +187,7 @@ def close_now(
 ) -> None:
     """End the window at once (the round itself stays, to be run and closed); audited."""
     now = now or utcnow()
-    if not window_open(round_, now):
-        raise WindowRefused("本轮志愿填报没有在进行，无需关闭")
+    check_close_now(round_, now)
     before = _times(round_)
     round_.prefs_close_at = now
     _record(actor, "round.window_close", exam, round_, before)

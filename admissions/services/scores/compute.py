@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import select
 
 from admissions.extensions import db
+from admissions.labels import named
 from admissions.models import (
     Account,
     Exam,
@@ -29,6 +30,7 @@ from admissions.services.exam.rules import exam_rules
 from admissions.services.exam.state import scores_published
 from admissions.services.scores.columns import INPUT_PLACES, engine_frame, gather_columns
 from admissions.services.scores.store import replace_results
+from admissions.services.wording import command_hint
 from scoring.bulk import BulkResult, bulk_compute, qualify_reasons
 from scoring.composite import ScoreError
 from scoring.order import rank_category
@@ -78,14 +80,24 @@ def schemes_in_use(exam: Exam, rules: Rules) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in codes if c in known))
 
 
+def compute_refusal(exam: Exam, force: bool = False) -> str | None:
+    """Why the scores cannot be computed now (published and not forced), or None."""
+    if scores_published(exam) and not force:
+        return (
+            f"{named(exam.name, exam.code)}的成绩已发布；如确需重算，"
+            "请勾选“成绩已发布，仍然重新计算”（将记入审计）"
+            + command_hint(f"scores compute {exam.code} --force")
+        )
+    return None
+
+
 def compute_scores(
     exam: Exam, *, actor: Account | None = None, force: bool = False
 ) -> ComputeSummary:
     """Compute and store the results of every candidate with scores; see the module docstring."""
-    if scores_published(exam) and not force:
-        raise ComputeRefused(
-            f"考试 {exam.code} 的成绩已发布；如确需重算，请加 --force（将记入审计）"
-        )
+    refused = compute_refusal(exam, force)
+    if refused:
+        raise ComputeRefused(refused)
     try:
         version, rules = exam_rules(exam)
     except LookupError as exc:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import func, select
 
-from admissions.models import Exam, RulesVersion
+from admissions.extensions import db
+from admissions.models import Candidate, ComponentScore, CreditedScore, Exam, RulesVersion
 from admissions.services.exam.rules import exam_rules
 from admissions.services.scores.columns import engine_frame, gather_columns
 from scoring.bulk import BulkResult, bulk_compute
@@ -75,3 +77,12 @@ def headline_ranks(
     else:
         keys = scheme_results(rules, columns, [code])[code].keys
     return rank_keys(keys.keys, columns.categories)
+
+
+def scored_count(exam: Exam) -> int:
+    """How many candidates of ``exam`` have a score or a credit (what a computation reads)."""
+    ids = select(ComponentScore.candidate_id).union(select(CreditedScore.candidate_id))
+    query = select(func.count(Candidate.id)).where(
+        Candidate.exam_id == exam.id, Candidate.id.in_(ids.scalar_subquery())
+    )
+    return int(db.session.scalar(query) or 0)

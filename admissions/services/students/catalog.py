@@ -18,7 +18,11 @@ from admissions.models import (
     PlanLine,
     RunStatus,
 )
-from admissions.services.students.explain import computed_values, requirement_warnings
+from admissions.services.students.explain import (
+    computed_values,
+    exam_labels,
+    requirement_warnings,
+)
 
 PAGE_SIZE = 100
 
@@ -121,11 +125,12 @@ def rows_for(candidate: Candidate, lines: list[PlanLine], scores_visible: bool) 
     """Lines with their last cutoff and requirement warnings."""
     cutoffs = last_cutoffs(lines)
     computed = computed_values(candidate) if scores_visible else None
+    labels = exam_labels(candidate)
     return [
         LineRow(
             line,
             cutoffs.get(line.id),
-            requirement_warnings(line.requirements, scores_visible, computed),
+            requirement_warnings(line.requirements, scores_visible, computed, labels),
         )
         for line in lines
     ]

@@ -4,6 +4,7 @@ same computed values checked against a plan line's requirements."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from scoring.expr import ExprError, holds, parse_condition
 from scoring.report import explain
 from scoring.rules import RulesError
 from scoring.rules_model import Rules
+from scoring.rules_text import labels_for, labels_from, source_text
 
 
 @dataclass(frozen=True)
@@ -96,21 +98,31 @@ def computed_values(candidate: Candidate) -> tuple[Rules, dict[str, Decimal]] | 
 
 
 def requirement_warnings(
-    requirements: str, visible: bool, computed: tuple[Rules, dict[str, Decimal]] | None
+    requirements: str,
+    visible: bool,
+    computed: tuple[Rules, dict[str, Decimal]] | None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Warnings for one plan line's requirements (conditions separated by ``;``).
+    """Warnings for one plan line's requirements (conditions separated by ``;``), each condition
+    in words (``英语 ≥ 60``; ``labels``, else the computed rules' names; text the engine cannot
+    read is shown as written).
 
     Each condition is parsed by the engine and checked on the candidate's computed values; text
     the engine cannot read (or every condition when the candidate's values cannot be computed,
     ``computed`` None) is shown for the candidate to check; before scores are visible every
     condition is listed to be checked after publication.
     """
+    words = labels if labels is not None else (labels_for(computed[0]) if computed else None)
+
+    def shown(condition: str) -> str:
+        return source_text(condition, words, condition=True) if words else condition
+
     warnings = []
     for condition in (c.strip() for c in requirements.split(";")):
         if not condition:
             continue
         if not visible:
-            warnings.append(f"报考要求：{condition}（成绩公布后自动核对）")
+            warnings.append(f"报考要求：{shown(condition)}（成绩公布后自动核对）")
             continue
         try:
             if computed is None:
@@ -118,9 +130,15 @@ def requirement_warnings(
             rules, env = computed
             parsed = parse_condition(condition, env.keys())
         except ExprError:
-            warnings.append(f"报考要求：{condition}（请自行核对）")
+            warnings.append(f"报考要求：{shown(condition)}（请自行核对）")
             continue
         if not holds(parsed.root, env):
             reason = explain_failure(rules, parsed, env)
-            warnings.append(f"不满足报考要求：{condition}（{reason}）")
+            warnings.append(f"不满足报考要求：{shown(condition)}（{reason}）")
     return warnings
+
+
+def exam_labels(candidate: Candidate) -> dict[str, str]:
+    """The names a condition of the candidate's exam may use → their Chinese labels."""
+    components = db.session.scalars(select(Component).where(Component.exam_id == candidate.exam_id))
+    return labels_from((c.code, c.name) for c in components)

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from admissions.access import get_exam_for_board, get_keying_sheet_for_board, roles_required
 from admissions.extensions import db
 from admissions.forms.board import ConfirmForm, KeyingCancelForm, KeyingResolveForm, KeyingSheetForm
+from admissions.labels import named
 from admissions.models import KeyingSheet
 from admissions.services.keying import compare as keying_compare
 from admissions.services.keying import passes
@@ -45,7 +46,7 @@ def keying_new(exam_id: int):
     form = KeyingSheetForm()
     form.components.choices = [SelectChoice(c.code, c.name) for c in exam.components]
     form.category.choices = [SelectChoice("", "（不按类别）")] + [
-        SelectChoice(c.code, f"{c.code} {c.name}") for c in exam.categories
+        SelectChoice(c.code, named(c.name, c.code)) for c in exam.categories
     ]
     errors: list[str] = []
     if form.validate_on_submit():

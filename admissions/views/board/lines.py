@@ -11,18 +11,19 @@ from flask_login import current_user
 
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
+from admissions.labels import category_label
 from admissions.models import Batch, Exam
 from admissions.services.rounds.control_lines import (
     PARTS,
     LineRefused,
     batch_lines,
-    describe,
     fix_line,
     lock_reason,
     parse_proposal,
     parse_ratio,
     proposal_result,
 )
+from admissions.templating import line_words
 from admissions.views.board import bp
 
 
@@ -53,7 +54,6 @@ def _page(exam: Exam, batch: Batch, args: dict[str, str], status: int = 200):
     html = render_template(
         "board/lines.html", exam=exam, batch=batch, rows=rows, ratio=ratio, category=category,
         values=args, parts=PARTS, errors=errors, result=result, locked=lock_reason(exam, batch),
-        describe=describe,
     )  # fmt: skip
     return html, (422 if errors and status == 200 else status)
 
@@ -90,7 +90,9 @@ def control_lines_fix(exam_id: int):
         return _page(exam, batch, args, 409)
     db.session.commit()
     flash(
-        f"已确定 {batch.name} {category} 的控制线：{'，'.join(proposal.conditions())}。", "success"
+        f"已确定 {batch.name} {category_label(exam, category)} 的控制线："
+        f"{line_words(proposal.conditions(), exam)}。",
+        "success",
     )
     return redirect(url_for("board.control_lines", exam_id=exam.id, batch=batch.code,
                             category=category))  # fmt: skip

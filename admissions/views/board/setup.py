@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
+from admissions.labels import named
 from admissions.models import Exam, ExamStatus
 from admissions.services.exam import lifecycle as exam_lifecycle
 from admissions.services.exam import structure as exam_structure
@@ -19,6 +20,8 @@ from admissions.services.local_time import TimeInputError, parse_local, to_local
 from admissions.services.scores.compute import ComputeRefused
 from admissions.services.scores.publish import publish_scores
 from admissions.views.board import bp
+from admissions.views.board.consequences import status_consequences
+from admissions.views.confirm import Confirmation, confirmation_page, confirmed
 
 BOARD = ("board", "admin")
 
@@ -46,12 +49,16 @@ def setup_exam(exam_id: int):
 @bp.post("/exams/<int:exam_id>/setup/status")
 @roles_required(*BOARD)
 def setup_status(exam_id: int):
-    """Move the exam to the posted status, if the lifecycle's guard allows it."""
+    """Move the exam to the posted status, if the lifecycle's guard allows it, after a
+    confirmation page that says what the change does."""
     exam = get_exam_for_board(exam_id)
     try:
         target = ExamStatus(request.form.get("target", ""))
     except ValueError:
         abort(400)
+    problem = exam_lifecycle.refusal(exam, target)
+    if problem is None and not confirmed():
+        return _status_confirmation(exam, target)
     try:
         if target == ExamStatus.SCORES_PUBLISHED:
             publish_scores(exam, actor=_actor())
@@ -64,6 +71,21 @@ def setup_status(exam_id: int):
     db.session.commit()
     flash(f"考试状态已改为“{exam_lifecycle.STATUS_NAMES[target]}”。", "success")
     return redirect(url_for("board.setup_exam", exam_id=exam.id))
+
+
+def _status_confirmation(exam: Exam, target: ExamStatus):
+    names = exam_lifecycle.STATUS_NAMES
+    lines = [f"考试状态将由“{names[exam.status]}”变为“{names[target]}”"]
+    lines += status_consequences(exam, target)
+    back = url_for("board.setup_exam", exam_id=exam.id)
+    step = next(s.label for s in exam_lifecycle.next_steps(exam) if s.target == target)
+    return confirmation_page(Confirmation(
+        title=step, consequences=lines, action=url_for("board.setup_status", exam_id=exam.id),
+        button=f"确认{step}", back=back, fields={"target": target.value},
+        crumbs=[(named(exam.name, exam.code), url_for("board.exam_detail", exam_id=exam.id)),
+                ("考试设置", back)],
+        facts=[("考试", named(exam.name, exam.code))],
+    ), exam)  # fmt: skip
 
 
 @bp.post("/exams/<int:exam_id>/setup/registration")

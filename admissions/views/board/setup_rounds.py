@@ -8,10 +8,14 @@ from flask_login import current_user
 
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
+from admissions.labels import named
 from admissions.models import Exam, Round
-from admissions.services.local_time import TimeInputError, parse_local, to_local_input
+from admissions.models.base import utcnow
+from admissions.services.local_time import TimeInputError, parse_local, show_local, to_local_input
 from admissions.services.rounds import windows as round_windows
+from admissions.services.rounds.impact import window_impact
 from admissions.views.board import bp
+from admissions.views.confirm import Confirmation, confirmation_page, confirmed
 
 BOARD = ("board", "admin")
 
@@ -77,8 +81,21 @@ def setup_round_times(exam_id: int, batch_code: str, number: int):
 @bp.post("/exams/<int:exam_id>/setup/rounds/<batch_code>/<int:number>/open")
 @roles_required(*BOARD)
 def setup_round_open(exam_id: int, batch_code: str, number: int):
-    """Open the round's preference window now."""
+    """Open (or reopen) the round's preference window now, after a confirmation page."""
     exam, round_ = _load(exam_id, batch_code, number)
+    if not confirmed():
+        refused = _refused(exam, lambda: round_windows.check_open_now(exam, round_))
+        if refused:
+            return refused
+        impact = window_impact(exam, round_)
+        again = round_windows.window_state(round_) == "已截止"
+        return _confirm(exam, round_, "重新开放志愿填报" if again else "立即开放志愿填报", [
+            f"{impact.candidates:,} 名考生将可以{'重新' if again else ''}填报和修改"
+            f"{round_.batch.name}第 {number} 轮志愿",
+            "截止时间：" + (show_local(round_.prefs_close_at) if round_.prefs_close_at
+                         and round_.prefs_close_at > utcnow() else "不限（请随后设置截止时间）"),
+            f"已提交志愿 {impact.submitted:,} 人；他们可以修改后重新提交，以最后一次提交为准",
+        ], "确认开放志愿填报", "setup_round_open")  # fmt: skip
     actor = current_user._get_current_object()
     return _do(
         exam,
@@ -90,14 +107,49 @@ def setup_round_open(exam_id: int, batch_code: str, number: int):
 @bp.post("/exams/<int:exam_id>/setup/rounds/<batch_code>/<int:number>/close")
 @roles_required(*BOARD)
 def setup_round_close_window(exam_id: int, batch_code: str, number: int):
-    """Close the round's preference window now."""
+    """Close the round's preference window now, after a confirmation page."""
     exam, round_ = _load(exam_id, batch_code, number)
+    if not confirmed():
+        refused = _refused(exam, lambda: round_windows.check_close_now(round_))
+        if refused:
+            return refused
+        impact = window_impact(exam, round_)
+        return _confirm(exam, round_, "立即截止志愿填报", [
+            f"{impact.candidates:,} 名考生将无法再修改{round_.batch.name}第 {number} 轮志愿",
+            f"已提交志愿 {impact.submitted:,} 人，按最后一次提交的版本投档",
+            f"只有草稿、从未提交的 {impact.drafts_only:,} 人将不参加本轮投档",
+            "截止后即可正式投档；如需让考生继续修改，可重新开放填报",
+        ], "确认截止志愿填报", "setup_round_close_window")  # fmt: skip
     actor = current_user._get_current_object()
     return _do(
         exam,
         lambda: round_windows.close_now(exam, round_, actor=actor),
         f"第 {number} 轮志愿填报已截止。",
     )
+
+
+def _refused(exam: Exam, check):
+    """The rounds page with the refusal (409) when ``check`` refuses, else None."""
+    try:
+        check()
+    except round_windows.WindowRefused as exc:
+        flash(str(exc), "error")
+        return _rounds_page(exam, 409)
+    return None
+
+
+def _confirm(exam: Exam, round_: Round, title: str, lines: list[str], button: str, endpoint: str):
+    batch, number = round_.batch, round_.number
+    back = url_for("board.setup_rounds", exam_id=exam.id) + f"#round-{batch.code}-{number}"
+    return confirmation_page(Confirmation(
+        title=f"{title}：{batch.name} 第 {number} 轮", consequences=lines,
+        action=url_for(f"board.{endpoint}", exam_id=exam.id, batch_code=batch.code, number=number),
+        button=button, back=back,
+        crumbs=[(named(exam.name, exam.code), url_for("board.exam_detail", exam_id=exam.id)),
+                ("轮次与时间", back)],
+        facts=[("考试", named(exam.name, exam.code)), ("批次", named(batch.name, batch.code)),
+               ("轮次", f"第 {number} 轮")],
+    ), exam)  # fmt: skip
 
 
 @bp.post("/exams/<int:exam_id>/setup/rounds/<batch_code>/<int:number>/supplementary")
