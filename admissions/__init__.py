@@ -19,10 +19,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     init_extensions(app)
-    from admissions import errors, security, templating, worker
+    from admissions import errors, login_sessions, security, templating, worker
     from admissions.cli import register_commands
     from admissions.views import register_blueprints
 
+    login_sessions.init_login(app)
     security.init_security(app)
     templating.init_templating(app)
     worker.init_app(app)
@@ -41,7 +42,7 @@ def load_config(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind every extension of ``admissions.extensions`` to this app."""
-    from admissions import models
+    from admissions import models  # noqa: F401  (every table known to the migrations)
     from admissions.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -49,12 +50,3 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
-    login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_account(account_id: str) -> models.Account | None:
-        # A deactivated account loses its open sessions at once, not at its next login.
-        account = db.session.get(models.Account, int(account_id))
-        return account if account is not None and account.active else None

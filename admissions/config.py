@@ -50,6 +50,18 @@ def jobs_backend() -> str:
     return "rq" if os.environ.get("REDIS_URL") else "thread"
 
 
+def ratelimit_storage() -> str:
+    """RATELIMIT_STORAGE_URI if set; else the Redis of REDIS_URL when set (counters shared by
+    every worker); else memory (one process: development and tests)."""
+    return os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
+
+
 def from_environment() -> dict[str, object]:
     """Build the configuration mapping from the process environment."""
     secure_cookies = env_flag("SESSION_COOKIE_SECURE", True)
@@ -63,9 +75,23 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage(),
         "RATELIMIT_ENABLED": env_flag("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins: per (account, address) pair; per account before its backoff; what a
+        # pair may still fail during the backoff; per address over all accounts (a school NAT).
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 30 per hour"),
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes"),
+        "LOGIN_BACKOFF_LIMIT": os.environ.get("LOGIN_BACKOFF_LIMIT", "1 per 15 minutes"),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get(
+            "LOGIN_ADDRESS_LIMIT", "100 per minute; 1000 per hour"
+        ),
+        # Login sessions: idle minutes and longest hours, staff and students; remembered
+        # student sessions (保持登录, 0 days = not offered).
+        "SESSION_IDLE_MINUTES_STAFF": env_int("SESSION_IDLE_MINUTES_STAFF", 8 * 60),
+        "SESSION_MAX_HOURS_STAFF": env_int("SESSION_MAX_HOURS_STAFF", 12),
+        "SESSION_IDLE_MINUTES_STUDENT": env_int("SESSION_IDLE_MINUTES_STUDENT", 120),
+        "SESSION_MAX_HOURS_STUDENT": env_int("SESSION_MAX_HOURS_STUDENT", 24),
+        "SESSION_REMEMBER_DAYS": env_int("SESSION_REMEMBER_DAYS", 14),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "JOBS_BACKEND": jobs_backend(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),

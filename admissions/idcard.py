@@ -6,6 +6,7 @@ Pure functions, no Flask: ``validate`` returns a message in Chinese or None.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,8 +33,8 @@ def check_char(first17: str) -> str:
 
 
 def normalize(raw: str) -> str:
-    """Strip spaces and upper-case a trailing x."""
-    return raw.strip().upper()
+    """Full-width digits and Ｘ as ASCII (NFKC), spaces stripped, a trailing x upper-cased."""
+    return unicodedata.normalize("NFKC", raw).strip().upper()
 
 
 def _birth_date(number: str) -> date | None:

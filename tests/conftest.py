@@ -8,6 +8,7 @@ Each test starts from empty tables (they are emptied after every test).
 import os
 
 import pytest
+from flask import request_started
 from hypothesis import HealthCheck, settings
 
 # Bounded example counts keep the suite fast in CI; HYPOTHESIS_PROFILE=thorough digs deeper.
@@ -28,6 +29,7 @@ def app_config(database_uri: str) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "JOBS_BACKEND": "sync",
     }
@@ -75,6 +77,7 @@ def app(database_uri: str, tmp_path_factory: pytest.TempPathFactory):
     from admissions.extensions import db
 
     app = create_app(app_config(database_uri))
+    request_started.connect(_forget_request_caches, app)
     app.config["JOB_FILES_DIR"] = str(tmp_path_factory.mktemp("job-files"))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -86,6 +89,16 @@ def app(database_uri: str, tmp_path_factory: pytest.TempPathFactory):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _forget_request_caches(sender, **extra) -> None:
+    """The tests keep one app context open, so ``g`` outlives each request; drop what
+    Flask-Login (the user) and Flask-WTF (the CSRF token) cache there, as a real request would
+    start without them. Several test clients (browsers) can then share the app context."""
+    from flask import g
+
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
 
 
 @pytest.fixture

@@ -312,7 +312,7 @@ CASES: list[tuple[str, str, str, bytes]] = [
         _pref("2600000001", "ZK", "1", "1", "10102", "", "G1", "M1;P1", "Y"),
     ),
     (
-        "pref-too-many-majors",
+        "pref-major-twice",
         "preferences",
         "v.csv",
         _pref("2600000001", "ZK", "1", "1", "10102", "", "G1", "M1;M2;M1", "Y"),

@@ -127,7 +127,10 @@ def test_import_with_english_headers_and_xlsx(client, db):
         ("code,city\n10001,济南\n", ["院校.csv:1: name: 缺少必填列"]),
         ("code,name\n10001,\n10002,乙\n", ["院校.csv:2: name: 必填，不能为空"]),
         ("code,name\n", ["院校.csv:1: 文件只有表头"]),
-        ("code,name,city\n10001,甲学院," + "城" * 41 + "\n", ["院校.csv:2: city: 最多 40 个字"]),
+        (
+            "code,name,city\n10001,甲学院," + "城" * 41 + "\n",
+            ["院校.csv:2: city: 内容过长：41 个字符，最多 40 个"],
+        ),
     ],
 )
 def test_import_errors_write_nothing_and_name_the_line(client, db, content, errors):

@@ -112,6 +112,7 @@ def test_malformed_bodies_are_422(client, scene, body):
 def test_rival_token_cannot_decide_on_our_candidates(client, db, scene):
     from admissions.services.universities.tokens import create_token
 
+    scene["rival"].is_institution_admin = True
     _, rival = create_token(scene["rival"], scene["other_line"].institution_id, "rival", 5)
     db.session.commit()
     body = {"decisions": [{"dispatch_id": scene["ours"][0].id, "decision": "admit"}]}

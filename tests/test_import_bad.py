@@ -134,10 +134,11 @@ EXPECTED = {
     ],
     "pref-unknown-group": ["v.csv:2: group: 院校 10102 在批次 ZK 没有专业组 G9"],
     "pref-major-not-in-group": ["v.csv:2: majors: 专业 P1 不在专业组 G1 中"],
-    "pref-too-many-majors": ["v.csv:2: majors: 填了 3 个专业，超过每组上限 2"],
+    "pref-major-twice": ["v.csv:2: majors: M1 重复填写（每项只能出现一次）"],
     "pref-group-of-other-category": ["v.csv:2: group: 该志愿属于专业类别 IT，考生报考的类别为 JX"],
     "pref-bad-adjust": ["v.csv:2: adjust: 「可以」应为 Y/N 或 是/否"],
     "pref-duplicate-choice": [
-        "v.csv:3: choice: 考生号+批次+轮次+志愿序号 2600000001、BK、1、1 重复（首次出现在第 2 行）"
+        "v.csv:3: choice: 考生号+批次+轮次+志愿序号 2600000001、BK、1、1 重复（首次出现在第 2 行）",
+        "v.csv:3: program_code: 同一个专业不能重复填报（已在第 2 行填报）",
     ],
 }

@@ -104,7 +104,7 @@ def test_second_registration_of_an_id_is_refused_without_revealing_the_first(cli
     response = _post(client, exam, national_id=first.national_id, name="冒名者")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "已在本次考试报名" in page
+    assert "未能完成报名" in page and "已在本次考试报名" not in page
     assert "赵大伟" not in page and first.candidate_no not in page and "13900000000" not in page
     assert _count(db) == 1
 

@@ -61,13 +61,18 @@ def create_admin(username: str, password_stdin: bool, display_name: str) -> None
 @click.option("--full-id", is_flag=True, help="May see whole ID numbers in lists.")
 @click.option("--name", "display_name", default="", help="显示的姓名 (display name).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@click.option(
+    "--temporary", is_flag=True, help="The person must choose their own password at first login."
+)
 def create(
     username: str, role: str, province: str | None, institution: str | None,
     institution_admin: bool, full_id: bool, display_name: str, password_stdin: bool,
+    temporary: bool,
 ) -> None:  # fmt: skip
     """Create a staff account USERNAME: --role board needs --province, university --institution."""
     scope = {"display_name": display_name, "can_see_full_id": full_id,
-             "is_institution_admin": institution_admin}  # fmt: skip
+             "is_institution_admin": institution_admin,
+             "must_change_password": temporary}  # fmt: skip
     if role == "board":
         scope["province_id"] = _province_id(province)
     elif role == "university":

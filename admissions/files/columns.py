@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from admissions.files import parsers as p
@@ -12,16 +12,19 @@ RowCheck = Callable[[Mapping[str, str | None]], list[tuple[str, str]]]
 """A check over a whole parsed row: returns (column key, message) pairs."""
 
 KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions")
+DEFAULT_MAX_LENGTH = 2000  # characters of a cell whose column sets no length of its own
 
 
 @dataclass(frozen=True)
 class Column:
-    """One import column: English key, Chinese alias(es), required or not, and its cell parser."""
+    """One import column: English key, Chinese alias(es), required or not, its cell parser and
+    the most characters a cell may hold (the services set it from the database column)."""
 
     key: str
     aliases: tuple[str, ...]
     required: bool = True
     parser: p.Parser = p.text
+    max_length: int = DEFAULT_MAX_LENGTH
 
     @property
     def label(self) -> str:
@@ -43,6 +46,14 @@ class TableSpec:
         """The column with this English key."""
         return next(column for column in self.columns if column.key == key)
 
+    def with_lengths(self, lengths: Mapping[str, int]) -> TableSpec:
+        """The same spec, each column named in `lengths` limited to that many characters."""
+        columns = tuple(
+            replace(column, max_length=lengths[column.key]) if column.key in lengths else column
+            for column in self.columns
+        )
+        return replace(self, columns=columns)
+
 
 @dataclass(frozen=True)
 class ComponentInfo:
@@ -54,7 +65,7 @@ class ComponentInfo:
     grades: Mapping[str, Decimal] | None = None
 
 
-def _c(key: str, alias: str, required: bool = True, parser: p.Parser = p.text) -> Column:
+def _c(key: str, alias: str, required: bool = True, parser: p.Parser = p.code) -> Column:
     return Column(key, (alias,), required, parser)
 
 
@@ -68,9 +79,9 @@ def plans_spec() -> TableSpec:
     columns = (
         _c("batch", "批次"),
         _c("institution_code", "院校代码"),
-        _c("institution_name", "院校名称"),
+        _c("institution_name", "院校名称", parser=p.text),
         _c("program_code", "专业代码"),
-        _c("program_name", "专业名称"),
+        _c("program_name", "专业名称", parser=p.text),
         _c("category", "专业类别"),
         _c("seats", "计划数", parser=_COUNT),
         _c("group", "专业组", False),
@@ -84,13 +95,13 @@ def candidates_spec() -> TableSpec:
     """考生."""
     columns = (
         _c("candidate_no", "考生号"),
-        _c("national_id", "身份证号", parser=str.upper),
-        _c("name", "姓名"),
+        _c("national_id", "身份证号", parser=p.national_id),
+        _c("name", "姓名", parser=p.text),
         _c("category", "专业类别"),
-        _c("type", "考生类型", False),
-        _c("school", "毕业学校", False),
+        _c("type", "考生类型", False, p.text),
+        _c("school", "毕业学校", False, p.text),
         _c("bonus", "加分", False, _POINTS),
-        _c("bonus_reason", "加分原因", False),
+        _c("bonus_reason", "加分原因", False, p.text),
     )
     return TableSpec("candidates", columns, unique=(("candidate_no",), ("national_id",)))
 
@@ -120,7 +131,7 @@ def credits_spec() -> TableSpec:
         _c("candidate_no", "考生号"),
         _c("component", "科目"),
         _c("value", "分值", parser=_POINTS),
-        _c("reason", "原因", False),
+        _c("reason", "原因", False, p.text),
     )
     return TableSpec("credits", columns, empty_ok=True, unique=(("candidate_no", "component"),))
 
@@ -155,7 +166,7 @@ def preferences_spec(max_choices: Mapping[str, int] | None = None) -> TableSpec:
         _c("institution_code", "院校代码"),
         _c("program_code", "专业代码", False),
         _c("group", "专业组", False),
-        _c("majors", "专业", False, p.semicolon_list),
+        _c("majors", "专业", False, p.code_list),
         _c("adjust", "服从调剂", False, p.yes_no),
     )
     unique = (("candidate_no", "batch", "round", "choice"),)
@@ -177,7 +188,7 @@ def decisions_spec() -> TableSpec:
         _c("round", "轮次", parser=_POSITIVE),
         _c("decision", "结论", parser=p.decision),
         _c("program_code", "专业代码", False),
-        _c("reason", "原因", False),
+        _c("reason", "原因", False, p.text),
     )
     unique = (("candidate_no", "batch", "round"),)
     return TableSpec("decisions", columns, True, unique, (_reason_for_reject,))

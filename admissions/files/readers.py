@@ -1,16 +1,23 @@
 """Read an import file (CSV or XLSX bytes) into plain rows keyed by English column keys.
 
 Everything is text: ID numbers keep their X and leading zeros. Every problem is collected, with
-its line (as a spreadsheet shows it, header = 1) and column, so the clerk can fix the file at once.
+its line (as a spreadsheet shows it, header = 1) and column, so the clerk can fix the file at once
+(the first ``MAX_LISTED_ERRORS`` of them by line, and how many more there are).
+
+Checks every cell gets before its column's parser: its length (the column's ``max_length``, from
+the database column it fills) and no NUL or other control character; and every row must be as wide
+as the header (a short row is a lost comma, or a double quote that swallowed the cells after it).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from admissions.files.columns import Column, ComponentInfo, TableSpec, spec_for
-from admissions.files.errors import FileError, errors_as_csv, errors_as_text
+from admissions.files.errors import ErrorList, FileError, errors_as_csv, errors_as_text, not_listed
 from admissions.files.parsers import CellError
 from admissions.files.sources import CellProblem, SourceError, csv_rows, xlsx_rows
 
@@ -20,6 +27,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 Validator = Callable[[str], str | None]
 Row = dict[str, str | None]
 _CACHE_SIZE = 5000  # scores repeat (0..750 in half points): parse each distinct text once
+_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab, CR, LF
 
 
 @dataclass
@@ -29,6 +37,7 @@ class ReadResult:
     rows: list[Row] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # English key → header as written
 
     @property
     def ok(self) -> bool:
@@ -52,9 +61,11 @@ def read_table(
     """
     table = spec if isinstance(spec, TableSpec) else spec_for(spec, components)
     result = ReadResult()
+    errors = ErrorList()
 
     def fail(line: int | None, column: str | None, message: str) -> ReadResult:
-        result.errors.append(FileError(filename, line, column, message))
+        errors.add(FileError(filename, line, column, message))
+        result.errors = errors.listed()
         return result
 
     if len(data) > max_bytes:
@@ -65,9 +76,16 @@ def read_table(
         grid, problems = _grid(data, filename)
     except SourceError as error:
         for line, _index, message in error.cells:
-            fail(line, None, message)
-        return fail(None, None, str(error)) if not error.cells else result
-    _Reader(table, filename, validators or {}, result).read(grid, problems)
+            errors.add(FileError(filename, line, None, message))
+        if error.not_listed:
+            errors.add(not_listed(filename, error.not_listed))
+        return fail(None, None, str(error)) if not error.cells else _listed(result, errors)
+    _Reader(table, filename, validators or {}, result, errors).read(grid, problems)
+    return _listed(result, errors)
+
+
+def _listed(result: ReadResult, errors: ErrorList) -> ReadResult:
+    result.errors = errors.listed()
     return result
 
 
@@ -89,8 +107,10 @@ class _Reader:
         filename: str,
         validators: Mapping[str, Validator],
         result: ReadResult,
+        errors: ErrorList,
     ) -> None:
         self.spec, self.filename, self.validators, self.result = spec, filename, validators, result
+        self.errors = errors
         self.headers: list[str] = []
         self.columns: dict[int, Column] = {}  # grid column index → spec column
         self.parsed: list[tuple[int, Row]] = []  # every data row, bad cells left None
@@ -98,9 +118,10 @@ class _Reader:
         # per column: index, spec, header, validator, and a cache of accepted text → parsed text
         self.plan: list[tuple[int, Column, str, Validator | None, dict[str, str]]] = []
         self.unnamed: list[int] = []  # header cells left blank
+        self.width = 0  # cells a row needs: up to the last named header cell
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
-        self.result.errors.append(FileError(self.filename, line, column, message))
+        self.errors.add(FileError(self.filename, line, column, message))
 
     def read(self, grid: list[list[str]], problems: list[CellProblem]) -> None:
         while grid and not any(grid[-1]):
@@ -111,24 +132,33 @@ class _Reader:
         self.headers = grid[0]
         self._match_header()
         bad_cells: dict[int, dict[int, str]] = {}
+        unreadable = 0
         for line, index, message in problems:
-            bad_cells.setdefault(line, {})[index] = message
+            if index < 0:
+                self.error(line, None, message)  # a record that could not be read at all
+                unreadable += 1
+            else:
+                bad_cells.setdefault(line, {})[index] = message
         self.keys = [column.key for column in self.spec.columns]
         self.plan = [
             (index, column, self.headers[index], self.validators.get(column.key), {})
             for index, column in sorted(self.columns.items())
         ]
         self.unnamed = [index for index, header in enumerate(self.headers) if not header]
+        self.width = max(
+            (index + 1 for index, header in enumerate(self.headers) if header), default=0
+        )
         no_problems: dict[int, str] = {}
         for offset, cells in enumerate(grid[1:]):
             if any(cells):
                 line = offset + 2
                 self._read_row(line, cells, bad_cells.get(line, no_problems))
-        if not self.parsed and not self.spec.empty_ok:
+        if not self.parsed and not unreadable and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
 
     def _match_header(self) -> None:
+        self.result.headers = {}
         by_name: dict[str, Column] = {}
         for column in self.spec.columns:
             for name in (column.key, *column.aliases):
@@ -146,6 +176,7 @@ class _Reader:
             else:
                 seen[match.key] = header
                 self.columns[index] = match
+                self.result.headers[match.key] = header
         for column in self.spec.columns:
             if column.required and column.key not in seen:
                 self.error(1, column.key, f"缺少必填列 {column.label}")
@@ -156,8 +187,12 @@ class _Reader:
         width = len(cells)
         for index, message in bad.items():
             ok = self._cell_error(line, self._name_at(index), message)
+        if width < self.width:
+            ok = self._cell_error(line, self._name_at(width), self._short_row(width))
         for index, column, name, validator, seen in self.plan:
-            value = cells[index] if index < width else ""
+            if index >= width:
+                continue  # reported once above, as a short row
+            value = cells[index]
             if not value:
                 if column.required and index not in bad:
                     ok = self._cell_error(line, name, "必填，不能为空")
@@ -169,7 +204,7 @@ class _Reader:
                 row[column.key] = known
                 continue
             try:
-                parsed = column.parser(value)
+                parsed = column.parser(_plain(value, column))
             except CellError as error:
                 ok = self._cell_error(line, name, str(error))
                 continue
@@ -187,13 +222,21 @@ class _Reader:
             for index in range(len(self.headers), width):
                 if cells[index] and index not in bad:
                     ok = self._cell_error(line, f"第 {index + 1} 列", "该列没有表头，却有数据")
-        for check in self.spec.row_checks:
+        # a row check reads the parsed row: a cell refused above would only make it complain twice
+        for check in self.spec.row_checks if ok and width >= self.width else ():
             for key, message in check(row):
                 ok = self._cell_error(line, self._header_of(key), message)
         self.parsed.append((line, row))
         if ok:
             self.result.rows.append(row)
             self.result.lines.append(line)
+
+    def _short_row(self, width: int) -> str:
+        missing = "、".join(f"「{h}」" for h in self.headers[width : self.width] if h)
+        return (
+            f"该行只有 {width} 个单元格，表头有 {self.width} 列：缺少 {missing}"
+            "（可能少了逗号，或双引号没有配对）"
+        )
 
     def _name_at(self, index: int) -> str:
         name = self.headers[index] if index < len(self.headers) else ""
@@ -226,7 +269,18 @@ class _Reader:
                     )
                 else:
                     first_seen[value] = line
-        self.result.errors.sort(key=lambda e: e.line or 0)
+
+
+def _plain(value: str, column: Column) -> str:
+    """The cell's text if every reader check passes; else CellError with what to fix."""
+    if len(value) > column.max_length:
+        raise CellError(f"内容过长：{len(value)} 个字符，最多 {column.max_length} 个")
+    unseen = _UNSEEN.search(value)
+    if unseen is None:
+        return value
+    if unseen.group() == "\x00":
+        raise CellError("含有空字符（NUL），请删除后重新保存")
+    raise CellError(f"含有不可见的控制字符（U+{ord(unseen.group()):04X}），请删除后重新保存")
 
 
 def _names(spec: TableSpec, keys: tuple[str, ...]) -> str:
@@ -240,4 +294,4 @@ def _size(count: int) -> str:
 
 
 def _fold(name: str) -> str:
-    return "".join(name.split()).casefold().lstrip("\ufeff")
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold().lstrip("\ufeff")

@@ -1,7 +1,9 @@
 """Raw grids from file bytes: CSV (encoding detection) and XLSX (one sheet, no formulas).
 
-Each function returns the rows as lists of text cells, or raises `SourceError` with a Chinese message
-that applies to the whole file.
+Each function returns the rows as lists of text cells and the cells that could not be read,
+`(line, column index, message)`, or raises `SourceError` with a Chinese message that applies to the
+whole file. An XLSX passes `xlsx_guard.check_xlsx` (sizes, CRC, the area the reader would build)
+before the reader sees it.
 """
 
 from __future__ import annotations
@@ -12,32 +14,37 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from xml.etree import ElementTree
 
 import python_calamine
 
+from admissions.files.xlsx_guard import GuardError, check_xlsx
+
 ENCODING_MESSAGE = "文件编码无法识别（请保存为 UTF-8 或 GBK）"
 _MAX_EXACT_FLOAT = 10**15  # Excel keeps 15 significant digits
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
-MAX_UNPACKED = 400 * 2**20  # a 20 MB XLSX of plain cells unpacks to well under this
-CellProblem = tuple[int, int, str]  # (line, column index, message)
+MAX_ROW_CELLS = 1000  # no import has more than a few dozen columns
+MAX_LISTED_FORMULAS = 1000
+CellProblem = tuple[int, int, str]  # (line, column index or -1 for the whole row, message)
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class SourceError(ValueError):
     """A problem with the file as a whole (encoding, sheets, format)."""
 
-    def __init__(self, message: str, cells: list[CellProblem] | None = None) -> None:
+    def __init__(
+        self, message: str, cells: list[CellProblem] | None = None, not_listed: int = 0
+    ) -> None:
         super().__init__(message)
         self.cells = cells or []  # (line, column index, message) for cell-level source problems
+        self.not_listed = not_listed  # further cell problems found but not listed
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK); anything else is refused."""
-    if b"\x00" in data:
+    if _looks_wide(data):
         raise SourceError(ENCODING_MESSAGE)
     try:
         return data.decode("utf-8-sig")
@@ -52,6 +59,15 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+def _looks_wide(data: bytes) -> bool:
+    # UTF-16/32 text has a zero byte beside every ASCII character; a stray NUL in a UTF-8 or GBK
+    # file does not make it unreadable: the reader reports it at its line instead.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:4096]
+    return sample.count(0) * 8 > len(sample)
+
+
 def _looks_garbled(text: str) -> bool:
     # Bytes of another encoding often "decode" as GB18030 into private-use or unassigned code
     # points; a real GBK/GB18030 file has neither. Each distinct character is looked at once.
@@ -62,64 +78,100 @@ def _looks_garbled(text: str) -> bool:
 
 
 def csv_rows(data: bytes) -> tuple[list[list[str]], list[CellProblem]]:
-    """The CSV's rows, each cell stripped."""
-    text = decode_text(data)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        return [[cell.strip() for cell in row] for row in reader], []
-    except csv.Error as error:
-        raise SourceError(f"CSV 格式错误：{error}") from None
+    """The CSV's rows, each cell stripped, and the records that could not be read.
+
+    The csv module reads strictly: a double quote left open (which would swallow every line after
+    it), a quote followed by more text, or a field beyond its 131,072-character limit is reported
+    on its own line and the reading goes on; so is a record of more than ``MAX_ROW_CELLS`` cells.
+    """
+    reader = csv.reader(io.StringIO(decode_text(data), newline=""), strict=True)
+    rows: list[list[str]] = []
+    problems: list[CellProblem] = []
+    while True:
+        line = len(rows) + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows, problems
+        except csv.Error as error:
+            problems.append((line, -1, _csv_message(error, reader.line_num)))
+            rows.append([])
+            continue
+        if len(row) > MAX_ROW_CELLS:
+            problems.append((line, -1, f"该行有 {len(row)} 个单元格，超过上限 {MAX_ROW_CELLS} 个"))
+            row = []
+        rows.append([cell.strip() for cell in row])
+
+
+def _csv_message(error: csv.Error, physical: int) -> str:
+    text = str(error)
+    if "field larger than field limit" in text:
+        limit = csv.field_size_limit()
+        return f"该行有超过 {limit} 个字符的单元格（常因双引号没有配对），请检查该行"
+    if "unexpected end of data" in text:
+        return (
+            f"该行的双引号没有配对：从这一行起到文件末尾（文件第 {physical} 行）都被读成了一个"
+            "单元格；请补上或删去这个双引号"
+        )
+    if "expected after" in text:
+        return (
+            f"双引号用法不对（文件第 {physical} 行）：引号括起的单元格后应紧跟逗号；单元格中的"
+            '双引号要写成两个（""），或检查是否漏了引号'
+        )
+    return f"该行无法按 CSV 读取（文件第 {physical} 行），请检查双引号是否配对"
 
 
 def xlsx_rows(data: bytes) -> tuple[list[list[str]], list[CellProblem]]:
     """The only sheet's rows as text, and cells that cannot be read exactly.
 
-    Several sheets or any formula cell is refused (`SourceError`).
+    Several sheets, any formula cell, or a workbook over the guard's limits is refused
+    (`SourceError`).
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise SourceError("不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）") from None
-    with archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED:
-            raise SourceError(f"XLSX 解压后超过 {MAX_UNPACKED // 2**20} MB，文件过大或已损坏")
-        _check_formulas(archive)
+        extent = check_xlsx(data)
+    except GuardError as error:
+        raise SourceError(str(error)) from None
+    if extent.formulas:
+        _refuse_formulas(data)
     try:
         book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+        names = book.sheet_names
+        if len(names) != 1:
+            listed = "、".join(f"「{name}」" for name in names)
+            raise SourceError(f"工作簿应只有一个工作表，实际有 {len(names)} 个：{listed}")
+        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except SourceError:
+        raise
     except Exception as error:  # calamine raises several unrelated types for broken files
-        raise SourceError(f"不是有效的 XLSX 文件（{error}）") from None
-    names = book.sheet_names
-    if len(names) != 1:
-        listed = "、".join(f"「{name}」" for name in names)
-        raise SourceError(f"工作簿应只有一个工作表，实际有 {len(names)} 个：{listed}")
-    grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        raise SourceError(f"不是有效的 XLSX 文件（{str(error)[:200]}）") from None
     return _texts(grid)
 
 
-def _check_formulas(archive: zipfile.ZipFile) -> None:
+def _refuse_formulas(data: bytes) -> None:
     cells: list[CellProblem] = []
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            xml = archive.read(name)
-            if _FORMULA_TAG.search(xml):
-                cells.extend(_formula_cells(xml))
-    if cells:
-        raise SourceError("文件含公式，请将公式粘贴为数值后再导入", cells)
+    found = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as stream:
+                    for cell in _formula_cells(stream):
+                        found += 1
+                        if len(cells) < MAX_LISTED_FORMULAS:
+                            cells.append(cell)
+    if found:
+        raise SourceError("文件含公式，请将公式粘贴为数值后再导入", cells, found - len(cells))
 
 
-def _formula_cells(xml: bytes) -> list[CellProblem]:
-    found = []
-    for _event, element in ElementTree.iterparse(io.BytesIO(xml)):
+def _formula_cells(stream: io.IOBase) -> Iterator[CellProblem]:
+    for _event, element in ElementTree.iterparse(stream):
         if element.tag == f"{_NS}c":
             if element.find(f"{_NS}f") is not None:
                 ref = element.get("r", "")
                 match = _CELL_REF.fullmatch(ref)
                 if match:
                     line, column = int(match.group(2)), _column_index(match.group(1))
-                    found.append((line, column, f"单元格 {ref} 含公式，请粘贴为数值"))
+                    yield (line, column, f"单元格 {ref} 含公式，请粘贴为数值")
             element.clear()
-    return found
 
 
 def _column_index(letters: str) -> int:

@@ -1,7 +1,7 @@
 """The login form."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -18,6 +18,7 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(message="请输入密码"), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
+    remember = BooleanField("在本设备上保持登录（仅考生账号；公用电脑请勿勾选）")
     submit = SubmitField("登录")
 
 
@@ -25,6 +26,12 @@ class LogoutForm(FlaskForm):
     """Log out is a POST with a CSRF token, so other sites cannot log a user out."""
 
     submit = SubmitField("退出登录")
+
+
+class LogoutAllForm(FlaskForm):
+    """End every session of the account, on every device (POST with a CSRF token)."""
+
+    submit = SubmitField("退出所有设备")
 
 
 class PasswordChangeForm(FlaskForm):

@@ -142,3 +142,16 @@ class PasswordResetForm(FlaskForm):
         ],
     )
     submit = SubmitField("重置密码并生成临时密码")
+
+
+class VoidRegistrationForm(FlaskForm):
+    """Void a registration made with another person's ID number: the reason is required."""
+
+    reason = TextAreaField(
+        "作废原因",
+        validators=[
+            DataRequired("请填写作废原因（如：经核验，该报名冒用他人身份证号）"),
+            Length(max=500, message="原因最多 500 字"),
+        ],
+    )
+    submit = SubmitField("作废此报名")

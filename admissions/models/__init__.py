@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic sees every table through this module)."""
 
-from admissions.models.account import Account, ApiToken
+from admissions.models.account import Account, ApiToken, LoginSession
 from admissions.models.allocation import AllocationRun, Cutoff, Dispatch
 from admissions.models.audit import AuditEvent
 from admissions.models.base import Base, ExactDecimal, utcnow
@@ -37,6 +37,7 @@ __all__ = [
     "Account",
     "AllocationRun",
     "ApiToken",
+    "LoginSession",
     "AuditEvent",
     "Base",
     "Batch",

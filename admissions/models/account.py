@@ -25,7 +25,8 @@ class Account(UserMixin, Base):
         CheckConstraint(
             "(role != 'board' OR province_id IS NOT NULL)"
             " AND (role != 'university' OR institution_id IS NOT NULL)"
-            " AND (role != 'student' OR candidate_id IS NOT NULL)",
+            # A registration voided by the board leaves its (deactivated) account detached.
+            " AND (role != 'student' OR candidate_id IS NOT NULL OR NOT active)",
             name="role_scope",
         ),
     )
@@ -45,6 +46,9 @@ class Account(UserMixin, Base):
     is_institution_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Set by a board password reset: the student chooses their own password at next login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Bumped on a password change or reset, a deactivation and 退出所有设备: every login
+    # session started under an older version stops working (admissions.services.auth.sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -52,10 +56,18 @@ class Account(UserMixin, Base):
     institution: Mapped[Institution | None] = relationship()
     candidate: Mapped[Candidate | None] = relationship()
 
+    # The login session this instance was loaded for (set at sign-in and by the user loader);
+    # Flask-Login keeps get_id() in the cookie, so the session's own token travels with the id.
+    login_token = None
+
     @property
     def is_active(self) -> bool:
         """Flask-Login refuses inactive accounts."""
         return self.active
+
+    def get_id(self) -> str:
+        """``<account id>:<login session token>`` (the token is checked on every request)."""
+        return f"{self.id}:{self.login_token or ''}"
 
 
 class ApiToken(Base):
@@ -70,3 +82,22 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginSession(Base):
+    """One sign-in of an account: its cookie carries the token, only the hash is stored here.
+
+    The session works while it has not ended (log out), has not passed ``expires_at``, and was
+    started under the account's current ``session_version``. Idle time is checked from the
+    signed cookie's last-seen time against ``idle_minutes``."""
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_version: Mapped[int] = mapped_column()
+    idle_minutes: Mapped[int] = mapped_column()
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,9 @@
-"""Accounts: creation, password hashing and the login lookup (students by 考生号 or ID number)."""
+"""Accounts: creation, password hashing, the login lookup (students by 考生号 or ID number), and
+the change of one's own password."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -11,6 +13,7 @@ from admissions import idcard
 from admissions.extensions import db
 from admissions.models import Account, Candidate, Role, utcnow
 from admissions.services import audit
+from admissions.services.auth import passwords, sessions
 
 MIN_PASSWORD_LENGTH = 8
 # A hash to compare against when the account does not exist, so timing does not reveal it.
@@ -61,13 +64,52 @@ def find_for_login(identifier: str) -> Account | None:
     return matches[0] if len(matches) == 1 else None
 
 
+_ID_NUMBER_LIKE = re.compile(r"\d{14,17}[\dXx]")
+
+
+def audited_login_name(identifier: str) -> str:
+    """The typed identifier as the audit keeps it: anything shaped like an ID number is masked."""
+    typed = identifier.strip()[:60]
+    return idcard.mask(typed) if _ID_NUMBER_LIKE.fullmatch(typed) else typed
+
+
 def authenticate(identifier: str, password: str) -> Account | None:
     """The active account matching the credentials, else None. Audits success and failure."""
     account = find_for_login(identifier)
     valid = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
     if account is None or not valid or not account.active:
-        audit.record(None, "login.failure", account, after={"login": identifier[:60]})
+        after = {"login": audited_login_name(identifier)}
+        audit.record(None, "login.failure", account, after=after)
         return None
     account.last_login_at = utcnow()
     audit.record(account, "login.success", account)
+    return account
+
+
+class PasswordChangeError(ValueError):
+    """A change of one's own password that is refused; ``field`` is the form field to blame."""
+
+    def __init__(self, message: str, field: str = "new") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def change_own_password(account: Account, current: str, new_password: str) -> Account:
+    """A user changes their own password (flush only, audited); clears the must-change flag.
+
+    The new password must pass the policy (``services.auth.passwords``). Every session of the
+    account ends, this one included: the caller signs the user in again.
+    """
+    if not check_password_hash(account.password_hash, current):
+        raise PasswordChangeError("当前密码不正确", field="current")
+    if new_password == current:
+        raise PasswordChangeError("新密码不能与当前密码相同")
+    problem = passwords.password_problem(new_password, passwords.person_of(account))
+    if problem:
+        raise PasswordChangeError(problem)
+    account.password_hash = hash_password(new_password)
+    account.must_change_password = False
+    sessions.end_all_sessions(account)
+    exam_id = account.candidate.exam_id if account.candidate else None
+    audit.record(account, "password.change", account, exam_id=exam_id)
     return account

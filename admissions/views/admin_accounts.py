@@ -108,7 +108,7 @@ def _staff(form: AccountForm) -> StaffAccount:
         username=form.username.data, role=role, display_name=form.display_name.data or "",
         province_id=form.province_id.data if role == Role.BOARD else None,
         institution_id=institution_id, can_see_full_id=form.can_see_full_id.data,
-        is_institution_admin=form.is_institution_admin.data,
+        is_institution_admin=form.is_institution_admin.data, must_change_password=True,
     )  # fmt: skip
 
 

@@ -74,11 +74,21 @@ class DecisionIn(BaseModel):
     program_code: str | None = Field(None, max_length=20, pattern=NO_NUL)
 
 
+MAX_DECISIONS = 500
+
+
 class DecisionsIn(BaseModel):
-    """Decisions applied all or nothing."""
+    """Decisions applied all or nothing: at most 500 a call, each dispatch named once."""
 
     model_config = ConfigDict(extra="forbid")
-    decisions: list[DecisionIn] = Field(min_length=1, max_length=5000)
+    decisions: list[DecisionIn] = Field(
+        min_length=1,
+        max_length=MAX_DECISIONS,
+        description=(
+            f"至多 {MAX_DECISIONS} 条；同一 dispatch_id 只能出现一次（重复则整批不保存，409）。"
+            "更多结论请分批提交。"
+        ),
+    )
 
 
 class DecisionsOut(BaseModel):

@@ -1,26 +1,30 @@
-"""Log in and log out."""
+"""Log in (throttled without lockouts), log out, 退出所有设备, and the staff password change."""
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from admissions.access import login_only, public
-from admissions.extensions import db, limiter
-from admissions.forms.auth import LoginForm, LogoutForm
+from admissions.access import login_only, public, roles_required
+from admissions.errors import render_error
+from admissions.extensions import db
+from admissions.forms.auth import LoginForm, LogoutAllForm, LogoutForm, PasswordChangeForm
+from admissions.login_sessions import sign_in, sign_out
 from admissions.services import accounts, audit
+from admissions.services.accounts import PasswordChangeError, change_own_password
+from admissions.services.auth import sessions, throttle
 from admissions.views.public import HOME_ENDPOINTS
 
 bp = Blueprint("auth", __name__)
+THROTTLED = "尝试次数过多，请稍后再试（约 15 分钟）。如果忘记了密码，考生请持身份证到考试院重置，工作人员请联系管理员。"
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_name() -> str:
-    """Key of the per-account limit: the login name tried, whatever the client address."""
-    return "login:" + (request.form.get("username") or "").strip().lower()[:60]
+def _limits() -> throttle.LoginLimits:
+    config = current_app.config
+    return throttle.LoginLimits.parse(
+        config["LOGIN_RATE_LIMIT"], config["LOGIN_ACCOUNT_LIMIT"],
+        config["LOGIN_BACKOFF_LIMIT"], config["LOGIN_ADDRESS_LIMIT"],
+    )  # fmt: skip
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -35,21 +39,30 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_name)
 def login():
     """Show the login form; on success go to the role's home page."""
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
     form = LoginForm()
     if form.validate_on_submit():
-        account = accounts.authenticate(form.username.data or "", form.password.data or "")
-        db.session.commit()
-        if account is not None:
-            login_user(account)
+        typed = form.username.data or ""
+        known = accounts.find_for_login(typed)
+        subject = throttle.subject_key(known.id if known else None, typed)
+        address = request.remote_addr or ""
+        limits = _limits()
+        if not throttle.login_allowed(limits, subject, address):
+            return render_error(429, THROTTLED)
+        account = accounts.authenticate(typed, form.password.data or "")
+        if account is None:
+            db.session.commit()
+            throttle.record_failure(limits, subject, address)
+            flash("用户名或密码错误，请重试。", "error")
+        else:
+            sign_in(account, remember=bool(form.remember.data))
+            db.session.commit()
+            throttle.record_success(limits, subject, address)
             target = _safe_next(request.args.get("next"))
             return redirect(target or url_for(HOME_ENDPOINTS[account.role]))
-        flash("用户名或密码错误，请重试。", "error")
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -57,11 +70,52 @@ def login():
 @bp.post("/logout")
 @login_only
 def logout():
-    """End the session (POST with CSRF token)."""
+    """End the session, on the server too (POST with CSRF token)."""
     form = LogoutForm()
     if form.validate_on_submit():
         audit.record(current_user._get_current_object(), "logout")
+        sign_out()
         db.session.commit()
-        logout_user()
         flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/all")
+@login_only
+def logout_all():
+    """End every session of the account on every device (退出所有设备)."""
+    if not LogoutAllForm().validate_on_submit():
+        return render_error(400)
+    account = current_user._get_current_object()
+    sessions.end_all_sessions(account)
+    audit.record(account, "logout.all", account)
+    sign_out()
+    db.session.commit()
+    flash("已在所有设备上退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required("board", "university", "admin")
+def change_password():
+    """Staff choose their own password (required after an administrator's temporary one)."""
+    form = PasswordChangeForm()
+    form.current.label.text = "当前密码（或管理员给出的临时密码）"
+    account = current_user._get_current_object()
+    forced = account.must_change_password
+    if form.validate_on_submit():
+        try:
+            change_own_password(account, form.current.data or "", form.new.data or "")
+        except PasswordChangeError as error:
+            db.session.rollback()
+            field = form.current if error.field == "current" else form.new
+            field.errors = [*field.errors, str(error)]
+        else:
+            sign_in(account)  # the change ended every session, this one included
+            db.session.commit()
+            flash("密码已修改，其他设备上的登录已全部退出。", "info")
+            return redirect(url_for(HOME_ENDPOINTS[account.role]))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/password.html", form=form, forced=forced, logout_all=LogoutAllForm()
+    ), status  # fmt: skip

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from admissions.access import public
 from admissions.extensions import db, limiter
 from admissions.forms.student import RegistrationForm
+from admissions.login_sessions import sign_in
 from admissions.models import Exam
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration
@@ -72,13 +73,21 @@ def register():
             candidate = registration.register(
                 exam, form.to_input(form.national_id.data or ""), form.password.data or ""
             )
-        except registration.RegistrationError as error:
-            db.session.rollback()
-            form.national_id.errors = [*form.national_id.errors, str(error)]
-        else:
-            account = registration.account_of(candidate)
+        except registration.AlreadyRegistered as found:
+            sign_in(found.account)
             db.session.commit()
-            login_user(account)
+            flash(str(found), "info")
+            return redirect(url_for("student.home"))
+        except registration.RegistrationError as error:
+            if isinstance(error, registration.RegistrationRefused):
+                db.session.commit()  # only the audit event of the refused attempt
+            else:
+                db.session.rollback()
+            field = form.password if error.field == "password" else form.national_id
+            field.errors = [*field.errors, str(error)]
+        else:
+            sign_in(registration.account_of(candidate))
+            db.session.commit()
             return redirect(url_for("student.registered"))
     status = 400 if form.errors else 200
     return render_template("public/register.html", form=form, exam=exam), status

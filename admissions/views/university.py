@@ -330,15 +330,19 @@ def tokens():
         else:
             db.session.commit()
     status = 400 if form.errors else 200
-    return render_template(
-        "university/tokens.html",
-        institution=institution,
-        form=form,
-        revoke=RevokeForm(),
-        plain=plain,
-        tokens=api_tokens.tokens_of(institution.id),
-        now=utcnow(),
-    ), status
+    return (
+        render_template(
+            "university/tokens.html",
+            institution=institution,
+            form=form,
+            revoke=RevokeForm(),
+            plain=plain,
+            tokens=api_tokens.tokens_of(institution.id),
+            now=utcnow(),
+        ),
+        status,
+        {"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )  # a new token is shown once
 
 
 @bp.post("/tokens/revoke")

@@ -59,5 +59,5 @@ def test_login_form_is_reachable_by_keyboard(live_server, phone, db):
     # the skip link first, then the header's links, the breadcrumb, and the form in order
     assert focused == [
         "跳到主要内容", "职教高考招生录取平台", "首页", "考生报名", "录取通知书查验", "登录", "首页",
-        "username", "password", "submit",
+        "username", "password", "remember",
     ]  # fmt: skip

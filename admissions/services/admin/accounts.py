@@ -17,6 +17,8 @@ from admissions.extensions import db
 from admissions.models import Account, Institution, Province, Role
 from admissions.services import accounts, audit
 from admissions.services.admin.places import AdminInputError
+from admissions.services.auth import passwords, sessions
+from admissions.services.universities.tokens import revoke_tokens_created_by
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{2,59}")
 _STUDENT_NAME = re.compile(r"ks\d+", re.IGNORECASE)  # students' own usernames: ks + candidate id
@@ -78,12 +80,12 @@ def check_username(username: str) -> str:
     return username
 
 
-def check_password(password: str) -> str:
-    """The registration's policy: at least MIN_PASSWORD_LENGTH characters (at most 200)."""
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        raise AdminInputError("password", f"密码至少需要{accounts.MIN_PASSWORD_LENGTH}个字符")
-    if len(password) > 200:
-        raise AdminInputError("password", "密码最多 200 个字符")
+def check_password(password: str, username: str = "", display_name: str = "") -> str:
+    """The one password policy (``services.auth.passwords``), for a staff account."""
+    person = passwords.Person(username=username, name=display_name)
+    problem = passwords.password_problem(password, person)
+    if problem:
+        raise AdminInputError("password", problem)
     return password
 
 
@@ -98,6 +100,8 @@ class StaffAccount:
     institution_id: int | None = None
     can_see_full_id: bool = False
     is_institution_admin: bool = False
+    # Set when an administrator chose the password: the person picks their own at first login.
+    must_change_password: bool = False
 
 
 def create_staff_account(actor: Account | None, new: StaffAccount, password: str) -> Account:
@@ -115,7 +119,8 @@ def create_staff_account(actor: Account | None, new: StaffAccount, password: str
         raise AdminInputError("display_name", "姓名最多 60 个字")
     university = new.role == Role.UNIVERSITY
     return accounts.create_account(
-        username, check_password(password), new.role, actor=actor,
+        username, check_password(password, username, new.display_name), new.role, actor=actor,
+        must_change_password=new.must_change_password,
         display_name=new.display_name.strip(),
         province_id=new.province_id if new.role == Role.BOARD else None,
         institution_id=new.institution_id if university else None,
@@ -131,6 +136,9 @@ def set_active(actor: Account, account: Account, active: bool) -> bool:
     if account.active == active:
         return False
     account.active = active
+    if not active:
+        sessions.end_all_sessions(account)
+        revoke_tokens_created_by(actor, account, "account.deactivate")
     db.session.flush()
     action = "account.reactivate" if active else "account.deactivate"
     audit.record(actor, action, account, before={"active": not active}, after={"active": active})
@@ -139,16 +147,22 @@ def set_active(actor: Account, account: Account, active: bool) -> bool:
 
 def temporary_password() -> str:
     """A random password of TEMPORARY_LENGTH unambiguous letters and digits."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+    while True:  # the rare draw the policy would refuse is drawn again
+        password = "".join(secrets.choice(_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+        if passwords.password_problem(password) is None:
+            return password
 
 
 def reset_password(actor: Account, account: Account) -> str:
-    """Give a staff account a new random password; return it (shown once, never stored plain)."""
+    """Give a staff account a new random password; return it (shown once, never stored plain).
+
+    The person must choose their own at the next login; every session of the account ends."""
     if account.role == Role.STUDENT:
         raise AdminInputError("password", "考生密码由考试院在核验身份后重置")
     password = temporary_password()
     account.password_hash = accounts.hash_password(password)
-    db.session.flush()
+    account.must_change_password = True
+    sessions.end_all_sessions(account)
     audit.record(actor, "account.password_reset", account, after={"username": account.username})
     return password
 
@@ -171,6 +185,8 @@ def update_flags(
         return False
     for key, value in after.items():
         setattr(account, key, value)
+    if before["is_institution_admin"] and not after["is_institution_admin"]:
+        revoke_tokens_created_by(actor, account, "account.update")
     db.session.flush()
     audit.record(actor, "account.update", account, before=before, after=after)
     return True

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from admissions.extensions import db
+from admissions.files import parsers
 from admissions.files.columns import Column, TableSpec
-from admissions.files.errors import FileError
+from admissions.files.errors import FileError, error_count
 from admissions.files.readers import read_table
 from admissions.models import Account, Institution
 from admissions.services import audit
@@ -23,12 +24,15 @@ _SEARCHED = (Institution.code, Institution.name, Institution.city)
 INSTITUTIONS_SPEC = TableSpec(
     "institutions",
     (
-        Column("code", ("院校代码",)),
+        Column("code", ("院校代码",), parser=parsers.code),
         Column("name", ("院校名称",)),
         Column("city", ("所在城市", "城市"), required=False),
     ),
     unique=(("code",),),
-)
+).with_lengths(  # each cell no longer than the database column it fills
+    {"code": Institution.code.type.length, "name": Institution.name.type.length,
+     "city": Institution.city.type.length}
+)  # fmt: skip
 
 
 def search(query: str = "") -> list[Institution]:
@@ -107,6 +111,11 @@ class InstitutionImport:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        """How many errors the file has (``errors`` lists the first of them)."""
+        return error_count(self.errors)
+
     def summary(self) -> str:
         return f"新增 {self.inserted} 所，更新 {self.updated} 所，{self.unchanged} 所没有变化"
 
@@ -117,10 +126,6 @@ def import_institutions(actor: Account | None, data: bytes, filename: str) -> In
     Flushes only when the whole file is valid; the caller commits, or rolls back on errors."""
     read = read_table(data, filename, INSTITUTIONS_SPEC, validators={"code": _check_code})
     result = InstitutionImport(errors=list(read.errors))
-    for line, row in zip(read.lines, read.rows, strict=True):
-        for key, value, limit in (("name", row["name"], 100), ("city", row["city"], 40)):
-            if value is not None and len(value) > limit:
-                result.errors.append(FileError(filename, line, key, f"最多 {limit} 个字"))
     if not result.ok:
         return result
     known = {i.code: i for i in db.session.scalars(select(Institution))}

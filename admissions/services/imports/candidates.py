@@ -21,7 +21,6 @@ LABELS = {
     "bonus": "加分",
     "bonus_reason": "加分原因",
 }
-_LIMITS = {"candidate_no": 20, "name": 60, "type": 20, "school": 100, "bonus_reason": 200}
 
 
 def _values(row: Row) -> dict[str, object]:
@@ -49,9 +48,6 @@ def stage(context: ImportContext) -> Staged:
         if row["category"] not in categories:
             known = "、".join(sorted(categories))
             context.error(line, "category", f"专业类别「{row['category']}」不存在（可用：{known}）")
-        for key, limit in _LIMITS.items():
-            if row[key] and len(str(row[key])) > limit:
-                context.error(line, key, f"过长（最多 {limit} 个字符）")
         registered_id = id_of_number.get(number)
         if registered_id is not None and registered_id != national_id:
             masked = idcard.mask(registered_id)

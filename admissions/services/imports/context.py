@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from admissions.files.columns import TableSpec
+from admissions.files.errors import ErrorList
 from admissions.files.readers import FileError, Row
-from admissions.files.sources import decode_text, xlsx_rows
 from admissions.models import Account, Exam
 
 
@@ -24,11 +21,11 @@ class ImportContext:
     lines: list[int]
     actor: Account | None
     headers: dict[str, str]  # English key → the header text as written in the file
-    errors: list[FileError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)  # the first of them, and how many
 
     def error(self, line: int, key: str, message: str) -> None:
         """Record a problem of the cell under column `key` on `line`."""
-        self.errors.append(FileError(self.filename, line, self.headers.get(key, key), message))
+        self.errors.add(FileError(self.filename, line, self.headers.get(key, key), message))
 
     def numbered(self) -> list[tuple[int, Row]]:
         """The rows with their spreadsheet lines."""
@@ -82,24 +79,3 @@ class Staged:
 
 def nothing() -> None:
     """The writer of an import with nothing to write."""
-
-
-def header_keys(data: bytes, spec: TableSpec) -> dict[str, str]:
-    """Map the English key of each column present in the file to its header as written.
-
-    Only called on files the reader accepted, so the header is known to be valid.
-    """
-    if data.startswith(b"PK\x03\x04"):
-        grid, _ = xlsx_rows(data)
-        header = grid[0]
-    else:
-        header = [cell.strip() for cell in next(csv.reader(io.StringIO(decode_text(data))))]
-    names = {}
-    for column in spec.columns:
-        for name in (column.key, *column.aliases):
-            names[_fold(name)] = column.key
-    return {names[_fold(h)]: h for h in header if h and _fold(h) in names}
-
-
-def _fold(name: str) -> str:
-    return "".join(name.split()).casefold().lstrip("\ufeff")

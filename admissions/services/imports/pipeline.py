@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from admissions import idcard
 from admissions.files.columns import ComponentInfo, TableSpec, preferences_spec, spec_for
+from admissions.files.errors import blocks_rows, capped, error_count
 from admissions.files.readers import FileError, read_table
 from admissions.models import Account, Exam
 from admissions.services import audit
-from admissions.services.imports.context import ImportContext, RowChange, Staged, header_keys
+from admissions.services.imports.context import ImportContext, RowChange, Staged
+from admissions.services.imports.sizes import sized
 
 KIND_NAMES = {
     "plans": "招生计划",
@@ -45,6 +47,11 @@ class ImportResult:
         """True when the file had no error."""
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        """How many errors the file has (``errors`` lists the first of them)."""
+        return error_count(self.errors)
+
     def summary(self) -> str:
         """One line for the clerk: what was (or would be) written."""
         counts = f"新增 {self.inserted} 条，更新 {self.updated} 条，未变 {self.unchanged} 条"
@@ -67,8 +74,8 @@ def component_infos(exam: Exam) -> list[ComponentInfo]:
 
 def _spec(exam: Exam, kind: str) -> TableSpec:
     if kind == "preferences":
-        return preferences_spec({b.code: b.max_choices for b in exam.batches})
-    return spec_for(kind, component_infos(exam) if kind == "scores" else ())
+        return sized(preferences_spec({b.code: b.max_choices for b in exam.batches}))
+    return sized(spec_for(kind, component_infos(exam) if kind == "scores" else ()))
 
 
 def _stager(kind: str) -> Callable[[ImportContext], Staged]:
@@ -110,13 +117,13 @@ def import_file(
     validators = {"national_id": idcard.validate} if kind == "candidates" else None
     read = read_table(data, filename, spec, validators=validators)
     result = ImportResult(kind, filename, list(read.errors))
-    if any((error.line or 0) < 2 or not error.column for error in read.errors):
+    if blocks_rows(read.errors):
         return result  # the file or its header is unusable: row checks would only add noise
     stage(f"已读取 {len(read.rows)} 行，正在核对数据库")
-    context = ImportContext(exam, filename, read.rows, read.lines, actor, header_keys(data, spec))
+    context = ImportContext(exam, filename, read.rows, read.lines, actor, read.headers)
     staged = _stager(kind)(context)
     # rows with bad cells were left out of `read.rows`; report both kinds of error, by line
-    result.errors = sorted([*read.errors, *context.errors], key=lambda error: error.line or 0)
+    result.errors = capped(read.errors, context.errors)
     result.inserted, result.updated, result.unchanged = staged.counts
     result.changes = staged.changes
     if result.ok and not dry_run:

@@ -10,6 +10,7 @@ from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import Institution, PlanLine, RulesVersion, Scheme
 from admissions.services.imports.context import ChangeList, ImportContext, Staged
+from admissions.services.imports.requirements import requirement_problems
 
 _INSTITUTION_CODE = re.compile(r"\d{5}")
 LABELS = {
@@ -133,6 +134,6 @@ def _check_row(context, line, row, batches, categories, schemes) -> None:  # noq
         context.error(line, "scheme", f"计分方案「{row['scheme']}」不存在")
     if batch is not None and batch.shape == "grouped" and not row["group"]:
         context.error(line, "group", f"批次 {batch.code} 按院校专业组填报，必须填写专业组")
-    for key, limit in (("program_code", 20), ("group", 20), ("program_name", 100)):
-        if row[key] and len(str(row[key])) > limit:
-            context.error(line, key, f"过长（最多 {limit} 个字符）")
+    if row["requirements"]:
+        for problem in requirement_problems(str(row["requirements"]), context.exam):
+            context.error(line, "requirements", problem)

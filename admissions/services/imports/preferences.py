@@ -118,6 +118,24 @@ def _grouped(context, look, line, row, objects, choice) -> Item | None:  # noqa:
     return (choice, None, institution.id, str(row["group"]), row["adjust"] == "Y", ids)
 
 
+def _listed_once(
+    context: ImportContext, listed: dict[tuple[ListKey, object], int], key: ListKey, item: Item,
+    line: int,
+) -> bool:  # fmt: skip
+    """False (after recording the error) when the list names this line or group already: the
+    students' page refuses the same program or group twice in one list, and so does the file."""
+    _choice, plan_line_id, institution_id, group, _adjust, _majors = item
+    target: object = plan_line_id if plan_line_id is not None else (institution_id, group)
+    first = listed.setdefault((key, target), line)
+    if first == line:
+        return True
+    if plan_line_id is not None:
+        context.error(line, "program_code", f"同一个专业不能重复填报（已在第 {first} 行填报）")
+    else:
+        context.error(line, "group", f"同一个专业组不能重复填报（已在第 {first} 行填报）")
+    return False
+
+
 def _other_category(category: str, candidate: Candidate) -> str:
     return f"该志愿属于专业类别 {category}，考生报考的类别为 {candidate.category_code}"
 
@@ -126,12 +144,14 @@ def stage(context: ImportContext) -> Staged:
     """Check every row; stage one new list version per candidate, batch and round in the file."""
     look = _Lookup(context)
     lists: dict[ListKey, list[Item]] = defaultdict(list)
+    listed: dict[tuple[ListKey, object], int] = {}  # (list, line or group) → first line naming it
     for line, row in context.numbered():
         item = _item(context, look, line, row)
         if item is not None:
             candidate = look.candidates[str(row["candidate_no"])]
             key = (candidate.id, look.batches[str(row["batch"])].id, int(str(row["round"])))
-            lists[key].append(item)
+            if _listed_once(context, listed, key, item, line):
+                lists[key].append(item)
     current = _latest_lists(context.exam.id)
     changed = {k: sorted(v) for k, v in lists.items() if current.get(k, (0, []))[1] != sorted(v)}
     inserted = sum(1 for key in changed if key not in current)

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from admissions.extensions import db
-from admissions.files.errors import errors_as_text
+from admissions.files.errors import error_count, errors_as_text
 from admissions.models import (
     Account,
     AllocationRun,
@@ -62,9 +62,10 @@ def import_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     )  # fmt: skip
     if not result.ok:
         listed = errors_as_text(result.errors[:MAX_LISTED])
+        count = error_count(result.errors)
         raise JobFailed(
-            f"文件有 {len(result.errors)} 处错误，未导入任何数据。",
-            {"errors": listed, "error_count": len(result.errors), "token": upload.token},
+            f"文件有 {count} 处错误，未导入任何数据。",
+            {"errors": listed, "error_count": count, "token": upload.token},
         )
     imports_uploads.discard_upload(upload.token)
     return {

@@ -360,11 +360,13 @@ def _requirement_failures(
     codes: list[np.ndarray] = []
     for j, line in enumerate(lines):
         text = (line.requirements or "").strip()
-        if not text:
+        # conditions separated by ';' (FORMATS.md), all of which must hold
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        if not parts:
             continue
         result = scores[schemes[j]].result
         try:
-            cond = parse_condition(text, set(result.env))
+            cond = parse_condition(" and ".join(f"({part})" for part in parts), set(result.env))
         except ExprError as exc:
             raise RoundError(
                 f"专业 {line.program_code} 的报考要求 “{text}” 无法解析：{exc}"

@@ -1,7 +1,8 @@
 """Decisions of an institution on its dispatched candidates (录取/退档).
 
 Plain arguments in, plain values out; every change is flushed and audited, never committed.
-The exam board's round close reuses `decide` (with ``check_deadline=False``).
+Every path — the review page, a decisions file (university or board), the API — goes through
+`decide`, which refuses a run that no longer counts, a round already ended and a late decision.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ REJECT_REASONS = (
     "其他",
 )
 LIVE_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
+ROUND_ENDED = (RoundStatus.CLOSED, RoundStatus.FINISHED)  # 结束本轮 sets CLOSED
+REASON_LIMIT = 500  # characters of a rejection reason
 
 
 class DecisionError(ValueError):
@@ -75,7 +78,7 @@ def review_problem(
     if _superseded(run):
         return "该投档结果已被本轮更新的投档结果取代，不能审核"
     round_row = round_of(run)
-    if round_row is not None and round_row.status == RoundStatus.FINISHED:
+    if round_row is not None and round_row.status in ROUND_ENDED:
         return "本轮已结束，录取结论已锁定"
     deadline = round_row.decisions_deadline if round_row is not None else None
     if check_deadline and deadline is not None and (now or utcnow()) > deadline:
@@ -149,10 +152,18 @@ def decide_many(
     check_deadline: bool = True,
     token: ApiToken | None = None,
 ) -> list[Dispatch]:
-    """Several decisions, all or nothing: the first refusal raises and the caller rolls back."""
+    """Several decisions, all or nothing: the first refusal raises and the caller rolls back.
+
+    A dispatch named twice is refused before anything is written (one decision each)."""
+    items = list(decisions)
+    seen: set[int] = set()
+    for item in items:
+        if item.dispatch_id in seen:
+            raise DecisionError(f"投档记录 {item.dispatch_id} 出现了不止一次，每条只能有一个结论")
+        seen.add(item.dispatch_id)
     return [
         decide(actor, institution_id, item, now=now, check_deadline=check_deadline, token=token)
-        for item in decisions
+        for item in items
     ]
 
 
@@ -170,8 +181,10 @@ def _reject(dispatch: Dispatch, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise DecisionError("退档必须填写原因", "reason")
+    if len(reason) > REASON_LIMIT:
+        raise DecisionError(f"退档原因过长：{len(reason)} 个字，最多 {REASON_LIMIT} 个", "reason")
     dispatch.status = DispatchStatus.REJECTED
-    dispatch.reason = reason[:500]
+    dispatch.reason = reason
 
 
 def _regroup_line(dispatch: Dispatch, program_code: str) -> PlanLine:

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from admissions.extensions import db
 from admissions.files.columns import decisions_spec
-from admissions.files.errors import FileError
+from admissions.files.errors import ErrorList, FileError, blocks_rows, capped, error_count
 from admissions.files.readers import read_table
 from admissions.models import Account, AllocationRun, Batch, Candidate, Dispatch
-from admissions.services.imports.context import header_keys
-from admissions.services.rounds.decisions import Decision, DecisionError, decide
+from admissions.services.imports.sizes import sized
+from admissions.services.rounds.decisions import REASON_LIMIT, Decision, DecisionError, decide
 from admissions.services.rounds.runs import live_run_ids
 
 
@@ -27,6 +27,11 @@ class UploadResult:
     def ok(self) -> bool:
         """True when the whole file was applied."""
         return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        """How many errors the file has (``errors`` lists the first of them)."""
+        return error_count(self.errors)
 
     def summary(self) -> str:
         """One line for the command line."""
@@ -48,15 +53,15 @@ def apply_decisions_file(
 
     Errors name the column as the file's header writes it (考生号 or candidate_no), like every
     other import (FORMATS.md: `FILE:LINE: COLUMN: message`)."""
-    spec = decisions_spec()
+    spec = sized(decisions_spec(), {"reason": REASON_LIMIT})
     read = read_table(data, filename, spec)
     result = UploadResult(errors=list(read.errors))
-    if any((error.line or 0) < 2 or not error.column for error in read.errors):
+    if blocks_rows(read.errors):
         return result  # the file or its header is wrong: the rows cannot be trusted
-    headers = header_keys(data, spec)
+    headers, found = read.headers, ErrorList()
 
     def error(line: int, key: str, message: str) -> None:
-        result.errors.append(FileError(filename, line, headers.get(key, key), message))
+        found.add(FileError(filename, line, headers.get(key, key), message))
 
     batches = _batch_codes(exam_id)
     runs = _live_runs(exam_id)
@@ -73,7 +78,7 @@ def apply_decisions_file(
             continue
         result.applied += 1
     # Like every import, the rows that read well are checked too: every problem at once, in order.
-    result.errors.sort(key=lambda problem: problem.line or 0)
+    result.errors = capped(read.errors, found)
     return result
 
 

@@ -1,16 +1,16 @@
-"""Student accounts: a password reset done by the exam board (no e-mail server is assumed),
-and the change of password the student then has to make."""
+"""Student accounts: a password reset done by the exam board (no e-mail server is assumed); the
+change of password the student then has to make is ``services.accounts.change_own_password``."""
 
 from __future__ import annotations
 
 import secrets
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from admissions.extensions import db
 from admissions.models import Account, Candidate, Role
 from admissions.services import accounts, audit
+from admissions.services.auth import passwords, sessions
 
 # No 0/O, 1/l/I: the temporary password is read aloud or copied from a screen at a counter.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -23,7 +23,10 @@ class PasswordResetError(ValueError):
 
 def temporary_password() -> str:
     """A random password of 10 unambiguous characters (about 50 bits), e.g. ``k7qd2mzxpa``."""
-    return "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+    while True:  # the rare draw the policy would refuse (e.g. a keyboard run) is drawn again
+        password = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+        if passwords.password_problem(password) is None:
+            return password
 
 
 def student_account(candidate: Candidate) -> Account | None:
@@ -42,33 +45,20 @@ def reset_student_password(
     checked that ``board_account`` may manage the candidate's exam (``get_candidate_for_board``);
     the person's identity is checked at the board's counter.
     """
-    if len(new_password) < accounts.MIN_PASSWORD_LENGTH:
-        raise PasswordResetError(f"密码至少需要{accounts.MIN_PASSWORD_LENGTH}个字符")
     if not reason.strip():
         raise PasswordResetError("请填写重置原因（如：本人持身份证到考试院办理）")
     account = student_account(candidate)
     if account is None:
         raise PasswordResetError("该考生没有登录账号")
+    problem = passwords.password_problem(new_password, passwords.person_of(account))
+    if problem:
+        raise PasswordResetError(problem)
     account.password_hash = accounts.hash_password(new_password)
     account.must_change_password = True
-    db.session.flush()
+    # Whoever was signed in with the old password (the person who lost it, or someone who
+    # found it) is signed out everywhere.
+    sessions.end_all_sessions(account)
     audit.record(
         board_account, "password.reset", account, exam_id=candidate.exam_id, reason=reason.strip()
     )
-    return account
-
-
-def change_own_password(account: Account, current: str, new_password: str) -> Account:
-    """A user changes their own password (flush only, audited); clears the must-change flag."""
-    if not check_password_hash(account.password_hash, current):
-        raise PasswordResetError("当前密码不正确")
-    if len(new_password) < accounts.MIN_PASSWORD_LENGTH:
-        raise PasswordResetError(f"新密码至少需要{accounts.MIN_PASSWORD_LENGTH}个字符")
-    if new_password == current:
-        raise PasswordResetError("新密码不能与当前密码相同")
-    account.password_hash = accounts.hash_password(new_password)
-    account.must_change_password = False
-    db.session.flush()
-    exam_id = account.candidate.exam_id if account.candidate else None
-    audit.record(account, "password.change", account, exam_id=exam_id)
     return account

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from admissions import idcard
 from admissions.extensions import db
 from admissions.files.letters import SlipData
 from admissions.models import Account, Candidate, Category, Exam, ExamStatus, Role, utcnow
 from admissions.services import accounts, audit
+from admissions.services.auth import passwords
 
 EDITABLE_FIELDS = ("name", "category_code", "candidate_type", "school", "major", "phone")
 CANDIDATE_TYPES = ("中职应届", "中职往届", "社会人员", "退役军人")
@@ -26,8 +28,33 @@ EXCLUDED_TRACKS = ("三二分段", "五年一贯制")
 EXCLUDED_TRACK_MESSAGE = "三二分段、五年一贯制的学生按贯通培养方案转段升学，不能报名参加本考试。如有疑问，请联系所在学校或考试院。"
 
 
+# Said when the ID number is taken, without saying so: only someone who also holds the account's
+# password (or, later, an activation code) is told that this number has registered.
+NOT_REGISTERED_MESSAGE = (
+    "未能完成报名，请核对身份证号。如果您以前已经报名，请直接登录（可用身份证号或考生号，"
+    "或在此页填写原来的密码再次提交）；如果您确定从未报名，请携带身份证到考试院或报名点核实。"
+)
+
+
 class RegistrationError(ValueError):
     """A registration the rules refuse; the message is shown to the user as is."""
+
+    def __init__(self, message: str, field: str = "national_id") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RegistrationRefused(RegistrationError):
+    """The ID number is taken and the password is not that account's; the attempt is audited
+    (the caller keeps that event), the message does not confirm the registration."""
+
+
+class AlreadyRegistered(RegistrationError):
+    """The ID number is registered and the password typed is its account's: sign them in."""
+
+    def __init__(self, account: Account) -> None:
+        super().__init__("您已报名本次考试，无需重复报名。")
+        self.account = account
 
 
 @dataclass(frozen=True)
@@ -100,8 +127,9 @@ def register(
 ) -> Candidate:
     """Register a person in an exam and create their student account (flush only).
 
-    Raises RegistrationError outside the window, for an invalid ID number, or when the ID number
-    is already registered in this exam (without saying anything about that registration).
+    Raises RegistrationError outside the window, for an invalid ID number or a password the
+    policy refuses; when the ID number is already registered in this exam, AlreadyRegistered if
+    the password is that account's, else RegistrationRefused (which does not say it is taken).
     """
     if not window_open(exam, now):
         raise RegistrationError("当前不在报名时间内，不能报名")
@@ -112,19 +140,18 @@ def register(
         raise RegistrationError(message)
     national_id = idcard.normalize(data.national_id)
     _check_choices(exam, data)
-    taken = db.session.scalar(
-        select(Candidate.id).where(
-            Candidate.exam_id == exam.id, Candidate.national_id == national_id
-        )
-    )
-    if taken is not None:
-        raise RegistrationError(
-            "该身份证号已在本次考试报名，不能重复报名。请使用考生号或身份证号登录；"
-            "如非本人操作，请联系考试院。"
-        )
+    _refuse_taken(exam, national_id, password)
     info = idcard.parse(national_id)
+    candidate_no = _next_candidate_no(exam)
+    owner = passwords.Person(
+        national_id=national_id, birth_date=info.birth_date, candidate_no=candidate_no,
+        name=data.name,
+    )  # fmt: skip
+    problem = passwords.password_problem(password, owner)
+    if problem:
+        raise RegistrationError(problem, field="password")
     candidate = Candidate(
-        exam_id=exam.id, candidate_no=_next_candidate_no(exam), national_id=national_id,
+        exam_id=exam.id, candidate_no=candidate_no, national_id=national_id,
         gender=info.gender, birth_date=info.birth_date, name=data.name,
         category_code=data.category_code, candidate_type=data.candidate_type,
         school=data.school, major=data.major, phone=data.phone,
@@ -137,6 +164,28 @@ def register(
     )  # fmt: skip
     audit.record(account, "registration.create", candidate, after=_snapshot(candidate))
     return candidate
+
+
+def _refuse_taken(exam: Exam, national_id: str, password: str) -> None:
+    """Nothing when the ID number is free in this exam; else ``AlreadyRegistered`` for the
+    account's holder (right password) or ``RegistrationRefused`` for anyone else."""
+    taken = db.session.scalar(
+        select(Candidate).where(Candidate.exam_id == exam.id, Candidate.national_id == national_id)
+    )
+    if taken is None:
+        return
+    account = db.session.scalar(select(Account).where(Account.candidate_id == taken.id))
+    if (
+        account is not None
+        and account.active
+        and check_password_hash(account.password_hash, password)
+    ):
+        raise AlreadyRegistered(account)
+    audit.record(
+        None, "registration.refused", None, exam_id=exam.id,
+        after={"national_id": idcard.mask(national_id)},
+    )  # fmt: skip
+    raise RegistrationRefused(NOT_REGISTERED_MESSAGE)
 
 
 def _snapshot(candidate: Candidate) -> dict[str, str]:

@@ -80,8 +80,21 @@ def token_actor(token: ApiToken) -> Account | None:
     return db.session.get(Account, token.created_by_id) if token.created_by_id else None
 
 
+def creator_may_act(token: ApiToken) -> bool:
+    """A token acts with its creator's rights: only while the creator is an active admin user of
+    the token's own institution (a token without a creator has no rights)."""
+    creator = token_actor(token)
+    return bool(
+        creator is not None
+        and creator.active
+        and may_manage(creator)
+        and creator.institution_id == token.institution_id
+    )
+
+
 def active_token(plain: str, now: datetime | None = None) -> ApiToken | None:
-    """The token for a presented value, if it exists, is not revoked and has not expired."""
+    """The token for a presented value, if it exists, is not revoked, has not expired, and its
+    creator still holds the rights it acts with."""
     if not plain.startswith(PREFIX):
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
@@ -89,4 +102,18 @@ def active_token(plain: str, now: datetime | None = None) -> ApiToken | None:
         return None
     if token.expires_at is not None and (now or utcnow()) >= token.expires_at:
         return None
-    return token
+    return token if creator_may_act(token) else None
+
+
+def revoke_tokens_created_by(actor: Account | None, creator: Account, why: str) -> int:
+    """Revoke every live token ``creator`` made (flush, each audited); how many were revoked.
+
+    Called when the creator is deactivated or stops being the institution's admin user."""
+    live = db.session.scalars(
+        select(ApiToken).where(ApiToken.created_by_id == creator.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        token.revoked_at = utcnow()
+        audit.record(actor, "api_token.revoke", token, after={"name": token.name, "why": why})
+    db.session.flush()
+    return len(live)
