@@ -33,7 +33,8 @@ def test_a_clerk_with_a_temporary_password_must_choose_their_own(live_server, ph
     phone.get_by_label("新密码（至少8位）").fill("12345678")
     phone.get_by_label("再次输入新密码").fill("12345678")
     phone.get_by_role("button", name="修改密码").click()
-    expect(phone.get_by_text("密码太容易被猜到", exact=False)).to_be_visible()
+    expect(phone.locator("#new-error")).to_contain_text("密码太容易被猜到")  # beside the field
+    expect(phone.get_by_role("link", name="新密码（至少8位）：密码太容易被猜到")).to_be_visible()
     phone.get_by_label("当前密码", exact=False).fill("given-by-admin-7")
     phone.get_by_label("新密码（至少8位）").fill("lantern-river-42")
     phone.get_by_label("再次输入新密码").fill("lantern-river-42")
