@@ -256,3 +256,23 @@ def test_command_checker_refuses_what_the_cli_does_not_accept(app) -> None:
                            "`flask --app wsgi COMMAND`") == [
         "scores compute X", "scores publish X",
     ]  # fmt: skip
+
+
+def environment_keys(source: str) -> set[str]:
+    """The environment variables a module reads (``os.environ.get``, ``env_flag``, ``env_int``)."""
+    pattern = (
+        r"""(?:environ\.get|environ\[|getenv|env_flag|env_int)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
+    )
+    return set(re.findall(pattern, source))
+
+
+def test_it_guide_documents_every_environment_variable_the_code_reads() -> None:
+    read = set()
+    for module in (ROOT / "admissions").rglob("*.py"):
+        read |= environment_keys(module.read_text(encoding="utf-8"))
+    assert {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "ADMISSIONS_PDF_FONT"} <= read
+    guide = (ROOT / "docs" / "it-guide.md").read_text(encoding="utf-8")
+    assert sorted(key for key in read if f"`{key}`" not in guide) == []
+    assert environment_keys('os.environ.get("NEW_KEY", 1) env_int("OTHER", 2)') == {
+        "NEW_KEY", "OTHER",
+    }  # fmt: skip
