@@ -4,7 +4,10 @@
   no link leaves the repository;
 - README and docs name no file outside the repository;
 - every ``flask --app wsgi …`` command they quote exists in the app's command line, with options
-  that command accepts and a number of arguments it takes.
+  that command accepts and a number of arguments it takes;
+- the IT guide names every environment variable the code reads;
+- the worked example of docs/formats.md imports through the command line and exports exactly
+  the rows the page shows.
 Each checker is also shown to fail on a bad example.
 """
 
@@ -276,3 +279,65 @@ def test_it_guide_documents_every_environment_variable_the_code_reads() -> None:
     assert environment_keys('os.environ.get("NEW_KEY", 1) env_int("OTHER", 2)') == {
         "NEW_KEY", "OTHER",
     }  # fmt: skip
+
+
+# ---- the worked example of docs/formats.md, replayed ---------------------------------------
+
+
+def code_blocks(text: str) -> list[str]:
+    """The fenced code blocks of a Markdown text, in order."""
+    return re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M)
+
+
+def example_file(text: str, name: str) -> str:
+    """The block under the line that introduces the example file `name` (示例 `plans.csv`)."""
+    match = re.search(rf"示例 `{re.escape(name)}`[^\n]*\n```\n(.*?)```", text, re.S)
+    assert match, f"formats.md has no example {name}"
+    return match.group(1)
+
+
+def output_after(text: str, command: str) -> list[str]:
+    """The lines of the block that follows the block quoting `command`."""
+    blocks = code_blocks(text)
+    index = next(i for i, block in enumerate(blocks) if command in block)
+    return blocks[index + 1].splitlines()
+
+
+def test_the_worked_example_imports_and_exports_as_shown(app, db, tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    names = ["plans.csv", "candidates.csv", "scores.csv", "credits.csv", "prefs-BK-1.csv",
+             "decisions-BK-1.csv", "prefs-BK-2.csv"]  # fmt: skip
+    for name in names:
+        (tmp_path / name).write_text(example_file(text, name), encoding="utf-8")
+    out = {kind: tmp_path / f"{kind}.csv" for kind in ("admissions", "cutoffs", "ranktable")}
+    code = "SD2026CK"
+    steps = [
+        ["exam", "load", str(ROOT / "presets" / "shandong.toml")],
+        *(["import", kind, code, name] for kind, name in [
+            ("plans", "plans.csv"), ("candidates", "candidates.csv"), ("scores", "scores.csv"),
+            ("credits", "credits.csv")]),
+        ["scores", "compute", code], ["scores", "publish", code],
+        ["import", "preferences", code, "prefs-BK-1.csv"],
+        ["allocate", code, "BK", "--round", "1"],
+        ["import", "decisions", code, "decisions-BK-1.csv"],
+        ["round", "close", code, "BK", "--admit-pending"],
+        ["import", "preferences", code, "prefs-BK-2.csv"],
+        ["allocate", code, "BK", "--round", "2"],
+        ["round", "close", code, "BK", "--admit-pending"],
+        ["export", "admissions", code, "-o", str(out["admissions"])],
+        ["export", "cutoffs", code, "--batch", "BK", "-o", str(out["cutoffs"])],
+        ["export", "ranktable", code, "--category", "IT", "-o", str(out["ranktable"])],
+    ]  # fmt: skip
+    runner = app.test_cli_runner()
+    for step in steps:
+        args = [str(tmp_path / a) if a in names else a for a in step]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, f"{step}: {result.output}"
+
+    def written(kind: str) -> list[str]:
+        return out[kind].read_bytes().decode("utf-8-sig").splitlines()
+
+    assert written("admissions") == output_after(text, "export admissions SD2026CK -o admissions")
+    assert written("cutoffs") == output_after(text, "export cutoffs SD2026CK --batch BK")
+    shown = output_after(text, "export ranktable SD2026CK --category IT")
+    assert written("ranktable")[: len(shown)] == shown
