@@ -116,7 +116,8 @@ def _after_scores(demo, exam: Exam, board: Account, sheet_id: int) -> Season:  #
                     "batch_id": batch.id, "number": 1},
         "admin": {"account_id": board.id, "institution_id": institution.id,
                   "province_id": province.id},
-        "public": {"code": code},
+        "public": {"code": exam.code},  # the exam's public pages, /exams/<code>/…
+        "public.verify": {"code": code},  # the admission letter's verification code
         "university.letter": {"dispatch_id": admitted.id},  # a letter needs an admission
     }  # fmt: skip
     return season
