@@ -341,3 +341,19 @@ def test_the_worked_example_imports_and_exports_as_shown(app, db, tmp_path: Path
     assert written("cutoffs") == output_after(text, "export cutoffs SD2026CK --batch BK")
     shown = output_after(text, "export ranktable SD2026CK --category IT")
     assert written("ranktable")[: len(shown)] == shown
+
+
+def test_the_other_examples_read_without_error() -> None:
+    from admissions.files.columns import preferences_spec
+    from admissions.files.readers import read_table
+    from admissions.services.admin.institutions import INSTITUTIONS_SPEC
+
+    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    grouped = re.search(r"院校专业组（grouped）示例[^\n]*\n```\n(.*?)```", text, re.S)
+    blocks = code_blocks(text)
+    table = next(b for b in blocks if b.startswith("code,name,city\n"))
+    assert grouped is not None
+    read = read_table(grouped.group(1).encode(), "grouped.csv", preferences_spec({"BK": 45}))
+    assert read.ok and [r["adjust"] for r in read.rows] == ["Y", "N"], read.errors
+    read = read_table(table.encode(), "institutions.csv", INSTITUTIONS_SPEC)
+    assert read.ok and len(read.rows) == 2, read.errors
