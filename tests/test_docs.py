@@ -24,8 +24,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 
-#: Pages written on other branches that the docs link ahead of their arrival: a link to one of
-#: these may point nowhere yet; once the page exists, its anchors are checked like any other.
+#: Pages the docs link before they are written: a link to one of these may point nowhere yet;
+#: once the page exists, its anchors are checked like any other link's.
 MISSING_ALLOWED = {"docs/plans-and-scale.md", "docs/students-and-public.md"}
 
 #: Names of files that live outside the repository: the docs never send a reader there.
