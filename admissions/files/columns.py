@@ -11,7 +11,7 @@ from admissions.files import parsers as p
 RowCheck = Callable[[Mapping[str, str | None]], list[tuple[str, str]]]
 """A check over a whole parsed row: returns (column key, message) pairs."""
 
-KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions")
+KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions", "scale")
 DEFAULT_MAX_LENGTH = 2000  # characters of a cell whose column sets no length of its own
 
 
@@ -87,8 +87,25 @@ def plans_spec() -> TableSpec:
         _c("group", "专业组", False),
         _c("scheme", "计分方案", False),
         _c("requirements", "报考要求", False, p.semicolon_list),
+        _c("tuition", "学费", False, _COUNT),
+        _c("years", "学制", False, p.integer(1, 10)),
+        _c("ownership", "办学性质", False, p.text),
+        _c("institution_type", "院校类型", False, p.text),
+        _c("notes", "备注", False, p.text),
+        _c("types", "考生类型限制", False, p.semicolon_list),
     )
     return TableSpec("plans", columns, unique=(("batch", "institution_code", "program_code"),))
+
+
+def scale_spec() -> TableSpec:
+    """核定招生规模: one row per level (province total) or per institution and level."""
+    columns = (
+        _c("level", "层次", parser=p.text),
+        _c("institution_code", "院校代码", False),
+        _c("seats", "核定数", parser=_COUNT),
+        _c("reserved", "预留数", False, _COUNT),
+    )
+    return TableSpec("scale", columns, unique=(("level", "institution_code"),))
 
 
 def candidates_spec() -> TableSpec:
@@ -203,6 +220,7 @@ def spec_for(kind: str, components: Sequence[ComponentInfo] = ()) -> TableSpec:
         "credits": credits_spec,
         "preferences": preferences_spec,
         "decisions": decisions_spec,
+        "scale": scale_spec,
     }
     if kind not in builders:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
