@@ -147,6 +147,24 @@ def stage(context: ImportContext) -> Staged:
     return Staged((len(inserts), len(updates), unchanged), apply, changes.rows)
 
 
+def check_rows(context: ImportContext) -> None:
+    """The row checks of a plans file that need no other row: batch, category, scheme, group,
+    requirements, and the optional columns' words (an institution's upload uses them too)."""
+    exam = context.exam
+    batches = {b.code: b for b in exam.batches}
+    categories = {c.code for c in exam.categories}
+    schemes = _scheme_codes(context)
+    new_types: dict[str, str] = {}
+    for line, row in context.numbered():
+        _check_row(context, line, row, batches, categories, schemes)
+        _check_type(context, line, row, new_types)
+
+
+def line_values(row: Row) -> dict[str, object]:
+    """The plan line's columns from a checked row (program_code and the keys excluded)."""
+    return _values(row)
+
+
 def _check_row(context, line, row, batches, categories, schemes) -> None:  # noqa: ANN001
     batch = batches.get(str(row["batch"]))
     if batch is None:
