@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from admissions.models.account import Account
 from admissions.models.base import Base, UTCDateTime, utcnow
 from admissions.models.exam import Batch, Exam
 from admissions.models.plan import Institution, PlanLine
@@ -98,3 +99,4 @@ class PlanAdjustment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     plan_line: Mapped[PlanLine] = relationship()
+    actor: Mapped[Account | None] = relationship()

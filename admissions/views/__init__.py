@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board.plan_adjust  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.plans  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.scores  # noqa: F401  (its routes join the board blueprint)

@@ -78,7 +78,9 @@ def published_rows(exam: Exam, *, except_institution: int | None = None) -> list
         .where(PlanLine.exam_id == exam.id)
     )  # fmt: skip
     return [
-        SeatRow(levels.get(batch_id) or "", code, seats, released.get(line_id, 0), line_id)
+        SeatRow(
+            levels.get(batch_id) or "", code, seats, min(seats, released.get(line_id, 0)), line_id
+        )
         for line_id, batch_id, seats, code, institution_id in db.session.execute(query)
         if institution_id != except_institution
     ]
