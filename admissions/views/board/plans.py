@@ -3,7 +3,9 @@ return, approve), publication, and the province's totals against the scale."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from admissions.access import get_exam_for_board, get_submission_for_board, roles_required
@@ -13,7 +15,10 @@ from admissions.models.scale import LEVELS
 from admissions.services.imports.scale_check import scale_rows
 from admissions.services.plans import compile as plans
 from admissions.services.plans import review, totals
+from admissions.services.plans.export import plan_bytes, plan_rows
 from admissions.views.board import BOARD, bp
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _overview(exam: Exam, errors: list[tuple[str, str]] | None = None, values=None):
@@ -122,3 +127,18 @@ def plans_publish(exam_id: int):
     db.session.commit()
     flash(f"已公布 {count} 所院校的招生计划，考生现在可以在招生计划中看到。", "success")
     return redirect(url_for("board.plans_page", exam_id=exam.id))
+
+
+@bp.get("/exams/<int:exam_id>/plans/download")
+@roles_required(*BOARD)
+def plans_download(exam_id: int):
+    """The published plan (seats after adjustments) as CSV or XLSX, in the plans file's columns."""
+    exam = get_exam_for_board(exam_id)
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(400, "格式应为 csv 或 xlsx")
+    headers = "zh" if request.args.get("headers", "zh") == "zh" else "en"
+    data = plan_bytes(plan_rows(exam), fmt, headers, f"{exam.name} 招生计划")
+    mimetype = "text/csv" if fmt == "csv" else XLSX_MIME
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{exam.code}-plans.{fmt}")  # fmt: skip
