@@ -14,7 +14,7 @@ from admissions.models import Exam
 from admissions.models.scale import LEVELS
 from admissions.services.imports.scale_check import scale_rows
 from admissions.services.plans import compile as plans
-from admissions.services.plans import review, totals
+from admissions.services.plans import report, review, totals
 from admissions.services.plans.export import plan_bytes, plan_rows
 from admissions.views.board import BOARD, bp
 
@@ -142,3 +142,19 @@ def plans_download(exam_id: int):
     mimetype = "text/csv" if fmt == "csv" else XLSX_MIME
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=f"{exam.code}-plans.{fmt}")  # fmt: skip
+
+
+@bp.get("/exams/<int:exam_id>/plans/report")
+@roles_required(*BOARD)
+def plans_report(exam_id: int):
+    """The 应用型本科 report: seats by institution type, level and category, beside last year's."""
+    exam = get_exam_for_board(exam_id)
+    built = report.build_report(exam)
+    fmt = request.args.get("format", "html")
+    if fmt == "html":
+        return render_template("board/plan_report.html", exam=exam, report=built)
+    if fmt not in ("xlsx", "pdf"):
+        abort(400, "格式应为 xlsx 或 pdf")
+    mimetype = XLSX_MIME if fmt == "xlsx" else "application/pdf"
+    return send_file(io.BytesIO(report.report_bytes(built, fmt)), mimetype=mimetype,
+                     as_attachment=True, download_name=f"{exam.code}-plan-report.{fmt}")  # fmt: skip
