@@ -119,6 +119,8 @@ def candidates_spec() -> TableSpec:
         _c("school", "毕业学校", False, p.text),
         _c("bonus", "加分", False, _POINTS),
         _c("bonus_reason", "加分原因", False, p.text),
+        _c("work_employer", "工作单位", False, p.text),
+        _c("work_years", "工作年限", False, p.integer(0, 60)),
     )
     return TableSpec("candidates", columns, unique=(("candidate_no",), ("national_id",)))
 
