@@ -150,7 +150,14 @@ def test_the_track_question_must_be_answered_and_the_service_refuses_through_tra
     assert response.status_code == 400 and "请选择就读学制" in response.get_data(as_text=True)
     assert _post(client, exam, track="forged").status_code == 400
     data = registration.RegistrationInput(
-        valid_national_id(), "王五", "IT", "应届中职毕业生", "", "", "13800138000", track="五年一贯制"
+        valid_national_id(),
+        "王五",
+        "IT",
+        "应届中职毕业生",
+        "",
+        "",
+        "13800138000",
+        track="五年一贯制",
     )
     with pytest.raises(registration.RegistrationError, match="不能报名参加本考试"):
         registration.register(exam, data, NEW_PASSWORD)
