@@ -105,6 +105,7 @@ OBJECT_NAMES: dict[str, str] = {
     "job": "后台任务",
     "keying_sheet": "双录入单",
     "plan_line": "招生计划",
+    "plan_submission": "院校编制的计划",
     "preference_list": "志愿表",
     "province": "省份",
     "round": "轮次",

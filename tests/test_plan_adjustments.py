@@ -118,3 +118,10 @@ def test_board_adjusts_on_the_page_and_sees_the_history(client, db):
     db.session.commit()
     assert client.post(f"/board/exams/{exam.id}/plan-adjustments",
                        data={**data, "line_id": other.id + 999}).status_code == 404  # fmt: skip
+
+
+def test_no_reserve_without_the_province_total_for_the_level(db):
+    exam, institution, board, plan = _scene(("本科", "10101", 60, 5))
+    with pytest.raises(PlanError) as refused:
+        adjust.adjust_line(plan, "45", "征集", board, from_reserve=True)
+    assert _problems(refused) == ["本科层次没有全省核定总数，没有预留计划可以调剂"]

@@ -9,7 +9,7 @@ from admissions.models import AuditEvent, PlanLine
 from admissions.services.plans import compile as plans
 from admissions.services.plans import review
 from tests.board_factories import PLANS_HEADER, csv_bytes
-from tests.factories import create_account
+from tests.factories import create_account, create_plan_line
 from tests.plans_factories import levelled_exam, line, set_scale, university
 
 
@@ -121,3 +121,11 @@ def test_province_total_counts_other_institutions_published_lines(db):
     assert _problems(refused) == [
         "全省本科计划 100 人，超出核定规模 90 人（核定 100 人，其中预留 10 人），超出 10 人"
     ]
+
+
+def test_a_new_draft_starts_from_the_lines_the_board_published(db):
+    exam = levelled_exam()
+    institution, staff = university("10101", "山东工程学院")
+    create_plan_line(exam, institution=institution, program_code="B1", seats=7, tuition=3000)
+    draft = plans.open_submission(exam, institution)
+    assert [(ln.program_code, ln.seats, ln.tuition) for ln in draft.lines] == [("B1", 7, 3000)]

@@ -10,7 +10,7 @@ from admissions.extensions import db as _db
 from admissions.models import PlanLine, PlanScale
 from admissions.services.plans import compile as plans
 from tests.board_factories import PLANS_HEADER, csv_bytes
-from tests.factories import create_account, csrf_token, login
+from tests.factories import create_account, create_plan_line, csrf_token, login
 from tests.plans_factories import levelled_exam, line, set_scale, university
 
 
@@ -127,3 +127,12 @@ def test_board_enters_the_scale_on_the_page(client, db):
                               .order_by(PlanScale.institution_code)).all()  # fmt: skip
     assert rows == [("", 10, 2), ("10101", 50, 0)]
     assert "全省总数" in client.get(overview).get_data(as_text=True)
+
+
+def test_the_page_says_when_the_board_already_published_lines(client, db):
+    exam, institution, staff, *_ = _scene(db)
+    create_plan_line(exam, institution=institution, program_code="B1", seats=7)
+    db.session.commit()
+    login(client, staff.username)
+    html = client.get(f"/university/plans/{exam.id}").get_data(as_text=True)
+    assert "考试院已公布本校在本考试的 1 个专业计划" in html

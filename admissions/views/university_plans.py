@@ -33,9 +33,8 @@ def plan_exams():
 
 def _page(exam: Exam, errors: list[tuple[str, str]] | None = None, values=None, upload_errors=None):
     institution = own_institution()
-    submission = plans.find_submission(exam, institution) or plans.empty_submission(
-        exam, institution
-    )
+    found = plans.find_submission(exam, institution)
+    submission = found or plans.empty_submission(exam, institution)
     problems = [] if submission.status not in plans.EDITABLE else plans.draft_excesses([submission])
     status = 422 if errors or upload_errors else 200
     return render_template(
@@ -43,6 +42,7 @@ def _page(exam: Exam, errors: list[tuple[str, str]] | None = None, values=None, 
         totals=plans.level_totals(submission), excesses=problems, errors=errors or [],
         field_errors=dict(errors or []), values=values or {}, upload_errors=upload_errors or [],
         status_names=plans.STATUS_NAMES, editable=submission.status in plans.EDITABLE,
+        published=0 if found else plans.published_count(exam, institution),
         candidate_types=CANDIDATE_TYPES,
         batch_options=[(b.code, f"{b.name}（{b.code}）") for b in exam.batches],
         category_options=[(c.code, f"{c.name}（{c.code}）") for c in exam.categories],

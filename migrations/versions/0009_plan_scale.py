@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-12-02 09:30:51.297230
 
 A plan line's single candidate_type becomes ``types`` (";"-separated); candidates' old type words
-become the three types of the rules (应届/往届中职毕业生, 具有工作经历).
+become the three types of the rules (应届/往届中职毕业生, 具有工作经历); a blank type becomes 应届中职毕业生.
 
 """
 from alembic import op
@@ -22,6 +22,7 @@ depends_on = None
 
 
 OLD_TYPES = {
+    '': '应届中职毕业生',  # blank meant the usual case: this year's graduates
     '中职应届': '应届中职毕业生',
     '中职往届': '往届中职毕业生',
     '社会人员': '具有工作经历',

@@ -34,6 +34,7 @@ from admissions.services.imports.scale_check import (
     excesses,
     has_scale,
     published_rows,
+    scale_rows,
 )
 from admissions.services.imports.sizes import sized
 from admissions.services.plans.compile import FORM_KEYS, PlanError
@@ -77,6 +78,10 @@ def _check_scale(exam: Exam, line: PlanLine | None, new: SeatRow) -> None:
         if new.released:
             raise PlanError([("from_reserve", "尚未设定核定招生规模，没有预留计划可以调剂")])
         return
+    if new.released and (new.level, "") not in scale_rows(exam):
+        raise PlanError(
+            [("from_reserve", f"{new.level or '该'}层次没有全省核定总数，没有预留计划可以调剂")]
+        )
     rows = [r for r in published_rows(exam) if line is None or r.key != line.id] + [new]
     found = [e for e in excesses(exam, rows) if e.institution_code in ("", new.institution_code)]
     if found:

@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from admissions.extensions import db
 from admissions.files.columns import plans_spec
@@ -46,6 +46,8 @@ STATUS_NAMES = {
     "approved": "审核通过，待公布",
     "published": "已公布",
 }
+COPIED = ("program_name", "category_code", "seats", "group_code", "scheme_code", "requirements",
+          "tuition", "years", "ownership", "notes", "types")  # fmt: skip
 FORM_KEYS = ("batch", "program_code", "program_name", "category", "seats", "group", "scheme",
              "requirements", "tuition", "years", "ownership", "notes", "types")  # fmt: skip
 
@@ -81,12 +83,30 @@ def empty_submission(exam: Exam, institution: Institution) -> PlanSubmission:
     return PlanSubmission(exam=exam, institution=institution, status="draft", reason="", lines=[])
 
 
+def published_count(exam: Exam, institution: Institution) -> int:
+    """How many published lines the institution holds in the exam."""
+    query = select(func.count(PlanLine.id)).where(
+        PlanLine.exam_id == exam.id, PlanLine.institution_id == institution.id
+    )
+    return int(db.session.scalar(query) or 0)
+
+
 def open_submission(exam: Exam, institution: Institution) -> PlanSubmission:
-    """The institution's compiled plan for the exam, started (empty, 编制中) when there is none."""
+    """The institution's compiled plan for the exam, started (编制中) when there is none: from
+    its published lines, if the board imported some, since publication replaces them."""
     found = find_submission(exam, institution)
     if found is None:
         found = PlanSubmission(exam_id=exam.id, institution_id=institution.id, status="draft")
         db.session.add(found)
+        db.session.flush()
+        query = select(PlanLine).where(
+            PlanLine.exam_id == exam.id, PlanLine.institution_id == institution.id
+        )
+        for line in db.session.scalars(query.order_by(PlanLine.batch_id, PlanLine.program_code)):
+            found.lines.append(PlanDraftLine(
+                batch_id=line.batch_id, program_code=line.program_code,
+                **{key: getattr(line, key) for key in COPIED},
+            ))  # fmt: skip
         db.session.flush()
     return found
 

@@ -26,10 +26,7 @@ from admissions.models import (
     utcnow,
 )
 from admissions.services import audit
-from admissions.services.plans.compile import STATUS_NAMES, PlanError, draft_excesses
-
-COPIED = ("program_name", "category_code", "seats", "group_code", "scheme_code", "requirements",
-          "tuition", "years", "ownership", "notes", "types")  # fmt: skip
+from admissions.services.plans.compile import COPIED, STATUS_NAMES, PlanError, draft_excesses
 
 
 @dataclass(frozen=True)
