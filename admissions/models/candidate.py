@@ -35,7 +35,7 @@ class Candidate(Base):
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"))
     birth_date: Mapped[date] = mapped_column(Date)
     category_code: Mapped[str] = mapped_column(String(20))
-    candidate_type: Mapped[str] = mapped_column(String(20), default="")  # CANDIDATE_TYPES
+    candidate_type: Mapped[str] = mapped_column(String(20), default=DEFAULT_CANDIDATE_TYPE)
     # evidence of work experience (具有工作经历): the employer and whole years worked
     work_employer: Mapped[str] = mapped_column(String(100), default="")
     work_years: Mapped[int | None] = mapped_column(Integer)
