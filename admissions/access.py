@@ -10,7 +10,17 @@ from flask import abort
 from flask_login import current_user
 
 from admissions.extensions import db
-from admissions.models import Account, Candidate, Exam, Institution, KeyingSheet, PlanLine, Role
+from admissions.models import (
+    Account,
+    Candidate,
+    Exam,
+    Institution,
+    KeyingSheet,
+    PlanDraftLine,
+    PlanLine,
+    PlanSubmission,
+    Role,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "_access_rule"
@@ -121,3 +131,21 @@ def get_plan_line_for_university(plan_line_id: int, account: Account | None = No
     line = db.session.get(PlanLine, plan_line_id) or abort(404)
     get_institution_for_university(line.institution_id, account)
     return line
+
+
+def get_draft_line_for_university(line_id: int, account: Account | None = None) -> PlanDraftLine:
+    """A line of the university account's own compiled plan; another institution's is 403."""
+    line = db.session.get(PlanDraftLine, line_id) or abort(404)
+    get_institution_for_university(line.submission.institution_id, account)
+    return line
+
+
+def get_submission_for_board(
+    exam_id: int, submission_id: int, account: Account | None = None
+) -> PlanSubmission:
+    """An institution's compiled plan of an exam the board account may manage; else 404/403."""
+    exam = get_exam_for_board(exam_id, account)
+    submission = db.session.get(PlanSubmission, submission_id)
+    if submission is None or submission.exam_id != exam.id:
+        abort(404)
+    return submission

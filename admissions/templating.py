@@ -83,6 +83,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("高校首页", "university.home", ("university.home", "university.review",
                                         "university.dispatch_detail", "university.job_page")),
         ("下载录取名单", "university.exports", ("university.exports",)),
+        ("招生计划编制", "university.plan_exams", ("university.plan_",)),
     ),
     "admin": (
         ("管理员首页", "admin.home", ("admin.home",)),
@@ -105,6 +106,7 @@ EXAM_NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("概览", "board.exam_detail", ("board.exam_detail", "board.import_", "board.candidate_search",
                                   "board.score_", "board.student_password_reset", "board.keying")),
     ("成绩与一分一段", "board.exam_scores", ("board.exam_scores", "board.exam_ranktable")),
+    ("招生计划", "board.plans_page", ("board.plan", "board.scale")),
     ("控制线", "board.control_lines", ("board.control_lines",)),
     ("投档与录取", "board.setup_rounds", ("board.setup_round", "board.round_", "board.job_")),
     ("考试设置", "board.setup_exam", ("board.setup_exam", "board.setup_status",

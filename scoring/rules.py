@@ -22,6 +22,7 @@ from scoring.rules_model import (
     CHOICE,
     DERIVED,
     GROUPS,
+    LEVELS,
     RESERVED,
     SHAPES,
     TIES,
@@ -342,6 +343,7 @@ class _Validator:
                     "ratio",
                     "rounds",
                     "lines",
+                    "level",
                 },
             )
             code = self.text(body, "code", path, _CODE)
@@ -366,8 +368,16 @@ class _Validator:
                 self.number(body, "ratio", path, Decimal(1), Decimal(2), Decimal(1)),
                 self.integer(body, "rounds", path, 1, 20, 1),
                 self.lines(body.get("lines", {}), path, comps, cats),
+                self.level(body, path),
             ))  # fmt: skip
         return out
+
+    def level(self, body: dict[str, Any], path: str) -> str | None:
+        level = body.get("level")
+        if level is not None and level not in LEVELS:
+            self.err(f"{path}level", '层次须为 "本科" 或 "专科"')
+            return None
+        return level
 
     def lines(
         self, raw: Any, path: str, comps: list[str], cats: list[tuple[str, str]]

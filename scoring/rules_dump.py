@@ -43,6 +43,8 @@ def _batch(b: Batch) -> dict[str, Any]:
     }
     if b.majors_per_group is not None:
         out["majors_per_group"] = b.majors_per_group
+    if b.level is not None:
+        out["level"] = b.level
     out.update(ratio=_num(b.ratio), rounds=b.rounds)
     out["lines"] = {cat: [e.source for e in conds] for cat, conds in b.lines}
     return out

@@ -18,6 +18,7 @@ CHOICE = "choice"
 RESERVED = frozenset({*DERIVED, CHOICE, "max", "min", "and", "or", "not"})
 TIES = ("share", "candidate_no")
 SHAPES = ("flat", "grouped")
+LEVELS = ("本科", "专科")  # a batch's level (层次), matched against the approved scale
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Batch:
     ratio: Decimal = Decimal(1)
     rounds: int = 1
     lines: tuple[tuple[str, tuple[Expression, ...]], ...] = ()
+    level: str | None = None  # 本科 | 专科; required of every batch once an approved scale is set
 
     def lines_for(self, category: str) -> tuple[Expression, ...]:
         """The control-line conditions that apply to ``category``."""

@@ -4,6 +4,7 @@ It rebuilds eligibility and the lexicographic order of candidates from the raw k
 checks: (1) capacity, (2) one place each, (3) listed and eligible only, (4) no justified envy,
 (5) no wasted seat, (6) the published cutoffs reproduce the allocation. In grouped batches
 (4)-(6) apply to the dispatch to groups; placement is checked for seats and membership.
+``reserved_violations`` checks (7), lines reserved to candidate types, from the types themselves.
 """
 
 from __future__ import annotations
@@ -266,3 +267,16 @@ def _check_placement(
             found.append(
                 Violation("placement", c, line, "placed into a major whose requirements fail")
             )
+
+
+def reserved_violations(line: Int, codes: Int, allowed: Bool) -> list[Violation]:
+    """(7) A line reserved to candidate types holds candidates of those types only: ``line`` is
+    the line each candidate holds (-1: none; grouped: the major placed in), ``codes`` each
+    candidate's type column and ``allowed[j, t]`` whether line j admits type t (see
+    ``scoring.reserved.type_matrix``)."""
+    held = np.flatnonzero(line >= 0)
+    bad = held[~allowed[line[held], codes[held]]]
+    return [
+        Violation("reserved", int(c), int(line[c]), "dispatched to a line reserved to other types")
+        for c in bad.tolist()
+    ]

@@ -197,3 +197,25 @@ def test_search_treats_percent_and_underscore_as_text(client, db):
     html = client.get("/admin/institutions?q=_").get_data(as_text=True)
     assert "甲_学院" in html and "乙学院" not in html
     assert "没有找到院校「%」" in client.get("/admin/institutions?q=%25").get_data(as_text=True)
+
+
+def test_institution_type_on_the_page_and_in_the_import(client, db):
+    from admissions.models import Institution
+    from admissions.services.admin import institutions as service
+    from tests.board_factories import csv_bytes
+
+    institution = service.create_institution(None, "10901", "泰山学院", "泰安", "应用型本科")
+    assert institution.institution_type == "应用型本科"
+    assert service.update_institution(None, institution, "泰山学院", "泰安", "其他")
+    assert institution.institution_type == "其他"
+    bad = csv_bytes([["code", "name", "institution_type"], ["10902", "某学院", "双一流"]])
+    result = service.import_institutions(None, bad, "i.csv")
+    assert [str(e) for e in result.errors] == [
+        "i.csv:2: institution_type: 院校类型「双一流」应为 应用型本科、职业本科、高职专科、其他 之一"
+    ]
+    good = csv_bytes([["院校代码", "院校名称", "院校类型"], ["10902", "某学院", "职业本科"],
+                      ["10901", "泰山学院", ""]])  # fmt: skip
+    result = service.import_institutions(None, good, "i.csv")
+    assert (result.inserted, result.updated, result.unchanged) == (1, 1, 0)
+    types = dict(db.session.execute(select(Institution.code, Institution.institution_type)).all())
+    assert types == {"10901": "其他", "10902": "职业本科"}

@@ -61,6 +61,7 @@ SERVICES_MAY_IMPORT = {
     "jobs": {"audit", "imports", "rounds", "universities"},
     "admin": {"accounts", "audit", "auth", "universities"},
     "demo": {"accounts", "audit", "exam"},
+    "plans": {"audit", "imports", "local_time"},
 }
 MAX_LOOSE_SERVICES = 12
 

@@ -63,7 +63,7 @@ EXPECTED = {
     "utf16": ["c.csv: 文件编码无法识别（请保存为 UTF-8 或 GBK）"],
     "missing-column": ["c.csv:1: category: 缺少必填列 category（专业类别）"],
     "unknown-column": [
-        "c.csv:1: phone: 未知的列（可用的列：candidate_no（考生号）、national_id（身份证号）、name（姓名）、category（专业类别）、type（考生类型）、school（毕业学校）、bonus（加分）、bonus_reason（加分原因））"
+        "c.csv:1: phone: 未知的列（可用的列：candidate_no（考生号）、national_id（身份证号）、name（姓名）、category（专业类别）、type（考生类型）、school（毕业学校）、bonus（加分）、bonus_reason（加分原因）、work_employer（工作单位）、work_years（工作年限））"
     ],
     "duplicated-column": ["c.csv:1: 考生号: 列重复：与「candidate_no」是同一列 candidate_no"],
     "plans-header-only": ["p.csv:1: 文件只有表头，没有数据行（导入此类数据时不能为空）"],

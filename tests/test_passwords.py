@@ -88,7 +88,7 @@ def test_person_of_a_student_account_knows_the_registration(db):
 def _register(client, exam, national_id, password):
     data = {
         "national_id": national_id, "name": "李小红", "category_code": "IT",
-        "candidate_type": "中职应届", "track": "三年制", "school": "", "major": "",
+        "candidate_type": "应届中职毕业生", "track": "三年制", "school": "", "major": "",
         "phone": "13800138000", "password": password, "confirm": password,
         "csrf_token": csrf_token(client, f"/register?exam={exam.id}"),
     }  # fmt: skip

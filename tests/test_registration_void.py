@@ -16,7 +16,7 @@ BORN = date(2007, 3, 9)
 def _register(client, exam, national_id, password=PASSWORD, name="李小红"):
     data = {
         "national_id": national_id, "name": name, "category_code": "IT",
-        "candidate_type": "中职应届", "track": "三年制", "school": "", "major": "",
+        "candidate_type": "应届中职毕业生", "track": "三年制", "school": "", "major": "",
         "phone": "13800138000", "password": password, "confirm": password,
         "csrf_token": csrf_token(client, f"/register?exam={exam.id}"),
     }  # fmt: skip

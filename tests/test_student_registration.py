@@ -18,7 +18,7 @@ NEW_PASSWORD = "my-secret-pw-1"
 def _form(client, exam, **overrides):
     data = {
         "national_id": valid_national_id(born=date(2007, 3, 9)), "name": "李小红",
-        "category_code": "IT", "candidate_type": "中职应届", "track": "三年制",
+        "category_code": "IT", "candidate_type": "应届中职毕业生", "track": "三年制",
         "school": "济南信息工程学校",
         "major": "计算机应用", "phone": "13800138000", "password": NEW_PASSWORD,
         "confirm": NEW_PASSWORD, "csrf_token": csrf_token(client, f"/register?exam={exam.id}"),
@@ -120,7 +120,7 @@ def test_registration_outside_the_window_is_refused(client, db):
         assert "当前没有正在报名的考试" in response.get_data(as_text=True)
     with pytest.raises(registration.RegistrationError, match="不在报名时间内"):
         registration.register(closed, registration.RegistrationInput(
-            valid_national_id(), "王五", "IT", "中职应届", "", "", "13800138000"), NEW_PASSWORD)  # fmt: skip
+            valid_national_id(), "王五", "IT", "应届中职毕业生", "", "", "13800138000"), NEW_PASSWORD)  # fmt: skip
 
 
 def test_unknown_category_and_bad_phone_are_refused(client, db):
@@ -150,7 +150,14 @@ def test_the_track_question_must_be_answered_and_the_service_refuses_through_tra
     assert response.status_code == 400 and "请选择就读学制" in response.get_data(as_text=True)
     assert _post(client, exam, track="forged").status_code == 400
     data = registration.RegistrationInput(
-        valid_national_id(), "王五", "IT", "中职应届", "", "", "13800138000", track="五年一贯制"
+        valid_national_id(),
+        "王五",
+        "IT",
+        "应届中职毕业生",
+        "",
+        "",
+        "13800138000",
+        track="五年一贯制",
     )
     with pytest.raises(registration.RegistrationError, match="不能报名参加本考试"):
         registration.register(exam, data, NEW_PASSWORD)
@@ -175,7 +182,7 @@ def test_one_open_exam_is_chosen_without_asking(client, db):
 
 
 def _edit(client, **fields):
-    data = {"name": "李小红", "category_code": "MED", "candidate_type": "中职往届",
+    data = {"name": "李小红", "category_code": "MED", "candidate_type": "往届中职毕业生",
             "school": "新学校", "major": "护理", "phone": "13700000000"}  # fmt: skip
     data.update(fields, csrf_token=csrf_token(client, "/student/registration/edit"))
     return client.post("/student/registration/edit", data=data)

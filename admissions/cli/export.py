@@ -1,4 +1,4 @@
-"""The ``export`` command group: admissions, cutoffs and the 一分一段 table as files."""
+"""The ``export`` command group: admissions, cutoffs, the 一分一段 table and the plan as files."""
 
 from __future__ import annotations
 
@@ -72,3 +72,27 @@ def export_ranktable(code: str, fmt: str, headers: str, category: str | None, ou
         fail(f"{output}: 无法写入 (cannot write): {exc}")
         return
     click.echo(f"已导出 {exam.code} 的一分一段表到 {output}")
+
+
+@export_cli.command("plans")
+@click.argument("code")
+@click.option("--batch", default=None, help="批次代码")
+@click.option("--institution", default=None, help="院校代码")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv")
+@click.option("--headers", type=click.Choice(["en", "zh"]), default="en")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_plans(
+    code: str, batch: str | None, institution: str | None, fmt: str, headers: str, output: Path
+) -> None:
+    """The published plan of exam CODE (seats after adjustments), in the plans file's columns."""
+    from admissions.services.plans.export import plan_bytes, plan_rows
+
+    exam = exam_by_code(code)
+    if batch and batch not in {b.code for b in exam.batches}:
+        raise click.ClickException(f"考试 {code} 没有批次 {batch}")
+    rows = plan_rows(exam, batch, institution)
+    try:
+        output.write_bytes(plan_bytes(rows, fmt, headers, f"{exam.name} 招生计划"))
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {output}：{exc.strerror}") from None
+    click.echo(f"已导出 {len(rows)} 行到 {output}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-IMPORT_KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions")
+IMPORT_KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions", "scale")
 
 
 @click.command("import")

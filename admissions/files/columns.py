@@ -11,7 +11,7 @@ from admissions.files import parsers as p
 RowCheck = Callable[[Mapping[str, str | None]], list[tuple[str, str]]]
 """A check over a whole parsed row: returns (column key, message) pairs."""
 
-KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions")
+KINDS = ("plans", "candidates", "scores", "credits", "preferences", "decisions", "scale")
 DEFAULT_MAX_LENGTH = 2000  # characters of a cell whose column sets no length of its own
 
 
@@ -87,8 +87,25 @@ def plans_spec() -> TableSpec:
         _c("group", "专业组", False),
         _c("scheme", "计分方案", False),
         _c("requirements", "报考要求", False, p.semicolon_list),
+        _c("tuition", "学费", False, _COUNT),
+        _c("years", "学制", False, p.integer(1, 10)),
+        _c("ownership", "办学性质", False, p.text),
+        _c("institution_type", "院校类型", False, p.text),
+        _c("notes", "备注", False, p.text),
+        _c("types", "考生类型限制", False, p.semicolon_list),
     )
     return TableSpec("plans", columns, unique=(("batch", "institution_code", "program_code"),))
+
+
+def scale_spec() -> TableSpec:
+    """核定招生规模: one row per level (province total) or per institution and level."""
+    columns = (
+        _c("level", "层次", parser=p.text),
+        _c("institution_code", "院校代码", False),
+        _c("seats", "核定数", parser=_COUNT),
+        _c("reserved", "预留数", False, _COUNT),
+    )
+    return TableSpec("scale", columns, unique=(("level", "institution_code"),))
 
 
 def candidates_spec() -> TableSpec:
@@ -102,6 +119,8 @@ def candidates_spec() -> TableSpec:
         _c("school", "毕业学校", False, p.text),
         _c("bonus", "加分", False, _POINTS),
         _c("bonus_reason", "加分原因", False, p.text),
+        _c("work_employer", "工作单位", False, p.text),
+        _c("work_years", "工作年限", False, p.integer(0, 60)),
     )
     return TableSpec("candidates", columns, unique=(("candidate_no",), ("national_id",)))
 
@@ -203,6 +222,7 @@ def spec_for(kind: str, components: Sequence[ComponentInfo] = ()) -> TableSpec:
         "credits": credits_spec,
         "preferences": preferences_spec,
         "decisions": decisions_spec,
+        "scale": scale_spec,
     }
     if kind not in builders:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -258,6 +278,24 @@ EXPORTS: dict[str, tuple[ExportColumn, ...]] = {
         _e("dispatched", "投档数", True),
         _e("min_total", "最低分", True),
         _e("min_rank", "最低位次", True),
+    ),
+    "plans": (  # the plans import's columns, so that an exported plan imports back
+        _e("batch", "批次"),
+        _e("institution_code", "院校代码"),
+        _e("institution_name", "院校名称"),
+        _e("program_code", "专业代码"),
+        _e("program_name", "专业名称"),
+        _e("category", "专业类别"),
+        _e("seats", "计划数", True),
+        _e("group", "专业组"),
+        _e("scheme", "计分方案"),
+        _e("requirements", "报考要求"),
+        _e("tuition", "学费", True),
+        _e("years", "学制", True),
+        _e("ownership", "办学性质"),
+        _e("institution_type", "院校类型"),
+        _e("notes", "备注"),
+        _e("types", "考生类型限制"),
     ),
     "ranktable": (
         _e("category", "专业类别"),

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
+from admissions.models.plan import INSTITUTION_TYPES
 from admissions.services.accounts import MIN_PASSWORD_LENGTH
 
 
@@ -68,6 +69,11 @@ class InstitutionForm(FlaskForm):
     code = StringField("院校代码（5 位数字）", validators=[Optional()])
     name = StringField("院校名称", validators=[DataRequired("请输入院校名称")])
     city = StringField("所在城市", validators=[Optional()])
+    institution_type = SelectField(
+        "院校类型",
+        choices=[SelectChoice("", "未设定"), *(SelectChoice(t, t) for t in INSTITUTION_TYPES)],
+        validate_choice=False,  # the service says what is wrong, in words
+    )
     submit = SubmitField("保存")
 
 

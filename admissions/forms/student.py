@@ -11,9 +11,9 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from admissions.models.candidate import CANDIDATE_TYPES
 from admissions.services.students.preferences import ChoiceInput
 from admissions.services.students.registration import (
-    CANDIDATE_TYPES,
     EXCLUDED_TRACK_MESSAGE,
     EXCLUDED_TRACKS,
     SCHOOL_TRACKS,
@@ -21,6 +21,11 @@ from admissions.services.students.registration import (
 )
 
 PHONE = Regexp(r"^1\d{10}$", message="请输入11位手机号码")
+
+
+def _whole_years(text: object) -> int | None:
+    value = str(text or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 2 else None
 
 
 class RegistrationEditForm(FlaskForm):
@@ -34,6 +39,14 @@ class RegistrationEditForm(FlaskForm):
     candidate_type = SelectField(
         "考生类型", choices=[SelectChoice("", "请选择")] + [SelectChoice(t, t) for t in CANDIDATE_TYPES],
         validators=[DataRequired(message="请选择考生类型")],
+    )  # fmt: skip
+    work_employer = StringField(
+        "工作单位", validators=[Length(max=100)],
+        description="考生类型为“具有工作经历”时必填：现在或最近的工作单位（退役军人填原部队）",
+    )  # fmt: skip
+    work_years = StringField(
+        "工作年限（年）", validators=[Length(max=4)], render_kw={"inputmode": "numeric"},
+        description="考生类型为“具有工作经历”时必填：累计工作整年数",
     )  # fmt: skip
     school = StringField("毕业学校（中职）", validators=[Length(max=100)])
     major = StringField("所学专业", validators=[Length(max=100)])
@@ -59,6 +72,8 @@ class RegistrationEditForm(FlaskForm):
             school=(self.school.data or "").strip(),
             major=(self.major.data or "").strip(),
             phone=(self.phone.data or "").strip(),
+            work_employer=(self.work_employer.data or "").strip(),
+            work_years=_whole_years(self.work_years.data),
         )
 
 

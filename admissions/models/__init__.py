@@ -32,6 +32,7 @@ from admissions.models.job import Job, JobStatus
 from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
+from admissions.models.scale import PlanAdjustment, PlanDraftLine, PlanScale, PlanSubmission
 
 __all__ = [
     "Account",
@@ -64,7 +65,11 @@ __all__ = [
     "KeyingStatus",
     "Job",
     "JobStatus",
+    "PlanAdjustment",
+    "PlanDraftLine",
     "PlanLine",
+    "PlanScale",
+    "PlanSubmission",
     "PreferenceItem",
     "PreferenceList",
     "PreferenceMajor",

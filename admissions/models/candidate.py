@@ -13,6 +13,10 @@ from admissions.models.base import Base, ExactDecimal, UTCDateTime, utcnow
 from admissions.models.enums import Gender, str_enum
 from admissions.models.exam import Component, Exam
 
+CANDIDATE_TYPES = ("应届中职毕业生", "往届中职毕业生", "具有工作经历")
+DEFAULT_CANDIDATE_TYPE = CANDIDATE_TYPES[0]
+WORK_EXPERIENCE = "具有工作经历"
+
 
 class Candidate(Base):
     """One registration of a person in one exam."""
@@ -31,7 +35,10 @@ class Candidate(Base):
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"))
     birth_date: Mapped[date] = mapped_column(Date)
     category_code: Mapped[str] = mapped_column(String(20))
-    candidate_type: Mapped[str] = mapped_column(String(20), default="")
+    candidate_type: Mapped[str] = mapped_column(String(20), default=DEFAULT_CANDIDATE_TYPE)
+    # evidence of work experience (具有工作经历): the employer and whole years worked
+    work_employer: Mapped[str] = mapped_column(String(100), default="")
+    work_years: Mapped[int | None] = mapped_column(Integer)
     school: Mapped[str] = mapped_column(String(100), default="")
     major: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")

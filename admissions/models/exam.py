@@ -139,6 +139,7 @@ class Batch(Base):
     ratio: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(1))
     rounds: Mapped[int] = mapped_column(Integer, default=1)
     scheme_code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(4))  # 本科 | 专科 (needed once a scale is set)
 
     exam: Mapped[Exam] = relationship(back_populates="batches")
     control_lines: Mapped[list[ControlLine]] = relationship(back_populates="batch")

@@ -8,6 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admissions.models.base import Base
 from admissions.models.exam import Batch, Exam
 
+INSTITUTION_TYPES = ("应用型本科", "职业本科", "高职专科", "其他")
+OWNERSHIPS = ("公办", "民办")
+
+
+def split_types(text: str | None) -> list[str]:
+    """The candidate types of a line's ``types`` text (blank: none, i.e. open to every type)."""
+    return [part.strip() for part in (text or "").replace("；", ";").split(";") if part.strip()]
+
 
 class Institution(Base):
     """A college (院校) with its 5-digit code; it may hold plan lines in several exams."""
@@ -17,6 +25,7 @@ class Institution(Base):
     code: Mapped[str] = mapped_column(String(5), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     city: Mapped[str] = mapped_column(String(40), default="")
+    institution_type: Mapped[str | None] = mapped_column(String(10))  # INSTITUTION_TYPES
 
 
 class PlanLine(Base):
@@ -39,7 +48,12 @@ class PlanLine(Base):
     group_code: Mapped[str | None] = mapped_column(String(20))
     scheme_code: Mapped[str | None] = mapped_column(String(40))
     requirements: Mapped[str] = mapped_column(Text, default="")
-    candidate_type: Mapped[str | None] = mapped_column(String(20))
+    tuition: Mapped[int | None] = mapped_column(Integer)  # 学费, yuan a year
+    years: Mapped[int | None] = mapped_column(Integer)  # 学制
+    ownership: Mapped[str | None] = mapped_column(String(4))  # 办学性质: 公办 / 民办
+    notes: Mapped[str | None] = mapped_column(Text)  # 备注
+    # candidate types the line is reserved to, ";"-separated; blank = every type
+    types: Mapped[str | None] = mapped_column(String(100))
 
     exam: Mapped[Exam] = relationship()
     batch: Mapped[Batch] = relationship()

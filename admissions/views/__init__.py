@@ -11,6 +11,8 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board.plan_adjust  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board.plans  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.scores  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.setup  # noqa: F401  (its routes join the board blueprint)
@@ -18,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.students  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
     import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
+    import admissions.views.university_plans  # noqa: F401  (its routes join the university one)
     from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)

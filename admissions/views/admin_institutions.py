@@ -22,7 +22,11 @@ def institutions():
     if form.validate_on_submit():
         try:
             institution = admin_institutions.create_institution(
-                current_user, form.code.data or "", form.name.data, form.city.data or ""
+                current_user,
+                form.code.data or "",
+                form.name.data,
+                form.city.data or "",
+                form.institution_type.data or "",
             )
         except AdminInputError as error:
             db.session.rollback()
@@ -42,13 +46,17 @@ def institutions():
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def institution_edit(institution_id: int):
-    """Change an institution's name and city (its code stays)."""
+    """Change an institution's name, city and type (its code stays)."""
     institution = db.session.get(Institution, institution_id) or abort(404)
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         try:
             changed = admin_institutions.update_institution(
-                current_user, institution, form.name.data, form.city.data or ""
+                current_user,
+                institution,
+                form.name.data,
+                form.city.data or "",
+                form.institution_type.data or "",
             )
         except AdminInputError as error:
             db.session.rollback()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from admissions.access import ACCESS_ATTR, public
 from admissions.extensions import csrf, db
 from admissions.models import Exam
+from admissions.models.plan import split_types
 from admissions.services import audit
 from admissions.services.exports import records as export_service
 from admissions.services.rounds import decisions as decision_service
@@ -71,7 +72,8 @@ def _plan_line(row: uni.LineOverview) -> dict[str, Any]:
         id=line.id, exam=line.exam.code, batch=line.batch.code, program_code=line.program_code,
         program_name=line.program_name, category=line.category_code, seats=line.seats,
         dispatched=row.dispatched, admitted=row.admitted, rejected=row.rejected,
-        remaining=row.remaining,
+        remaining=row.remaining, tuition=line.tuition, years=line.years, ownership=line.ownership,
+        notes=line.notes, types=split_types(line.types),
     ).model_dump()  # fmt: skip
 
 

@@ -25,6 +25,11 @@ class PlanLineOut(BaseModel):
     admitted: int
     rejected: int
     remaining: int
+    tuition: int | None = None
+    years: int | None = None
+    ownership: str | None = None
+    notes: str | None = None
+    types: list[str] = []
 
 
 class DispatchOut(BaseModel):

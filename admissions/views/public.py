@@ -83,7 +83,7 @@ def register():
                 db.session.commit()  # only the audit event of the refused attempt
             else:
                 db.session.rollback()
-            field = form.password if error.field == "password" else form.national_id
+            field = getattr(form, error.field, None) or form.national_id
             field.errors = [*field.errors, str(error)]
         else:
             sign_in(registration.account_of(candidate))

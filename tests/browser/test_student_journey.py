@@ -23,7 +23,7 @@ def _register(phone, live_server, tmp_path):
     phone.get_by_label("身份证号").fill(idcard.make("370102", date(2007, 3, 9), 123))
     phone.get_by_label("姓名").fill("李小红")
     phone.get_by_label("专业类别").select_option("IT")
-    phone.get_by_label("考生类型").select_option("中职应届")
+    phone.get_by_label("考生类型").select_option("应届中职毕业生")
     phone.get_by_label("就读学制").select_option("三年制")
     phone.get_by_label("毕业学校（中职）").fill("济南信息工程学校")
     phone.get_by_label("手机号码").fill("13800138000")

@@ -213,7 +213,7 @@ def test_unknown_column_lists_the_columns_that_exist() -> None:
     assert _errors(data, "candidates") == [
         "c.csv:1: 备注: 未知的列（可用的列：candidate_no（考生号）、national_id（身份证号）、"
         "name（姓名）、category（专业类别）、type（考生类型）、school（毕业学校）、bonus（加分）、"
-        "bonus_reason（加分原因））"
+        "bonus_reason（加分原因）、work_employer（工作单位）、work_years（工作年限））"
     ]
 
 

@@ -13,6 +13,7 @@ from admissions.files.columns import Column, TableSpec
 from admissions.files.errors import FileError, error_count
 from admissions.files.readers import read_table
 from admissions.models import Account, Institution
+from admissions.models.plan import INSTITUTION_TYPES
 from admissions.services import audit
 from admissions.services.admin.places import AdminInputError
 
@@ -27,6 +28,7 @@ INSTITUTIONS_SPEC = TableSpec(
         Column("code", ("院校代码",), parser=parsers.code),
         Column("name", ("院校名称",)),
         Column("city", ("所在城市", "城市"), required=False),
+        Column("institution_type", ("院校类型",), required=False),
     ),
     unique=(("code",),),
 ).with_lengths(  # each cell no longer than the database column it fills
@@ -55,6 +57,20 @@ def _check_code(code: str) -> str | None:
     return None if _CODE.fullmatch(code) else CODE_MESSAGE
 
 
+def _check_type(kind: str) -> str | None:
+    if kind and kind not in INSTITUTION_TYPES:
+        return f"院校类型「{kind}」应为 {'、'.join(INSTITUTION_TYPES)} 之一"
+    return None
+
+
+def _type_or_error(kind: str) -> str | None:
+    kind = kind.strip()
+    problem = _check_type(kind)
+    if problem:
+        raise AdminInputError("institution_type", problem)
+    return kind or None
+
+
 def _check_name_city(name: str, city: str) -> tuple[str, str]:
     name, city = name.strip(), city.strip()
     if not 2 <= len(name) <= 100:
@@ -64,7 +80,9 @@ def _check_name_city(name: str, city: str) -> tuple[str, str]:
     return name, city
 
 
-def create_institution(actor: Account | None, code: str, name: str, city: str) -> Institution:
+def create_institution(
+    actor: Account | None, code: str, name: str, city: str, institution_type: str = ""
+) -> Institution:
     """A new institution; its code is 5 digits and unique. Flush and audit."""
     code = code.strip()
     problem = _check_code(code)
@@ -73,28 +91,44 @@ def create_institution(actor: Account | None, code: str, name: str, city: str) -
     if by_code(code) is not None:
         raise AdminInputError("code", f"院校代码 {code} 已存在")
     name, city = _check_name_city(name, city)
-    institution = Institution(code=code, name=name, city=city)
+    kind = _type_or_error(institution_type)
+    institution = Institution(code=code, name=name, city=city, institution_type=kind)
     db.session.add(institution)
     db.session.flush()
-    audit.record(
-        actor, "institution.create", institution, after={"code": code, "name": name, "city": city}
-    )
+    after = {
+        "code": code,
+        "name": name,
+        "city": city,
+        **({"institution_type": kind} if kind else {}),
+    }
+    audit.record(actor, "institution.create", institution, after=after)
     return institution
 
 
 def update_institution(
-    actor: Account | None, institution: Institution, name: str, city: str
+    actor: Account | None,
+    institution: Institution,
+    name: str,
+    city: str,
+    institution_type: str | None = None,
 ) -> bool:
-    """Change name and city (the code is fixed: plans and files name it); False when unchanged."""
+    """Change name, city and type (the code is fixed: plans and files name it); False when
+    unchanged. A type of None keeps the institution's type."""
     name, city = _check_name_city(name, city)
-    before = {"name": institution.name, "city": institution.city}
-    if before == {"name": name, "city": city}:
-        return False
-    institution.name, institution.city = name, city
-    db.session.flush()
-    audit.record(
-        actor, "institution.update", institution, before=before, after={"name": name, "city": city}
+    kind = (
+        institution.institution_type
+        if institution_type is None
+        else _type_or_error(institution_type)
     )
+    before = {"name": institution.name, "city": institution.city}
+    after = {"name": name, "city": city}
+    if kind or institution.institution_type:
+        before["institution_type"], after["institution_type"] = institution.institution_type, kind
+    if before == after:
+        return False
+    institution.name, institution.city, institution.institution_type = name, city, kind
+    db.session.flush()
+    audit.record(actor, "institution.update", institution, before=before, after=after)
     return True
 
 
@@ -124,7 +158,8 @@ def import_institutions(actor: Account | None, data: bytes, filename: str) -> In
     """Create or update institutions from a file (code, name, city): all or nothing.
 
     Flushes only when the whole file is valid; the caller commits, or rolls back on errors."""
-    read = read_table(data, filename, INSTITUTIONS_SPEC, validators={"code": _check_code})
+    validators = {"code": _check_code, "institution_type": _check_type}
+    read = read_table(data, filename, INSTITUTIONS_SPEC, validators=validators)
     result = InstitutionImport(errors=list(read.errors))
     if not result.ok:
         return result
@@ -144,10 +179,15 @@ def _upsert(
 ) -> None:
     name, city = str(row["name"]), row["city"] or ""
     if institution is None:
-        db.session.add(Institution(code=str(row["code"]), name=name, city=city))
+        kind = row["institution_type"] or None
+        db.session.add(
+            Institution(code=str(row["code"]), name=name, city=city, institution_type=kind)
+        )
         result.inserted += 1
-    elif (institution.name, institution.city) == (name, city):
+        return
+    kind = row["institution_type"] or institution.institution_type  # blank keeps the type
+    if (institution.name, institution.city, institution.institution_type) == (name, city, kind):
         result.unchanged += 1
     else:
-        institution.name, institution.city = name, city
+        institution.name, institution.city, institution.institution_type = name, city, kind
         result.updated += 1

@@ -110,13 +110,22 @@ def _set_round_deadlines(exam: Exam) -> None:
             round_.decisions_deadline = start + timedelta(days=5)
 
 
+def _evidence(person: Person) -> dict[str, object]:
+    """Work-experience evidence of a demo candidate of that type (employer and years)."""
+    if person.candidate_type != "具有工作经历":
+        return {"work_employer": "", "work_years": None}
+    return {"work_employer": person.school.replace("学校", "实习工厂"),
+            "work_years": 1 + int(person.candidate_no[-1]) % 5}  # fmt: skip
+
+
 def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
     rows = [
         {"exam_id": exam.id, "candidate_no": p.candidate_no, "national_id": p.national_id,
          "name": p.name, "gender": p.gender, "birth_date": p.birth_date,
          "category_code": p.category, "candidate_type": p.candidate_type, "school": p.school,
          "major": "", "phone": p.phone, "bonus": p.bonus,
-         "bonus_reason": "省级技能大赛获奖" if p.bonus else "", "registered_at": STAMP}
+         "bonus_reason": "省级技能大赛获奖" if p.bonus else "", "registered_at": STAMP,
+         **_evidence(p)}
         for p in people
     ]  # fmt: skip
     db.session.execute(insert(Candidate), rows)

@@ -16,14 +16,13 @@ from admissions.services.demo.names import (
     SURNAMES,
 )
 
-CANDIDATE_TYPES = [
-    "中职应届",
-    "中职应届",
-    "中职应届",
-    "中职应届",
-    "中职往届",
-    "社会人员",
-    "退役军人",
+CANDIDATE_TYPES = [  # weighted: most candidates are this year's graduates
+    "应届中职毕业生",
+    "应届中职毕业生",
+    "应届中职毕业生",
+    "应届中职毕业生",
+    "往届中职毕业生",
+    "具有工作经历",
 ]
 
 

@@ -19,6 +19,7 @@ from admissions.models import (
     AllocationRun,
     Exam,
     ExamStatus,
+    PlanScale,
     RulesVersion,
     RunStatus,
     Scheme,
@@ -123,6 +124,7 @@ def load_exam_rules(
         )
     if current is not None and current.digest == digest(toml_text):
         return RulesLoad(exam, current.version, False, changed=False)
+    _refuse_batches_without_level(exam, rules)
     before = {"version": exam.current_rules_version, "rules_digest": current and current.digest}
     sync_tables(exam, rules, parse_rules(current.toml_text) if current else None)
     number = (current.version if current else 0) + 1
@@ -135,6 +137,18 @@ def load_exam_rules(
         after={"version": number, "rules_digest": version.digest},
     )  # fmt: skip
     return RulesLoad(exam, number, False)
+
+
+def _refuse_batches_without_level(exam: Exam, rules: Rules) -> None:
+    """Once an approved scale is set, every batch must say its level (本科 / 专科)."""
+    if db.session.scalar(select(PlanScale.id).where(PlanScale.exam_id == exam.id).limit(1)) is None:
+        return
+    missing = [f"{b.name}（{b.code}）" for b in rules.batches if b.level is None]
+    if missing:
+        raise RulesChangeRefused(
+            f"考试 {exam.code} 已设定核定招生规模，每个批次都须写明层次"
+            f'（level = "本科" 或 "专科"）；未写层次的批次：{"、".join(missing)}'
+        )
 
 
 def _refuse_frozen_changes(exam: Exam, current: RulesVersion, rules: Rules) -> None:

@@ -140,6 +140,7 @@ def _sync_batches(exam: Exam, batches: Sequence[rm.Batch], keep_lines: set[str])
         row.name, row.sequence, row.shape = spec.name, sequence, BatchShape(spec.shape)
         row.max_choices, row.majors_per_group = spec.max_choices, spec.majors_per_group
         row.ratio, row.rounds, row.scheme_code = spec.ratio, spec.rounds, spec.scheme
+        row.level = spec.level
         db.session.add(row)
         db.session.flush()
         if spec.code not in keep_lines or spec.code not in rows:

@@ -10,6 +10,7 @@ from admissions import idcard
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import Candidate, utcnow
+from admissions.models.candidate import CANDIDATE_TYPES, DEFAULT_CANDIDATE_TYPE, WORK_EXPERIENCE
 from admissions.services.imports.bulk import update_rows
 from admissions.services.imports.context import ChangeList, ImportContext, Staged
 
@@ -20,6 +21,8 @@ LABELS = {
     "school": "毕业学校",
     "bonus": "加分",
     "bonus_reason": "加分原因",
+    "work_employer": "工作单位",
+    "work_years": "工作年限",
 }
 
 
@@ -27,11 +30,28 @@ def _values(row: Row) -> dict[str, object]:
     return {
         "name": row["name"],
         "category_code": row["category"],
-        "candidate_type": row["type"] or "",
+        "candidate_type": row["type"] or DEFAULT_CANDIDATE_TYPE,
         "school": row["school"] or "",
         "bonus": Decimal(row["bonus"] or 0),
         "bonus_reason": row["bonus_reason"] or "",
+        "work_employer": row["work_employer"] or "",
+        "work_years": int(row["work_years"]) if row["work_years"] else None,
     }
+
+
+def _check_type(context: ImportContext, line: int, row: Row) -> None:
+    """A known type; 具有工作经历 needs its evidence (employer and whole years)."""
+    kind = row["type"] or DEFAULT_CANDIDATE_TYPE
+    if kind not in CANDIDATE_TYPES:
+        allowed = "、".join(CANDIDATE_TYPES)
+        context.error(
+            line, "type", f"考生类型「{kind}」应为 {allowed} 之一（留空为{DEFAULT_CANDIDATE_TYPE}）"
+        )
+    elif kind == WORK_EXPERIENCE:
+        if not row["work_employer"]:
+            context.error(line, "work_employer", "具有工作经历的考生须填写工作单位")
+        if not row["work_years"] or int(row["work_years"]) < 1:
+            context.error(line, "work_years", "具有工作经历的考生须填写工作年限（整年，至少 1 年）")
 
 
 def stage(context: ImportContext) -> Staged:
@@ -52,6 +72,7 @@ def stage(context: ImportContext) -> Staged:
         if registered_id is not None and registered_id != national_id:
             masked = idcard.mask(registered_id)
             context.error(line, "candidate_no", f"考生号 {number} 已属于身份证号 {masked} 的考生")
+        _check_type(context, line, row)
         holder = number_of_id.get(national_id)
         if holder is not None and holder != number:
             context.error(line, "national_id", f"身份证号已在本次考试报名（考生号 {holder}）")

@@ -26,6 +26,7 @@ KIND_NAMES = {
     "scores": "成绩",
     "credits": "认定成绩",
     "preferences": "志愿",
+    "scale": "核定招生规模",
 }
 
 
@@ -83,6 +84,7 @@ def _stager(kind: str) -> Callable[[ImportContext], Staged]:
     from admissions.services.imports import credits as imports_credits
     from admissions.services.imports import plans as imports_plans
     from admissions.services.imports import preferences as imports_preferences
+    from admissions.services.imports import scale as imports_scale
     from admissions.services.imports import scores as imports_scores
 
     return {
@@ -91,6 +93,7 @@ def _stager(kind: str) -> Callable[[ImportContext], Staged]:
         "scores": imports_scores.stage,
         "credits": imports_credits.stage,
         "preferences": imports_preferences.stage,
+        "scale": imports_scale.stage,
     }[kind]
 
 

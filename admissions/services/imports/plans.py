@@ -9,8 +9,11 @@ from sqlalchemy import select
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import Institution, PlanLine, RulesVersion, Scheme
+from admissions.models.candidate import CANDIDATE_TYPES
+from admissions.models.plan import INSTITUTION_TYPES, OWNERSHIPS, split_types
 from admissions.services.imports.context import ChangeList, ImportContext, Staged
 from admissions.services.imports.requirements import requirement_problems
+from admissions.services.imports.scale_check import SeatRow, excesses, has_scale, published_rows
 
 _INSTITUTION_CODE = re.compile(r"\d{5}")
 LABELS = {
@@ -20,6 +23,11 @@ LABELS = {
     "group_code": "专业组",
     "scheme_code": "计分方案",
     "requirements": "选考要求",
+    "tuition": "学费",
+    "years": "学制",
+    "ownership": "办学性质",
+    "notes": "备注",
+    "types": "考生类型限制",
 }
 
 
@@ -45,7 +53,16 @@ def _values(row: Row) -> dict[str, object]:
         "group_code": row["group"],
         "scheme_code": row["scheme"],
         "requirements": row["requirements"] or "",
+        "tuition": _number(row.get("tuition")),
+        "years": _number(row.get("years")),
+        "ownership": row.get("ownership") or None,
+        "notes": row.get("notes") or None,
+        "types": row.get("types") or None,
     }
+
+
+def _number(value: str | None) -> int | None:
+    return None if value in (None, "") else int(value)
 
 
 def stage(context: ImportContext) -> Staged:
@@ -56,8 +73,10 @@ def stage(context: ImportContext) -> Staged:
     schemes = _scheme_codes(context)
     institutions = {i.code: i for i in db.session.scalars(select(Institution))}
     new_names: dict[str, str] = {}
+    new_types: dict[str, str] = {}
     for line, row in context.numbered():
         _check_row(context, line, row, batches, categories, schemes)
+        _check_type(context, line, row, new_types)
         code, name = str(row["institution_code"]), str(row["institution_name"])
         known = institutions[code].name if code in institutions else new_names.get(code)
         if not _INSTITUTION_CODE.fullmatch(code):
@@ -99,11 +118,16 @@ def stage(context: ImportContext) -> Staged:
                 line, key, False, [(LABELS[k], getattr(current, k), after[k]) for k in differs]
             )
 
+    if not context.errors and has_scale(exam):
+        _check_scale(context, batches, institutions, new_names, [p for p, _ in updates])
+
     def apply() -> None:
         for code, name in new_names.items():
             if code not in institutions:
                 institutions[code] = Institution(code=code, name=name)
                 db.session.add(institutions[code])
+        for code, kind in new_types.items():
+            institutions[code].institution_type = kind
         db.session.flush()
         for row in inserts:
             db.session.add(
@@ -123,6 +147,24 @@ def stage(context: ImportContext) -> Staged:
     return Staged((len(inserts), len(updates), unchanged), apply, changes.rows)
 
 
+def check_rows(context: ImportContext) -> None:
+    """The row checks of a plans file that need no other row: batch, category, scheme, group,
+    requirements, and the optional columns' words (an institution's upload uses them too)."""
+    exam = context.exam
+    batches = {b.code: b for b in exam.batches}
+    categories = {c.code for c in exam.categories}
+    schemes = _scheme_codes(context)
+    new_types: dict[str, str] = {}
+    for line, row in context.numbered():
+        _check_row(context, line, row, batches, categories, schemes)
+        _check_type(context, line, row, new_types)
+
+
+def line_values(row: Row) -> dict[str, object]:
+    """The plan line's columns from a checked row (program_code and the keys excluded)."""
+    return _values(row)
+
+
 def _check_row(context, line, row, batches, categories, schemes) -> None:  # noqa: ANN001
     batch = batches.get(str(row["batch"]))
     if batch is None:
@@ -137,3 +179,38 @@ def _check_row(context, line, row, batches, categories, schemes) -> None:  # noq
     if row["requirements"]:
         for problem in requirement_problems(str(row["requirements"]), context.exam):
             context.error(line, "requirements", problem)
+
+
+def _check_type(context: ImportContext, line: int, row: Row, new_types: dict[str, str]) -> None:
+    """办学性质, 院校类型 (one per institution in the file) and 考生类型限制 take known words only."""
+    if row.get("ownership") and row["ownership"] not in OWNERSHIPS:
+        context.error(line, "ownership", f"办学性质「{row['ownership']}」应为 公办 或 民办")
+    kind = row.get("institution_type")
+    if kind and kind not in INSTITUTION_TYPES:
+        allowed = "、".join(INSTITUTION_TYPES)
+        context.error(line, "institution_type", f"院校类型「{kind}」应为 {allowed} 之一")
+    elif kind:
+        code = str(row["institution_code"])
+        if new_types.setdefault(code, str(kind)) != kind:
+            context.error(line, "institution_type",
+                          f"院校 {code} 的院校类型在本文件中前后不同（「{new_types[code]}」与「{kind}」）")  # fmt: skip
+    for name in split_types(row.get("types")):
+        if name not in CANDIDATE_TYPES:
+            allowed = "、".join(CANDIDATE_TYPES)
+            context.error(line, "types", f"考生类型「{name}」应为 {allowed} 之一（多项用 ; 分隔）")
+
+
+def _check_scale(context, batches, institutions, new_names, replaced) -> None:  # noqa: ANN001
+    """With a scale set: the plan as it would stand after this file, against the scale; each
+    excess is reported on the file's last row of that institution (or level)."""
+    gone = {line.id for line in replaced}
+    rows = [r for r in published_rows(context.exam) if r.key not in gone]
+    last: dict[tuple[str, str], int] = {}
+    for line, row in context.numbered():
+        level = batches[str(row["batch"])].level or ""
+        code = str(row["institution_code"])
+        rows.append(SeatRow(level, code, int(row["seats"] or 0), 0, line))
+        last[(level, code)] = last[(level, "")] = line
+    for excess in excesses(context.exam, rows, new_names):
+        line = last.get((excess.level, excess.institution_code), context.lines[-1])
+        context.error(line, "seats", excess.message)

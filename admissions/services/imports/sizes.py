@@ -43,6 +43,7 @@ FILLS: dict[str, Fills] = {
         "type": Candidate.candidate_type,
         "school": Candidate.school,
         "bonus_reason": Candidate.bonus_reason,
+        "work_employer": Candidate.work_employer,
     },
     "scores": {"candidate_no": Candidate.candidate_no},
     "credits": {"candidate_no": Candidate.candidate_no, "component": Component.name},

@@ -27,6 +27,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services.local_time import show_local
+from admissions.services.rounds.reserved import reserved_inputs
 from admissions.services.rounds.runs import saved_runs
 from admissions.services.scores.inputs import (
     SchemeScores,
@@ -59,6 +60,8 @@ class RoundInput:
     ranks: np.ndarray
     group_keys: list[tuple[int, str]]
     with_preferences: int
+    type_codes: np.ndarray | None = None  # each candidate's type column of ``line_types``
+    line_types: np.ndarray | None = None  # line × type: admitted (lines reserved to types)
 
 
 def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool = False) -> None:
@@ -128,6 +131,10 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
     grouped = batch.shape == BatchShape.GROUPED
     group_keys = list(dict.fromkeys((ln.institution_id, ln.group_code or "") for ln in lines))
     prefs = _preferences(batch, round_number, row_of, line_of, group_keys, grouped, n)
+    listed = _listed_pairs(prefs, n)
+    line_groups = _line_groups(lines, group_keys) if grouped else None
+    codes, allowed, reserved = reserved_inputs(exam, columns.candidate_ids, lines, prefs, listed,
+                                               line_groups)  # fmt: skip
     inp = AllocationInput(
         category=cat_codes[:n].astype(np.int64),
         candidate_no=columns.candidate_nos,
@@ -138,17 +145,19 @@ def build_round_input(exam: Exam, batch: Batch, round_number: int) -> RoundInput
         free_seats=_free_seats(batch, round_number, lines),
         preferences=prefs,
         ratio=Fraction(batch.ratio),
-        line_group=_line_groups(lines, group_keys) if grouped else None,
+        line_group=line_groups,
         program_rank=_program_rank(lines) if grouped else None,
-        requirement_failures=_requirement_failures(
-            lines, line_schemes, scores, _listed_pairs(prefs, n), n
-        ),
+        requirement_failures=np.union1d(
+            _requirement_failures(lines, line_schemes, scores, listed, n),
+            reserved,
+        ).astype(np.int64),
         excluded=_excluded(exam, batch, round_number, row_of, n),
     )
     del cat_uniques
     return RoundInput(
         inp, version.id, columns.candidate_ids, lines, line_schemes, scores,
         headline_ranks(rules, columns, scores), group_keys, int(np.count_nonzero(np.diff(prefs.ptr))),
+        codes, allowed,
     )  # fmt: skip
 
 

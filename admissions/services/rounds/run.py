@@ -32,7 +32,7 @@ from admissions.services.rounds.build import (
     check_can_run,
 )
 from scoring.allocation import REASONS, AllocationResult, allocate
-from scoring.verify import verify
+from scoring.verify import reserved_violations, verify
 
 ENGINE_VERSION = "scoring.allocation 1"
 
@@ -82,7 +82,10 @@ def run_allocation(
     t1 = time.perf_counter()
     result = (engine or allocate)(built.inp)
     t2 = time.perf_counter()
-    violations = [f"{v.rule}: {v.message}" for v in verify(built.inp, result)]
+    found = verify(built.inp, result)
+    if built.type_codes is not None and built.line_types is not None:
+        found += reserved_violations(result.line, built.type_codes, built.line_types)
+    violations = [f"{v.rule}: {v.message}" for v in found]
     t3 = time.perf_counter()
     timings = {"build": t1 - t0, "allocate": t2 - t1, "verify": t3 - t2}
     dispatches = _dispatch_rows(built, result)

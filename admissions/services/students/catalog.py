@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -57,9 +57,10 @@ def _base_query(candidate: Candidate, batch: Batch):
         .join(Institution, PlanLine.institution_id == Institution.id)
         .where(PlanLine.batch_id == batch.id, PlanLine.category_code == candidate.category_code)
     )
+    listed = literal(";") + PlanLine.types + literal(";")  # lines reserved to types: "a;b"
     return query.where(
-        or_(PlanLine.candidate_type.is_(None), PlanLine.candidate_type == "",
-            PlanLine.candidate_type == candidate.candidate_type)
+        or_(PlanLine.types.is_(None), PlanLine.types == "",
+            listed.contains(f";{candidate.candidate_type};"))
     )  # fmt: skip
 
 

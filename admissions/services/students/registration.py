@@ -12,11 +12,11 @@ from admissions import idcard
 from admissions.extensions import db
 from admissions.files.letters import SlipData
 from admissions.models import Account, Candidate, Category, Exam, ExamStatus, Role, utcnow
+from admissions.models.candidate import CANDIDATE_TYPES, WORK_EXPERIENCE
 from admissions.services import accounts, audit
 from admissions.services.auth import passwords
 
 EDITABLE_FIELDS = ("name", "category_code", "candidate_type", "school", "major", "phone")
-CANDIDATE_TYPES = ("中职应届", "中职往届", "社会人员", "退役军人")
 # 学制 (how the person studies or studied): 贯通 students move on inside their own programme.
 SCHOOL_TRACKS = {
     "三年制": "三年制中职（含技工学校）",
@@ -69,6 +69,8 @@ class RegistrationInput:
     major: str
     phone: str
     track: str = ""
+    work_employer: str = ""  # evidence of 具有工作经历
+    work_years: int | None = None
 
 
 def window_open(exam: Exam, now: datetime | None = None) -> bool:
@@ -107,7 +109,21 @@ def _check_choices(exam: Exam, data: RegistrationInput) -> None:
     if data.category_code not in category_names(exam):
         raise RegistrationError("请选择本次考试的专业类别")
     if data.candidate_type not in CANDIDATE_TYPES:
-        raise RegistrationError("请选择考生类型")
+        raise RegistrationError("请选择考生类型", field="candidate_type")
+    if data.candidate_type == WORK_EXPERIENCE:
+        if not data.work_employer:
+            raise RegistrationError("具有工作经历的考生请填写工作单位", field="work_employer")
+        if data.work_years is None or not 1 <= data.work_years <= 60:
+            raise RegistrationError(
+                "具有工作经历的考生请填写工作年限（1 至 60 的整数）", field="work_years"
+            )
+
+
+def _evidence(data: RegistrationInput) -> dict[str, object]:
+    """Work-experience evidence is kept for 具有工作经历 only."""
+    if data.candidate_type == WORK_EXPERIENCE:
+        return {"work_employer": data.work_employer, "work_years": data.work_years}
+    return {"work_employer": "", "work_years": None}
 
 
 def _next_candidate_no(exam: Exam) -> str:
@@ -155,6 +171,7 @@ def register(
         gender=info.gender, birth_date=info.birth_date, name=data.name,
         category_code=data.category_code, candidate_type=data.candidate_type,
         school=data.school, major=data.major, phone=data.phone,
+        **_evidence(data),
     )  # fmt: skip
     db.session.add(candidate)
     db.session.flush()
@@ -205,6 +222,8 @@ def update_registration(
     before = _snapshot(candidate)
     for name in EDITABLE_FIELDS:
         setattr(candidate, name, getattr(data, name))
+    for name, value in _evidence(data).items():
+        setattr(candidate, name, value)
     account.display_name = data.name
     db.session.flush()
     after = _snapshot(candidate)
