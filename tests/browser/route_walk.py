@@ -32,6 +32,7 @@ from admissions.services.imports.uploads import store_upload
 from admissions.services.jobs import queue as jobs
 from admissions.services.keying.sheets import create_sheet
 from admissions.services.letter_codes import computed_code
+from admissions.services.plans.compile import open_submission
 from admissions.services.rounds.close import publish_run
 from admissions.services.rounds.decisions import Decision, decide
 from admissions.services.rounds.run import run_allocation
@@ -95,6 +96,7 @@ def _after_scores(demo, exam: Exam, board: Account, sheet_id: int) -> Season:  #
                            exam_id=exam.id, institution_id=university.institution_id)  # fmt: skip
     token = store_upload(exam.id, "plans", "plans.csv", b"batch,seats\nBK,x\n", board.id)
     code = computed_code(admitted)
+    plan = open_submission(exam, db.session.get(Institution, university.institution_id))
     admin = db.session.scalar(select(Account).where(Account.role == Role.ADMIN))
     db.session.commit()
     province = db.session.scalar(select(Province).where(Province.id == exam.province_id))
@@ -110,8 +112,9 @@ def _after_scores(demo, exam: Exam, board: Account, sheet_id: int) -> Season:  #
     season.params = {
         "board": {"exam_id": exam.id, "candidate_id": candidate.id, "batch_code": batch.code,
                   "number": 1, "sheet_id": sheet_id, "pass_no": 1, "job_id": board_job.id,
-                  "token": token, "kind": "plans", "fmt": "csv"},
-        "university": {"dispatch_id": pending.id, "run_id": run.id, "job_id": letters.id},
+                  "token": token, "kind": "plans", "fmt": "csv", "submission_id": plan.id},
+        "university": {"dispatch_id": pending.id, "run_id": run.id, "job_id": letters.id,
+                       "exam_id": exam.id},
         "student": {"candidate_id": candidate.id, "dispatch_id": admitted.id,
                     "batch_id": batch.id, "number": 1},
         "admin": {"account_id": board.id, "institution_id": institution.id,

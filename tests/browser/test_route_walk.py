@@ -49,6 +49,7 @@ FILES = {
     "board.audit_csv": "text/csv",
     "board.exam_ranktable_download": "text/csv",
     "board.import_errors": "text/csv",
+    "board.plans_download": "text/csv",
     "board.job_status": "application/json",
     "student.admission_letter": "application/pdf",
     "student.registration_slip": "application/pdf",
