@@ -41,6 +41,7 @@ def test_rules_page_shows_text_and_scheme_report(client, board):
     assert "计分方案检查" in html and "山东省2026年春季高考" in html
     assert "57.3%" in html  # vocational 430 of 750
     assert "符合要求" in html
+    assert "<td>计分方案</td>" in html and "<td>standard</td>" not in html  # named, not coded
 
 
 def test_weak_vocational_share_is_flagged(client, board, db):
