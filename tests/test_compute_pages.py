@@ -69,6 +69,18 @@ def test_bad_rules_show_engine_errors_inline_and_save_nothing(client, board, db)
     assert db.session.scalar(select(func.count(RulesVersion.id))) == 1
 
 
+def test_a_toml_syntax_error_is_shown_in_chinese_with_its_line_and_column(client, board, db):
+    page = f"/board/exams/{board.id}/rules"
+    bad = SHANDONG.replace("[schemes.standard]", "[schemes.standard", 1)
+    line = SHANDONG[: SHANDONG.index("[schemes.standard]")].count("\n") + 1
+    response = _post(client, page, {"rules": bad}, page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(rf"规则文件 第 {line} 行第 \d+ 列：TOML 格式错误：", html)
+    assert "Expected" not in html and "Invalid" not in html  # not the parser's English
+    assert db.session.scalar(select(func.count(RulesVersion.id))) == 1
+
+
 def test_rules_of_another_exam_code_are_refused(client, board, db):
     page = f"/board/exams/{board.id}/rules"
     other = SHANDONG.replace('code = "SD2026CK"', 'code = "SD2027CK"')
