@@ -41,6 +41,7 @@ def test_rules_page_shows_text_and_scheme_report(client, board):
     assert "计分方案检查" in html and "山东省2026年春季高考" in html
     assert "57.3%" in html  # vocational 430 of 750
     assert "符合要求" in html
+    assert "<td>计分方案</td>" in html and "<td>standard</td>" not in html  # named, not coded
 
 
 def test_weak_vocational_share_is_flagged(client, board, db):
@@ -65,6 +66,18 @@ def test_bad_rules_show_engine_errors_inline_and_save_nothing(client, board, db)
         r"规则文件 第 \d+ 行第 \d+ 列（schemes.standard.formula）：未知的名称“mth”", html
     )
     assert "chinese + mth" in html  # the edited text is kept in the textarea
+    assert db.session.scalar(select(func.count(RulesVersion.id))) == 1
+
+
+def test_a_toml_syntax_error_is_shown_in_chinese_with_its_line_and_column(client, board, db):
+    page = f"/board/exams/{board.id}/rules"
+    bad = SHANDONG.replace("[schemes.standard]", "[schemes.standard", 1)
+    line = SHANDONG[: SHANDONG.index("[schemes.standard]")].count("\n") + 1
+    response = _post(client, page, {"rules": bad}, page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(rf"规则文件 第 {line} 行第 \d+ 列：TOML 格式错误：", html)
+    assert "Expected" not in html and "Invalid" not in html  # not the parser's English
     assert db.session.scalar(select(func.count(RulesVersion.id))) == 1
 
 

@@ -130,3 +130,23 @@ def test_cli_window_close_lets_the_round_run(app, db):
     assert cli.invoke(args=["allocate", exam.code, "BK", "--round", "1"]).exit_code == 0
     missing = cli.invoke(args=["round", "window-close", exam.code, "BK", "--round", "9"])
     assert missing.exit_code == 1 and "没有批次 BK 的第 9 轮" in missing.output
+
+
+def test_closing_a_round_with_every_dispatch_decided_asks_first_with_the_counts(client, db):
+    from admissions.models import Dispatch, RoundStatus
+    from admissions.services.rounds.decisions import Decision, decide
+    from admissions.services.rounds.windows import get_round
+
+    exam, _, url = _ran(db, client)
+    dispatch = db.session.scalar(select(Dispatch))
+    decide(None, dispatch.institution_id, Decision(dispatch.id, "admit"), check_deadline=False)
+    db.session.commit()
+    asked = _post(client, url + "/close", url)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "结束本轮：本科批 第 1 轮" in page
+    assert "已录取 1 人、已退档 0 人，结论不再改变" in page and "待审核考生" not in page
+    assert 'name="admit_pending"' not in page and 'name="confirm" value="yes"' in page
+    assert get_round(exam, "BK", 1).status != RoundStatus.CLOSED  # the first POST only asks
+    assert _post(client, url + "/close", url, confirm="yes").status_code == 302
+    db.session.expire_all()
+    assert get_round(exam, "BK", 1).status == RoundStatus.CLOSED

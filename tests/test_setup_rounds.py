@@ -211,6 +211,33 @@ def test_supplementary_round_over_the_free_seats(client, db):
     assert twice.status_code == 409 and "第 2 轮已经开放或已投档" in text(twice)
 
 
+def test_supplementary_round_first_shows_what_it_opens_and_keeps_the_times(client, db):
+    exam, _ = _published(client)
+    _closed_first_round(exam, seats=3)
+    create_scored(exam, 60, 100)  # never placed: may take part
+    db.session.commit()
+    closes = (utcnow() + timedelta(days=2)).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+    asked = _act(client, exam, "BK", 1, "supplementary", confirm="", closes=closes)
+    page = text(asked)
+    assert asked.status_code == 200 and "开放征集志愿：本科批 第 2 轮" in page
+    assert "本科批第 2 轮（征集志愿）开放填报，空余计划 1 个" in page
+    assert "尚未被录取的 1 名考生可以填报" in page
+    assert f"至 {closes.replace('T', ' ')}（北京时间）" in page
+    assert f'name="closes" value="{closes}"' in page and 'name="confirm" value="yes"' in page
+    assert _round(exam, "BK", 2).prefs_open_at is None  # the first POST only asks
+    done = _act(client, exam, "BK", 1, "supplementary", closes=closes)
+    assert done.status_code == 302 and window_open(_round(exam, "BK", 2))
+
+
+def test_supplementary_refusal_and_bad_time_come_before_any_confirmation(client, db):
+    exam, _ = _published(client)
+    refused = _act(client, exam, "BK", 1, "supplementary", confirm="")
+    assert refused.status_code == 409 and 'name="confirm" value="yes"' not in text(refused)
+    _closed_first_round(exam, seats=3)
+    bad = _act(client, exam, "BK", 1, "supplementary", confirm="", closes="明天")
+    assert bad.status_code == 422 and "志愿填报截止时间" in text(bad)
+
+
 def test_supplementary_needs_free_seats(client, db):
     exam, _ = _published(client)
     _closed_first_round(exam, seats=1)

@@ -14,6 +14,7 @@ from admissions.models import (
     Batch,
     Candidate,
     Dispatch,
+    DispatchStatus,
     Exam,
     PlanLine,
     PreferenceList,
@@ -97,3 +98,16 @@ def decision_counts(run: AllocationRun) -> DecisionCounts:
         .group_by(Dispatch.status)
     ).all()
     return DecisionCounts(**{str(status): int(count) for status, count in rows})
+
+
+def unplaced_count(exam: Exam) -> int:
+    """Candidates of the exam not admitted in any run: those a supplementary round is for."""
+    candidates = db.session.scalar(
+        select(func.count(Candidate.id)).where(Candidate.exam_id == exam.id)
+    )
+    admitted = db.session.scalar(
+        select(func.count(func.distinct(Dispatch.candidate_id)))
+        .join(AllocationRun, AllocationRun.id == Dispatch.run_id)
+        .where(AllocationRun.exam_id == exam.id, Dispatch.status == DispatchStatus.ADMITTED)
+    )
+    return int(candidates or 0) - int(admitted or 0)

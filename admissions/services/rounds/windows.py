@@ -193,12 +193,9 @@ def close_now(
     _record(actor, "round.window_close", exam, round_, before)
 
 
-def open_supplementary(
-    exam: Exam, batch: Batch, after: int, opens: datetime | None, closes: datetime | None,
-    deadline: datetime | None, *, actor: Account | None = None, now: datetime | None = None,
-) -> Round:  # fmt: skip
-    """Open round ``after + 1`` of the batch over the seats still free, with its own window
-    (which replaces any window planned for it earlier)."""
+def check_supplementary(exam: Exam, batch: Batch, after: int, now: datetime | None = None) -> Round:
+    """Round ``after + 1``, or :class:`WindowRefused` saying why it cannot be opened as a
+    supplementary round now (round ``after`` not closed, no such round, already open, no seat)."""
     now = now or utcnow()
     previous = get_round(exam, batch.code, after)
     if previous is None or previous.status != RoundStatus.CLOSED:
@@ -211,9 +208,20 @@ def open_supplementary(
         )
     if round_.status in STARTED or window_open(round_, now):
         raise WindowRefused(f"第 {after + 1} 轮已经开放或已投档，请在轮次列表中修改它的时间")
-    seats = free_seats(batch, round_.number)
-    if seats == 0:
+    if free_seats(batch, round_.number) == 0:
         raise WindowRefused(f"{batch.name}已没有空余计划，无需征集志愿")
+    return round_
+
+
+def open_supplementary(
+    exam: Exam, batch: Batch, after: int, opens: datetime | None, closes: datetime | None,
+    deadline: datetime | None, *, actor: Account | None = None, now: datetime | None = None,
+) -> Round:  # fmt: skip
+    """Open round ``after + 1`` of the batch over the seats still free, with its own window
+    (which replaces any window planned for it earlier)."""
+    now = now or utcnow()
+    round_ = check_supplementary(exam, batch, after, now)
+    seats = free_seats(batch, round_.number)
     set_times(exam, round_, opens or now, closes, deadline, actor=actor, now=now)
     audit.record(actor, "round.supplementary_open", round_, exam_id=exam.id, after={
         "batch": batch.code, "round": round_.number, "free_seats": seats,

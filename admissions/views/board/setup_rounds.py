@@ -13,7 +13,7 @@ from admissions.models import Exam, Round
 from admissions.models.base import utcnow
 from admissions.services.local_time import TimeInputError, parse_local, show_local, to_local_input
 from admissions.services.rounds import windows as round_windows
-from admissions.services.rounds.impact import window_impact
+from admissions.services.rounds.impact import unplaced_count, window_impact
 from admissions.views.board import bp
 from admissions.views.confirm import Confirmation, confirmation_page, confirmed
 
@@ -138,13 +138,15 @@ def _refused(exam: Exam, check):
     return None
 
 
-def _confirm(exam: Exam, round_: Round, title: str, lines: list[str], button: str, endpoint: str):
+def _confirm(exam: Exam, round_: Round, title: str, lines: list[str], button: str, endpoint: str,
+             fields: dict[str, str] | None = None, action_number: int | None = None):  # fmt: skip
     batch, number = round_.batch, round_.number
     back = url_for("board.setup_rounds", exam_id=exam.id) + f"#round-{batch.code}-{number}"
     return confirmation_page(Confirmation(
         title=f"{title}：{batch.name} 第 {number} 轮", consequences=lines,
-        action=url_for(f"board.{endpoint}", exam_id=exam.id, batch_code=batch.code, number=number),
-        button=button, back=back,
+        action=url_for(f"board.{endpoint}", exam_id=exam.id, batch_code=batch.code,
+                       number=number if action_number is None else action_number),
+        button=button, back=back, fields=fields or {},
         crumbs=[(named(exam.name, exam.code), url_for("board.exam_detail", exam_id=exam.id)),
                 ("轮次与时间", back)],
         facts=[("考试", named(exam.name, exam.code)), ("批次", named(batch.name, batch.code)),
@@ -155,8 +157,11 @@ def _confirm(exam: Exam, round_: Round, title: str, lines: list[str], button: st
 @bp.post("/exams/<int:exam_id>/setup/rounds/<batch_code>/<int:number>/supplementary")
 @roles_required(*BOARD)
 def setup_round_supplementary(exam_id: int, batch_code: str, number: int):
-    """After round NUMBER is closed, open round NUMBER+1 over the seats still free."""
+    """After round NUMBER is closed, open round NUMBER+1 over the seats still free, after a
+    confirmation page (the times typed travel with it)."""
     exam, round_ = _load(exam_id, batch_code, number)
+    if not confirmed():
+        return _supplementary_confirmation(exam, round_)
     actor = current_user._get_current_object()
     return _do(
         exam,
@@ -165,3 +170,27 @@ def setup_round_supplementary(exam_id: int, batch_code: str, number: int):
         ),
         f"已开放第 {number + 1} 轮（征集志愿）。",
     )
+
+
+def _supplementary_confirmation(exam: Exam, round_: Round):
+    """What opening the supplementary round does, with counts; bad times or a refusal first."""
+    batch, after = round_.batch, round_.number
+    try:
+        opens, closes, _ = _times()
+        round_windows.check_supplementary(exam, batch, after)
+    except (TimeInputError, round_windows.WindowRefused) as exc:
+        flash(str(exc), "error")
+        return _rounds_page(exam, 422 if isinstance(exc, TimeInputError) else 409)
+    seats = round_windows.free_seats(batch, after + 1)
+    when = (
+        (show_local(opens) if opens else "立即")
+        + " 至 "
+        + (show_local(closes) if closes else "不限（请随后设置截止时间）")
+    )
+    fields = {k: request.form.get(k, "") for k in ("opens", "closes", "deadline")}
+    next_round = round_windows.get_round(exam, batch.code, after + 1) or round_
+    return _confirm(exam, next_round, "开放征集志愿", [
+        f"{batch.name}第 {after + 1} 轮（征集志愿）开放填报，空余计划 {seats:,} 个",
+        f"尚未被录取的 {unplaced_count(exam):,} 名考生可以填报；已录取的考生不能参加",
+        f"填报时间：{when}",
+    ], "确认开放征集志愿", "setup_round_supplementary", fields, action_number=after)  # fmt: skip
