@@ -135,7 +135,9 @@ def from_environment() -> dict[str, object]:
         "SESSION_IDLE_MINUTES_STUDENT": env_int("SESSION_IDLE_MINUTES_STUDENT", 120),
         "SESSION_MAX_HOURS_STUDENT": env_int("SESSION_MAX_HOURS_STUDENT", 24),
         "SESSION_REMEMBER_DAYS": env_int("SESSION_REMEMBER_DAYS", 14),
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
+        # The largest file a job may leave in the shared storage (a bulk letters PDF).
+        "JOB_OUTPUT_MAX_BYTES": env_int("JOB_OUTPUT_MAX_MB", 1024) * 1024 * 1024,
         "JOBS_BACKEND": jobs_backend(),
         "REDIS_URL": redis_url(),
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "admissions"),

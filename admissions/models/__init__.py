@@ -32,9 +32,12 @@ from admissions.models.job import Job, JobStatus
 from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, KeyingSheet
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
+from admissions.models.storage import StoredFile, StoredFileChunk
 
 __all__ = [
     "Account",
+    "StoredFile",
+    "StoredFileChunk",
     "AllocationRun",
     "ApiToken",
     "LoginSession",

@@ -84,6 +84,7 @@ def check_database(config: Mapping[str, Any], migrations_dir: Path) -> list[Find
     try:
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
+            stored = _stored_files(connection)
     except SQLAlchemyError as error:
         return [Finding("数据库", False, f"无法连接数据库 {shown_url(uri)}：{first_line(error)}")]
     finally:
@@ -101,6 +102,11 @@ def check_database(config: Mapping[str, Any], migrations_dir: Path) -> list[Find
                 "请运行 flask --app wsgi db upgrade",
             )
         )  # fmt: skip
+    if stored is not None:
+        count, size = stored
+        findings.append(
+            Finding("共享存储", True, f"数据库中存有 {count} 个文件，共 {size // (1024 * 1024)} MB")
+        )
     if uri.startswith("sqlite") and config.get("ADMISSIONS_ENV") == "production":
         findings.append(
             Finding(
@@ -110,6 +116,20 @@ def check_database(config: Mapping[str, Any], migrations_dir: Path) -> list[Find
             )
         )  # fmt: skip
     return findings
+
+
+def _stored_files(connection: Any) -> tuple[int, int] | None:
+    """How many files the shared storage holds and their bytes; None before its table exists."""
+    from sqlalchemy import func, inspect, select
+
+    from admissions.models import StoredFile
+
+    if not inspect(connection).has_table(StoredFile.__tablename__):
+        return None
+    row = connection.execute(
+        select(func.count(StoredFile.id), func.coalesce(func.sum(StoredFile.size), 0))
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 # --- Redis, rate limits, worker ----------------------------------------------------------------
