@@ -100,6 +100,16 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value and value.strip() else default
 
 
+def engine_options() -> dict[str, object]:
+    """Connections checked before use; DB_POOL_SIZE and DB_MAX_OVERFLOW size each process's pool
+    (deploy/POSTGRES.md: processes × (pool + overflow) must stay under max_connections)."""
+    options: dict[str, object] = {"pool_pre_ping": True}
+    for name, key in (("DB_POOL_SIZE", "pool_size"), ("DB_MAX_OVERFLOW", "max_overflow")):
+        if os.environ.get(name):
+            options[key] = env_int(name, 0)
+    return options
+
+
 def from_environment() -> dict[str, object]:
     """Build the configuration mapping from the process environment."""
     secure_cookies = env_flag("SESSION_COOKIE_SECURE", True)
@@ -111,7 +121,7 @@ def from_environment() -> dict[str, object]:
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none trusted).
         "TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
