@@ -54,6 +54,10 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
+# No control socket (gunicorn 27 would open one under the service user's home): systemctl
+# reload/stop send the signals.
+control_socket_disable = True
+
 # Refuse absurd request lines and headers early.
 limit_request_line = 8190
 limit_request_fields = 100
