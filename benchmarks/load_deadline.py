@@ -131,7 +131,7 @@ def close_window_later(base: str, exam_id: int, after: float, log: list[str]) ->
     """The board closes round 1's window AFTER seconds into the run, through its page."""
 
     def close() -> None:
-        board = Visitor(base)
+        board = Visitor(base, timeout=300)  # the server is saturated on purpose
         board.http.headers["User-Agent"] = "board"
         board.login("board-sd", "demo-board-2026")
         time.sleep(after)

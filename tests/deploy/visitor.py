@@ -14,9 +14,10 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 class Visitor:
     """One browser session against BASE (e.g. http://127.0.0.1:8000)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, timeout: float = 60) -> None:
         self.base = base.rstrip("/")
         self.http = requests.Session()
+        self.timeout = timeout
 
     def url(self, path: str) -> str:
         """PATH on this visitor's server (an absolute URL is kept)."""
@@ -25,7 +26,7 @@ class Visitor:
     def get(self, path: str, **kwargs) -> requests.Response:
         """GET PATH, redirects not followed."""
         kwargs.setdefault("allow_redirects", False)
-        return self.http.get(self.url(path), timeout=60, **kwargs)
+        return self.http.get(self.url(path), timeout=self.timeout, **kwargs)
 
     def csrf(self, path: str) -> str:
         """The CSRF token of the form on PATH."""
@@ -38,7 +39,7 @@ class Visitor:
         """POST the form DATA to PATH with the CSRF token of FORM_PAGE (else PATH)."""
         data = {"csrf_token": self.csrf(form_page or path), **data}
         return self.http.post(
-            self.url(path), data=data, files=files, allow_redirects=False, timeout=120
+            self.url(path), data=data, files=files, allow_redirects=False, timeout=2 * self.timeout
         )
 
     def login(self, username: str, password: str) -> None:
