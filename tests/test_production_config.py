@@ -107,3 +107,17 @@ def test_two_trusted_proxies_give_the_client_before_them(monkeypatch):
     client = _address_app(monkeypatch, "2")
     body = client.get("/test-address", headers=FORWARDED).get_data(as_text=True)
     assert body.startswith("198.51.100.7 ")
+
+
+def test_flask_and_gunicorn_get_one_line_and_stop_on_a_configuration_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ADMISSIONS_ENV": "production", "SECRET_KEY": "", "DATABASE_URL": DOWN_DB}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "doctor"]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4  # gunicorn stops ("App failed to load") rather than retrying
+    assert "配置错误" in done.stderr and "SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
