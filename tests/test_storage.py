@@ -137,9 +137,12 @@ def test_bulk_letters_are_stored_and_streamed(app, client, db, admitted, monkeyp
     assert "letters-" in response.headers["Content-Disposition"]
     stored = db.session.scalar(select(StoredFile).where(StoredFile.kind == "job_output"))
     assert stored.size == len(body) and list(tmp_path.iterdir()) == []
-    store.delete(stored.id)
+    assert "下载录取通知书" in client.get(started.location).get_data(as_text=True)
+    store.delete(stored.id)  # as `files purge` does a day later
     db.session.commit()
     assert client.get(started.location + "/letters.pdf").status_code == 404
+    page = client.get(started.location).get_data(as_text=True)
+    assert "已超过保存期限被清理" in page and "下载录取通知书" not in page
 
 
 def test_an_upload_of_another_account_or_exam_is_not_found(db):

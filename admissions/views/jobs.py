@@ -63,7 +63,8 @@ def job_status(job_id: int):
 def job_page_university(job_id: int):
     """A university job: status and progress, then the download."""
     job = job_for_university(job_id)
-    return render_template("jobs/job.html", job=job, side="university")
+    kept = job.status == JobStatus.SUCCEEDED and letters_file(job) is not None
+    return render_template("jobs/job.html", job=job, side="university", letters_kept=kept)
 
 
 @university_bp.get("/jobs/<int:job_id>/status")
