@@ -1,5 +1,6 @@
 """``flask doctor``: passes on a sound deployment, and fails, in words, on each thing it checks."""
 
+import sqlite3
 import uuid
 
 import pytest
@@ -63,11 +64,20 @@ def test_database_unreachable_is_a_problem_not_a_traceback(app, sound, monkeypat
 
 
 def test_database_not_migrated(app, sound, monkeypatch, tmp_path):
+    sqlite3.connect(tmp_path / "x.db").close()  # an empty database
     monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.setitem(app.config, "ADMISSIONS_ENV", "development")
     code, output, problems = doctor(app)
     assert (code, problems) == (1, {"数据库结构"})
     assert "flask --app wsgi db upgrade" in output
+
+
+def test_missing_database_file_is_not_created(app, sound, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'none.db'}")
+    monkeypatch.setitem(app.config, "ADMISSIONS_ENV", "development")
+    code, output, problems = doctor(app)
+    assert (code, problems) == (1, {"数据库"})
+    assert "不存在" in output and not (tmp_path / "none.db").exists()
 
 
 def test_embedded_sqlite_in_production(app, sound, monkeypatch):

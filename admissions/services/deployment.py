@@ -80,6 +80,13 @@ def check_database(config: Mapping[str, Any], migrations_dir: Path) -> list[Find
     from sqlalchemy.exc import SQLAlchemyError
 
     uri = str(config["SQLALCHEMY_DATABASE_URI"])
+    missing = _missing_sqlite_file(uri)
+    if missing:
+        return [
+            Finding(
+                "数据库", False, f"数据库文件 {missing} 不存在：请运行 flask --app wsgi db upgrade"
+            )
+        ]
     engine = _engine(uri)
     try:
         with engine.connect() as connection:
@@ -116,6 +123,16 @@ def check_database(config: Mapping[str, Any], migrations_dir: Path) -> list[Find
             )
         )  # fmt: skip
     return findings
+
+
+def _missing_sqlite_file(uri: str) -> str | None:
+    """The embedded database's file when it does not exist (connecting would create it empty)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return None if Path(url.database).exists() else url.database
 
 
 def _stored_files(connection: Any) -> tuple[int, int] | None:
