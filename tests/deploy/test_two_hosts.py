@@ -189,7 +189,6 @@ def _job_log_settles(host: Host, job_page: str, seconds: float = 10) -> bool:
 
 
 def test_two_hosts_share_only_postgresql_and_redis(hosts):
-    started = time.monotonic()
     a, b, c, database = hosts["a"], hosts["b"], hosts["c"], hosts["database"]
     board = Visitor(hosts["base_a"])
     board.login(*BOARD)
@@ -253,4 +252,3 @@ def test_two_hosts_share_only_postgresql_and_redis(hosts):
     # nothing of the hosts' state lives on the hosts
     for host in (a, b, c):
         assert not host.instance.exists(), f"{host.dir.name} wrote its instance folder"
-    assert time.monotonic() - started < 150
