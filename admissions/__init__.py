@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     load_config(app, config)
+    trust_proxies(app)
     init_extensions(app)
     from admissions import errors, login_sessions, security, templating, worker
     from admissions.cli import register_commands
@@ -38,6 +39,18 @@ def load_config(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from
+    the X-Forwarded-* headers they set (rate limits per client, https links); else ignore them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def init_extensions(app: Flask) -> None:

@@ -7,7 +7,14 @@ import secrets
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = REPO_ROOT / "instance"
+# The instance folder (the embedded SQLite default and the development secret): ADMISSIONS_INSTANCE_DIR
+# lets two copies of the app on one machine keep their own.
+INSTANCE_DIR = Path(os.environ.get("ADMISSIONS_INSTANCE_DIR") or REPO_ROOT / "instance").resolve()
+PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the deployment must fix before the app can start."""
 
 
 def database_url(raw: str | None, instance_dir: Path = INSTANCE_DIR) -> str:
@@ -21,11 +28,22 @@ def database_url(raw: str | None, instance_dir: Path = INSTANCE_DIR) -> str:
     return raw
 
 
+def environment() -> str:
+    """ADMISSIONS_ENV: "production" on a real deployment, else "development"."""
+    return (os.environ.get("ADMISSIONS_ENV") or "development").strip().lower()
+
+
 def secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
-    """Return SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    """Return SECRET_KEY from the environment, else one generated once and kept in instance/
+    (development only: in production every machine must share the one from the environment)."""
     from_env = os.environ.get("SECRET_KEY")
     if from_env:
         return from_env
+    if environment() == PRODUCTION:
+        raise ConfigurationError(
+            "ADMISSIONS_ENV=production 时必须设置环境变量 SECRET_KEY（各台服务器相同的随机长字符串，"
+            "例如 python -c 'import secrets; print(secrets.token_hex(32))' 生成）。"
+        )
     instance_dir.mkdir(parents=True, exist_ok=True)
     path = instance_dir / "secret_key"
     if not path.exists():
@@ -43,17 +61,37 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 def jobs_backend() -> str:
-    """JOBS_BACKEND if set; else "rq" when REDIS_URL is set, else the in-process "thread"."""
+    """JOBS_BACKEND if set; else "rq" when REDIS_URL is set or in production, else the
+    in-process "thread"."""
     configured = os.environ.get("JOBS_BACKEND")
     if configured:
         return configured
-    return "rq" if os.environ.get("REDIS_URL") else "thread"
+    return "rq" if os.environ.get("REDIS_URL") or environment() == PRODUCTION else "thread"
 
 
 def ratelimit_storage() -> str:
-    """RATELIMIT_STORAGE_URI if set; else the Redis of REDIS_URL when set (counters shared by
-    every worker); else memory (one process: development and tests)."""
-    return os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    """RATELIMIT_STORAGE_URI if set; else the Redis of REDIS_URL when set or in production
+    (counters shared by every worker and machine); else memory (one process: development)."""
+    configured = os.environ.get("RATELIMIT_STORAGE_URI")
+    if configured:
+        return configured
+    if os.environ.get("REDIS_URL") or environment() == PRODUCTION:
+        return redis_url()
+    return "memory://"
+
+
+def redis_url() -> str:
+    """REDIS_URL; in production it must be set whenever jobs or rate limits default to Redis."""
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        return configured
+    uses_redis = not (os.environ.get("JOBS_BACKEND") and os.environ.get("RATELIMIT_STORAGE_URI"))
+    if environment() == PRODUCTION and uses_redis:
+        raise ConfigurationError(
+            "ADMISSIONS_ENV=production 时后台任务与登录限流默认使用 Redis，必须设置环境变量 "
+            "REDIS_URL（例如 redis://10.0.0.5:6379/0），各台服务器指向同一个 Redis。"
+        )
+    return "redis://127.0.0.1:6379/0"
 
 
 def env_int(name: str, default: int) -> int:
@@ -62,13 +100,28 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value and value.strip() else default
 
 
+def engine_options() -> dict[str, object]:
+    """Connections checked before use; DB_POOL_SIZE and DB_MAX_OVERFLOW size each process's pool
+    (deploy/POSTGRES.md: processes × (pool + overflow) must stay under max_connections)."""
+    options: dict[str, object] = {"pool_pre_ping": True}
+    for name, key in (("DB_POOL_SIZE", "pool_size"), ("DB_MAX_OVERFLOW", "max_overflow")):
+        if os.environ.get(name):
+            options[key] = env_int(name, 0)
+    return options
+
+
 def from_environment() -> dict[str, object]:
     """Build the configuration mapping from the process environment."""
     secure_cookies = env_flag("SESSION_COOKIE_SECURE", True)
     return {
+        "ADMISSIONS_ENV": environment(),
         "SECRET_KEY": secret_key(),
+        # Where SECRET_KEY came from: "environment", or the development "instance file".
+        "SECRET_KEY_SOURCE": "environment" if os.environ.get("SECRET_KEY") else "instance file",
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none trusted).
+        "TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -92,9 +145,11 @@ def from_environment() -> dict[str, object]:
         "SESSION_IDLE_MINUTES_STUDENT": env_int("SESSION_IDLE_MINUTES_STUDENT", 120),
         "SESSION_MAX_HOURS_STUDENT": env_int("SESSION_MAX_HOURS_STUDENT", 24),
         "SESSION_REMEMBER_DAYS": env_int("SESSION_REMEMBER_DAYS", 14),
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
+        # The largest file a job may leave in the shared storage (a bulk letters PDF).
+        "JOB_OUTPUT_MAX_BYTES": env_int("JOB_OUTPUT_MAX_MB", 1024) * 1024 * 1024,
         "JOBS_BACKEND": jobs_backend(),
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REDIS_URL": redis_url(),
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "admissions"),
         "JOBS_IMPORT_MIN_BYTES": int(os.environ.get("JOBS_IMPORT_MIN_BYTES", 1_000_000)),
     }

@@ -68,7 +68,7 @@ def _per_worker(uri: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_uri: str, tmp_path_factory: pytest.TempPathFactory):
+def app(database_uri: str):
     """One application for the session, its schema built by running the migrations."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -78,7 +78,6 @@ def app(database_uri: str, tmp_path_factory: pytest.TempPathFactory):
 
     app = create_app(app_config(database_uri))
     request_started.connect(_forget_request_caches, app)
-    app.config["JOB_FILES_DIR"] = str(tmp_path_factory.mktemp("job-files"))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:

@@ -7,8 +7,10 @@ from flask import Flask
 
 from admissions.cli.accounts import account_cli
 from admissions.cli.demo import demo_cli
+from admissions.cli.doctor import doctor_command
 from admissions.cli.exam import exam_cli
 from admissions.cli.export import export_cli
+from admissions.cli.files import files_cli
 from admissions.cli.imports import import_command
 from admissions.cli.jobs import jobs_cli
 from admissions.cli.letters import letters_cli
@@ -21,7 +23,8 @@ def register_commands(app: Flask) -> None:
     """Attach every command group."""
     for command in (
         account_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli, import_command,
-        jobs_cli, allocate_command, round_cli,
+        jobs_cli, allocate_command, round_cli, doctor_command,
+        files_cli,
     ):  # fmt: skip
         worded_for_the_command_line(command)
         app.cli.add_command(command)

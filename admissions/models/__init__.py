@@ -33,9 +33,12 @@ from admissions.models.keying import KeyedEntry, KeyingLine, KeyingResolution, K
 from admissions.models.plan import Institution, PlanLine
 from admissions.models.preference import PreferenceItem, PreferenceList, PreferenceMajor
 from admissions.models.scale import PlanAdjustment, PlanDraftLine, PlanScale, PlanSubmission
+from admissions.models.storage import StoredFile, StoredFileChunk
 
 __all__ = [
     "Account",
+    "StoredFile",
+    "StoredFileChunk",
     "AllocationRun",
     "ApiToken",
     "LoginSession",

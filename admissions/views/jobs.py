@@ -4,16 +4,15 @@ the exam's board (admin: any) or the job's institution."""
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, render_template, send_file
+from flask import Response, abort, render_template, stream_with_context
 from flask_login import current_user
 
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
-from admissions.models import Job, JobStatus
+from admissions.models import Job, JobStatus, StoredFile
 from admissions.services import audit
 from admissions.services.jobs.tasks import letters_file
+from admissions.services.storage import store
 from admissions.views.board import BOARD
 from admissions.views.board import bp as board_bp
 from admissions.views.university import bp as university_bp
@@ -64,7 +63,8 @@ def job_status(job_id: int):
 def job_page_university(job_id: int):
     """A university job: status and progress, then the download."""
     job = job_for_university(job_id)
-    return render_template("jobs/job.html", job=job, side="university")
+    kept = job.status == JobStatus.SUCCEEDED and letters_file(job) is not None
+    return render_template("jobs/job.html", job=job, side="university", letters_kept=kept)
 
 
 @university_bp.get("/jobs/<int:job_id>/status")
@@ -79,14 +79,20 @@ def job_status_university(job_id: int):
 def job_letters(job_id: int):
     """The bulk letters PDF a finished job made; audited."""
     job = job_for_university(job_id)
-    path = letters_file(job) if job.status == JobStatus.SUCCEEDED else None
-    if path is None:
+    file_id = letters_file(job) if job.status == JobStatus.SUCCEEDED else None
+    stored = store.info(file_id) if file_id else None
+    if stored is None:
         abort(404)
     audit.record(
         current_user, "letters.download", job, after={"letters": job.result.get("letters", 0)}
     )
     db.session.commit()
-    return send_file(
-        io.BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=True,
-        download_name=f"letters-{job.result.get('run_id', job.id)}.pdf",
-    )  # fmt: skip
+    return streamed_file(stored, "application/pdf")
+
+
+def streamed_file(stored: StoredFile, mimetype: str) -> Response:
+    """A stored file sent as an attachment, chunk by chunk from the shared storage."""
+    response = Response(stream_with_context(store.open(stored.id)), mimetype=mimetype)
+    response.headers["Content-Length"] = str(stored.size)
+    response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
+    return response

@@ -4,9 +4,6 @@ back, and raises ``JobFailed`` with a message the user can act on."""
 
 from __future__ import annotations
 
-import re
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -29,11 +26,11 @@ from admissions.services.imports.pipeline import import_file
 from admissions.services.jobs.registry import JobFailed, ProgressFn, task
 from admissions.services.rounds.build import RoundError
 from admissions.services.rounds.run import find_batch, run_allocation
+from admissions.services.storage import store
 from admissions.services.universities.letters import run_letters
 from scoring.allocation import allocate
 
 MAX_LISTED = 50
-_FILE = re.compile(r"letters-\d+-[0-9a-f]{16}\.pdf")
 
 
 def _actor(job: Job) -> Account | None:
@@ -103,19 +100,11 @@ def round_run_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def job_files() -> Path:
-    """The folder of files made by jobs (JOB_FILES_DIR, else instance/jobs)."""
-    configured = current_app.config.get("JOB_FILES_DIR")
-    folder = Path(configured) if configured else Path(current_app.instance_path) / "jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def letters_file(job: Job) -> Path | None:
-    """The bulk letters PDF a finished letters job made, if it is still there."""
-    name = job.result.get("file") if job.kind == "letters" else None
-    path = job_files() / name if isinstance(name, str) and _FILE.fullmatch(name) else None
-    return path if path is not None and path.is_file() else None
+def letters_file(job: Job) -> str | None:
+    """The stored id of the bulk letters PDF a finished letters job made, if still kept."""
+    file_id = job.result.get("file_id") if job.kind == "letters" else None
+    stored = store.info(file_id) if isinstance(file_id, str) else None
+    return stored.id if stored is not None and stored.owner == f"job:{job.id}" else None
 
 
 @task("letters")
@@ -133,11 +122,12 @@ def letters_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     progress(0, total, f"正在生成 {total} 份录取通知书")
     letters = run_letters(run, institution.id, base_url=job.args.get("base_url", ""))
     data = letters_pdf(_counting(letters, progress, total))
-    # a random part: a file of a database that was reset can never pass for this job's
-    path = job_files() / f"letters-{job.id}-{secrets.token_hex(8)}.pdf"
-    path.write_bytes(data)
+    file_id = store.put(
+        data, "job_output", f"job:{job.id}", int(current_app.config["JOB_OUTPUT_MAX_BYTES"]),
+        filename=f"letters-{run.id}.pdf", meta={"job_id": job.id},
+    )  # fmt: skip
     audit.record(_actor(job), "letters.generate", run, after={"letters": total, "job": job.id})
-    return {"letters": total, "file": path.name, "run_id": run.id}
+    return {"letters": total, "file_id": file_id, "run_id": run.id}
 
 
 def admitted_count(run_id: int, institution_id: int) -> int:

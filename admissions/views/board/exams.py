@@ -64,8 +64,9 @@ def import_upload(exam_id: int, kind: str):
     if form.validate_on_submit():
         upload = form.file.data
         token = imports_uploads.store_upload(
-            exam.id, kind, upload.filename or "upload", upload.read(), current_user.id
+            exam.id, kind, upload.filename or "upload", upload.stream, current_user.id
         )
+        db.session.commit()
         return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
     return render_template(
         "board/import_upload.html", exam=exam, kind=kind, kinds=KIND_NAMES, form=form
@@ -135,8 +136,8 @@ def import_confirm(exam_id: int, token: str):
         db.session.rollback()
         flash("文件有错误，未导入任何数据。", "error")
         return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
-    db.session.commit()
     imports_uploads.discard_upload(token)
+    db.session.commit()
     return render_template("board/import_done.html", exam=exam, result=result, kinds=KIND_NAMES)
 
 
