@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from admissions.extensions import db
+from admissions.extensions import SQLITE_BUSY_MS, db
 from admissions.models import Job, JobStatus, utcnow
 from admissions.services.jobs import tasks as _tasks  # noqa: F401  (registers the job functions)
 from admissions.services.jobs.queue import DISPATCH_KEY
@@ -48,7 +48,7 @@ def write_job(job_id: int, **values: Any) -> None:
             log.info("progress of job %s skipped: database busy", job_id)
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
 
 class Progress:
