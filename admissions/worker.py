@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import click
 from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
@@ -81,7 +82,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("JOBS_STALE_SECONDS", 120)
     app.config.setdefault("JOBS_REAP_SECONDS", 60)
     app.config.setdefault("JOBS_REAPER", not app.testing)
-    if app.config["JOBS_REAPER"] and app.config.get("JOBS_BACKEND") in ("thread", "rq"):
+    # a web process (gunicorn imports the app outside any command): a command's process is
+    # short-lived, and the rq worker command starts its own watch
+    serving = click.get_current_context(silent=True) is None
+    if serving and app.config["JOBS_REAPER"] and app.config.get("JOBS_BACKEND") in ("thread", "rq"):
         start_reaper(app)
 
 

@@ -87,3 +87,27 @@ def recent_jobs(*, exam_id: int | None = None, institution_id: int | None = None
     else:
         query = query.where(Job.exam_id == exam_id, Job.institution_id.is_(None))
     return list(db.session.scalars(query))
+
+
+def readiness(redis_url: str | None) -> dict[str, str]:
+    """Whether the database (and Redis, when REDIS_URL is given) answer now: "ok", or why not
+    (one line, for an operator)."""
+    checks = {"database": "ok"}
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as error:
+        checks["database"] = _first_line(error)
+    if redis_url:
+        from redis import Redis
+
+        try:
+            Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as error:
+            checks["redis"] = _first_line(error)
+    return checks
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0][:200]}"
