@@ -31,6 +31,7 @@ def test_public_endpoints_are_exactly_the_listed_ones(app):
         "auth.login",
         "public.favicon",
         "public.healthz",
+        "public.readyz",
         "public.index",
         "public.register",
         "public.verify",
