@@ -221,8 +221,9 @@ def start_reaper(app: Flask) -> threading.Thread:
             try:
                 if reap_once(app):
                     log.warning("stale jobs marked failed")
-            except Exception:
-                log.warning("stale jobs not checked (database or Redis unreachable)", exc_info=True)
+            except Exception as error:  # an outage: said in one line, checked again later
+                first = (str(error).strip().splitlines() or [""])[0][:200]
+                log.warning("stale jobs not checked: %s: %s", type(error).__name__, first)
             time.sleep(float(app.config["JOBS_REAP_SECONDS"]))
 
     thread = threading.Thread(target=watch, name="jobs-reaper", daemon=True)
