@@ -179,3 +179,28 @@ def test_a_graceful_stop_fails_the_thread_job_it_could_not_wait_for(app, db):
         release.set()
         worker.THREAD_JOBS.pop(job.id, None)
     assert "服务器停止时任务尚未完成" in _job(db, job.id).error
+
+
+def test_recent_jobs_lists_show_only_their_own_side(app, client, db):
+    from admissions.models import Role
+    from tests.factories import create_account, create_institution, create_province
+
+    exam, board, _ = rounds_setup(db)
+    mine, theirs = create_institution(), create_institution()
+    staff = create_account(Role.UNIVERSITY, institution_id=mine.id)
+    for institution in (mine, theirs):
+        db.session.add(Job(kind="letters", args={"run_id": 1}, exam_id=exam.id,
+                           institution_id=institution.id, status=JobStatus.FAILED,
+                           error=f"院校 {institution.code} 的任务"))  # fmt: skip
+    _queued_run(db, exam, board)
+    login(client, staff.username)
+    html = client.get("/university/jobs").get_data(as_text=True)
+    assert f"院校 {mine.code} 的任务" in html and f"院校 {theirs.code} 的任务" not in html
+    other = create_account(Role.BOARD, province_id=create_province("320000").id)
+    db.session.commit()
+    stranger, owner = app.test_client(), app.test_client()
+    login(stranger, other.username)
+    assert stranger.get(f"/board/exams/{exam.id}/jobs").status_code == 403
+    login(owner, board.username)
+    board_html = owner.get(f"/board/exams/{exam.id}/jobs").get_data(as_text=True)
+    assert "正式投档" in board_html and f"院校 {mine.code}" not in board_html
