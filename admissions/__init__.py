@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_security(app)
     templating.init_templating(app)
     worker.init_app(app)
+    errors.bound_integers_in_addresses(app)
     register_blueprints(app)
     errors.register_error_handlers(app)
     register_commands(app)

@@ -37,6 +37,7 @@ ACTION_NAMES: dict[str, str] = {
     "institution.import": "导入院校",
     "institution.update": "修改院校",
     "job.create": "创建后台任务",
+    "job.retry": "重试后台任务",
     "keying.apply": "双录入写入成绩",
     "keying.cancel": "作废双录入单",
     "keying.create": "建立双录入单",

@@ -32,6 +32,7 @@ def test_public_endpoints_are_exactly_the_listed_ones(app):
         "public.favicon",
         "public.healthz",
         "public.index",
+        "public.readyz",
         "public.register",
         "public.verify",
         "public.verify_form",

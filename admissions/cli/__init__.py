@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from admissions.cli.accounts import account_cli
+from admissions.cli.common import outage_line
 from admissions.cli.demo import demo_cli
 from admissions.cli.doctor import doctor_command
 from admissions.cli.exam import exam_cli
@@ -39,7 +40,14 @@ def worded_for_the_command_line(command: click.Command) -> None:
 
     def invoke_worded(ctx: click.Context):  # type: ignore[no-untyped-def]
         with command_line():
-            return invoke(ctx)
+            try:
+                return invoke(ctx)
+            except Exception as error:
+                line = outage_line(error)
+                if line is None:
+                    raise
+                click.echo(line, err=True)
+                raise SystemExit(2) from None
 
     command.invoke = invoke_worded  # type: ignore[method-assign]
     command._worded = True  # type: ignore[attr-defined]

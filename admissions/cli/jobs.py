@@ -15,9 +15,11 @@ def worker_command(burst: bool) -> None:
     """Run an RQ worker on REDIS_URL's queue JOBS_QUEUE; jobs run in this process."""
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from admissions.worker import work_queue
+    from admissions.worker import start_reaper, work_queue
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not burst and app.config.get("JOBS_REAPER", True):
+        start_reaper(app)  # jobs whose worker died, or that RQ lost, are failed
     try:
         work_queue(app, burst=burst)
     except RedisConnectionError as error:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admissions.models.base import Base, ExactDecimal, UTCDateTime, utcnow
@@ -17,6 +17,13 @@ class AllocationRun(Base):
     """One execution of the allocation for a batch and round, with what it used and found."""
 
     __tablename__ = "allocation_run"
+    # One saved (not dry) run per batch and round, whatever races to save a second.
+    __table_args__ = (
+        Index(
+            "uq_allocation_run_saved", "batch_id", "round_number", unique=True,
+            sqlite_where=text("NOT dry_run"), postgresql_where=text("NOT dry_run"),
+        ),
+    )  # fmt: skip
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), index=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)

@@ -46,6 +46,9 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written every few seconds while the job runs; a running job whose heartbeat stopped
+    # (its process killed or stopped) is marked failed.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def finished(self) -> bool:

@@ -39,9 +39,10 @@ def exam_events(
         query = query.join(Account, Account.id == AuditEvent.actor_id).where(
             Account.username == actor
         )
-    if since:
+    # the first and last days a date can hold bound nothing (and have no day beyond them)
+    if since and since > date.min:
         query = query.where(AuditEvent.at >= datetime.combine(since, time(), SHANGHAI))
-    if until:
+    if until and until < date.max:
         query = query.where(
             AuditEvent.at < datetime.combine(until + timedelta(days=1), time(), SHANGHAI)
         )

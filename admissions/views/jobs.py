@@ -4,18 +4,20 @@ the exam's board (admin: any) or the job's institution."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
 
 from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.models import Job, JobStatus, StoredFile
 from admissions.services import audit
+from admissions.services.jobs import health
 from admissions.services.jobs.tasks import letters_file
 from admissions.services.storage import store
 from admissions.views.board import BOARD
 from admissions.views.board import bp as board_bp
 from admissions.views.university import bp as university_bp
+from admissions.views.university import own_institution
 
 
 def job_for_board(job_id: int) -> Job:
@@ -96,3 +98,47 @@ def streamed_file(stored: StoredFile, mimetype: str) -> Response:
     response.headers["Content-Length"] = str(stored.size)
     response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
     return response
+
+
+def _retry(job: Job, endpoint: str):
+    """Start the failed job again (a new job, same work) and go to its page."""
+    try:
+        again = health.retry(job, current_user._get_current_object())
+    except health.RetryRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for(endpoint, job_id=job.id))
+    db.session.commit()
+    return redirect(url_for(endpoint, job_id=again.id))
+
+
+@board_bp.post("/jobs/<int:job_id>/retry")
+@roles_required(*BOARD)
+def job_retry(job_id: int):
+    """重试: run a failed board job again."""
+    return _retry(job_for_board(job_id), "board.job_page")
+
+
+@university_bp.post("/jobs/<int:job_id>/retry")
+@roles_required("university")
+def job_retry_university(job_id: int):
+    """重试: run a failed university job again."""
+    return _retry(job_for_university(job_id), "university.job_page_university")
+
+
+@board_bp.get("/exams/<int:exam_id>/jobs")
+@roles_required(*BOARD)
+def exam_jobs(exam_id: int):
+    """The exam's recent background jobs."""
+    exam = get_exam_for_board(exam_id)
+    jobs = health.recent_jobs(exam_id=exam.id)
+    return render_template("jobs/list.html", jobs=jobs, exam=exam, side="board")
+
+
+@university_bp.get("/jobs")
+@roles_required("university")
+def institution_jobs():
+    """The institution's recent background jobs."""
+    institution = own_institution()
+    jobs = health.recent_jobs(institution_id=institution.id)
+    return render_template("jobs/list.html", jobs=jobs, exam=None, side="university")

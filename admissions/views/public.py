@@ -10,6 +10,7 @@ from admissions.extensions import db, limiter
 from admissions.forms.student import RegistrationForm
 from admissions.login_sessions import sign_in
 from admissions.models import Exam
+from admissions.services.jobs import health
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration
 
@@ -43,8 +44,23 @@ def favicon():
 @bp.get("/healthz")
 @public
 def healthz():
-    """Liveness probe for the process manager."""
+    """Liveness probe for the process manager (the process answers; nothing else is asked)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def readyz():
+    """Readiness probe for the load balancer: the database, and Redis when the jobs or the
+    rate limits use it; 503 with what failed."""
+    config = current_app.config
+    limits = str(config.get("RATELIMIT_STORAGE_URI", ""))
+    redis_url = limits if limits.startswith("redis") else None
+    if config.get("JOBS_BACKEND") == "rq":
+        redis_url = config.get("REDIS_URL")
+    checks = health.readiness(redis_url)
+    ready = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503
 
 
 def _chosen_exam(exams: list[Exam]) -> Exam | None:

@@ -209,6 +209,14 @@ def upload_decisions(run_id: int):
     return redirect(url_for(".review", run_id=run.id))
 
 
+def _number_arg(name: str) -> int | None:
+    """A whole-number filter of the query string; one no column can hold is refused (400)."""
+    value = request.args.get(name, type=int)
+    if value is not None and not 0 <= value < 2**31:
+        abort(400)
+    return value
+
+
 def _export_filter(institution_id: int, fmt: str) -> export_service.ExportFilter:
     args = request.args
     status = args.get("status", "")
@@ -216,9 +224,9 @@ def _export_filter(institution_id: int, fmt: str) -> export_service.ExportFilter
         status = "admitted"  # the printed 录取名单 lists the admitted unless asked otherwise
     return export_service.ExportFilter(
         institution_id=institution_id,
-        exam_id=args.get("exam", type=int),
-        batch_id=args.get("batch", type=int),
-        round_number=args.get("round", type=int),
+        exam_id=_number_arg("exam"),
+        batch_id=_number_arg("batch"),
+        round_number=_number_arg("round"),
         program_code=args.get("program", ""),
         status=status,
     )

@@ -43,6 +43,7 @@ FILES = {
     "static": "text/css",
     "public.favicon": "image/",
     "public.healthz": "application/json",
+    "public.readyz": "application/json",
     "api.openapi": "application/json",
     "api.dispatches": "application/json",
     "api.plan_lines": "application/json",

@@ -28,7 +28,7 @@ from admissions.models import (
 from admissions.models.base import utcnow
 from admissions.services.local_time import show_local
 from admissions.services.rounds.reserved import reserved_inputs
-from admissions.services.rounds.runs import saved_runs
+from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.scores.inputs import (
     SchemeScores,
     current_rules,
@@ -71,9 +71,11 @@ def check_can_run(exam: Exam, batch: Batch, round_number: int, *, dry_run: bool 
         raise RoundError(
             f"{named(batch.name, batch.code)}只有 {batch.rounds} 轮，没有第 {round_number} 轮"
         )
-    if saved_runs(batch, round_number):
+    first = next(iter(saved_runs(batch, round_number)), None)
+    if first is not None:
         raise RoundError(
-            f"{named(batch.name, batch.code)}第 {round_number} 轮已经投档，不能重复投档"
+            f"{named(batch.name, batch.code)}第 {round_number} 轮已经投档（{run_named(first)}），"
+            "不能重复投档"
         )
     if not dry_run:
         _refuse_open_window(batch, round_number)

@@ -26,8 +26,9 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
+from admissions.services.exam.locks import lock_batch
 from admissions.services.rounds.build import RoundError
-from admissions.services.rounds.runs import saved_runs
+from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.wording import command_hint
 
 
@@ -53,13 +54,20 @@ def open_round_run(batch: Batch) -> AllocationRun:
         round_row = _round(batch, run.round_number)
         if round_row is None or round_row.status != RoundStatus.CLOSED:
             return run
+    if runs:
+        raise RoundError(
+            f"{named(batch.name, batch.code)}第 {runs[0].round_number} 轮已经结束"
+            f"（{run_named(runs[0])}），没有待结束的轮次"
+        )
     raise RoundError(f"{named(batch.name, batch.code)}没有待结束的轮次（请先投档）")
 
 
 def close_round(
     exam: Exam, batch: Batch, *, admit_pending: bool = False, actor: Account | None = None
 ) -> CloseOutcome:
-    """Admit pending dispatches if asked (else refuse), mark the round closed; flush only."""
+    """Admit pending dispatches if asked (else refuse), mark the round closed; flush only.
+    Under the batch's lock: of two closes, the second finds the round closed and is refused."""
+    lock_batch(batch.id)
     run = open_round_run(batch)
     pending = db.session.scalars(
         select(Dispatch).where(
@@ -100,12 +108,13 @@ def close_round(
 def publish_run(exam: Exam, batch: Batch, number: int, *, actor: Account | None = None) -> int:
     """Publish the saved run of round ``number``: students see where they were dispatched and
     everyone the cutoffs. Returns how many were dispatched; RoundError when there is nothing
-    to publish."""
+    to publish (or it is published already: under the batch's lock, one of two publishes)."""
+    lock_batch(batch.id)
     run = next(iter(saved_runs(batch, number)), None)
     if run is None:
         raise RoundError(f"{batch.name}第 {number} 轮尚未正式投档，没有可公布的结果")
     if run.status == RunStatus.PUBLISHED:
-        raise RoundError(f"{batch.name}第 {number} 轮的投档结果已经公布")
+        raise RoundError(f"{batch.name}第 {number} 轮的投档结果已经公布（{run_named(run)}）")
     run.status = RunStatus.PUBLISHED
     db.session.flush()
     dispatched = db.session.scalar(select(func.count(Dispatch.id)).where(Dispatch.run_id == run.id))

@@ -25,6 +25,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
+from admissions.services.exam.locks import lock_batch
 from admissions.services.rounds.build import (
     RoundError,
     RoundInput,
@@ -96,6 +97,10 @@ def run_allocation(
     )  # fmt: skip
     if violations or dry_run:
         return outcome
+    # Under the batch's lock, checked again: of two runs started together, one saves and the
+    # other is refused here, naming the first (the unique index on saved runs backs this up).
+    lock_batch(batch.id)
+    check_can_run(exam, batch, round_number)
     run = _save(exam, batch, round_number, built, result, outcome, actor, started)
     outcome.timings["save"] = time.perf_counter() - t3
     run.timings = {k: round(v, 4) for k, v in outcome.timings.items()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from admissions.extensions import db
-from admissions.models import AllocationRun, Batch, RunStatus
+from admissions.models import Account, AllocationRun, Batch, RunStatus
+from admissions.services.local_time import show_local
 
 LIVE = (RunStatus.SUCCEEDED, RunStatus.PUBLISHED)
 
@@ -29,3 +30,11 @@ def saved_runs(batch: Batch, round_number: int | None = None) -> list[Allocation
     if round_number is not None:
         query = query.where(AllocationRun.round_number == round_number)
     return list(db.session.scalars(query.order_by(AllocationRun.round_number)))
+
+
+def run_named(run: AllocationRun) -> str:
+    """The run as a refusal names it: its number, who saved it and when (Beijing time)."""
+    account = db.session.get(Account, run.created_by_id) if run.created_by_id else None
+    who = (account.display_name or account.username) if account else "命令行"
+    when = show_local(run.finished_at or run.created_at)
+    return f"投档记录 #{run.id}，由 {who} 于 {when} 保存"

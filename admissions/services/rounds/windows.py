@@ -26,6 +26,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services import audit
+from admissions.services.exam.locks import lock_round
 from admissions.services.exam.state import scores_published, window_open
 from admissions.services.local_time import show_local
 
@@ -106,6 +107,7 @@ def set_times(
     deadline: datetime | None, *, actor: Account | None = None, now: datetime | None = None,
 ) -> None:  # fmt: skip
     """Store the round's window and decisions deadline after checking them; audited."""
+    lock_round(round_.id)  # waits for the saves in flight; those after it see the change
     now = now or utcnow()
     _check_times(exam, round_, opens, closes, deadline, now)
     before = _times(round_)
@@ -172,6 +174,7 @@ def open_now(
     exam: Exam, round_: Round, *, actor: Account | None = None, now: datetime | None = None
 ) -> None:
     """Open the window at once (a close time already past is cleared); audited."""
+    lock_round(round_.id)  # waits for the saves in flight; those after it see the change
     now = now or utcnow()
     check_open_now(exam, round_, now)
     before = _times(round_)
@@ -186,6 +189,7 @@ def close_now(
     exam: Exam, round_: Round, *, actor: Account | None = None, now: datetime | None = None
 ) -> None:
     """End the window at once (the round itself stays, to be run and closed); audited."""
+    lock_round(round_.id)  # waits for the saves in flight; those after it see the change
     now = now or utcnow()
     check_close_now(round_, now)
     before = _times(round_)

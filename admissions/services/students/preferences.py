@@ -31,6 +31,7 @@ from admissions.models import (
 )
 from admissions.models.plan import split_types
 from admissions.services import audit
+from admissions.services.exam.locks import lock_round
 from admissions.services.exam.state import window_open
 
 
@@ -207,7 +208,10 @@ def save_list(
     base_version: int,
     now: datetime | None = None,
 ) -> PreferenceList:
-    """Save the whole list as a new version (draft or submitted), atomically; flush only."""
+    """Save the whole list as a new version (draft or submitted), atomically; flush only.
+    The window is checked under a shared lock on the round, held until the commit: a close
+    waits for this save, and once a close is committed no save is accepted."""
+    lock_round(round_.id, shared=True)
     now = now or utcnow()
     if not window_open(round_, now):
         raise PreferenceError("本轮志愿填报不在开放时间内（以服务器时间为准），不能修改")

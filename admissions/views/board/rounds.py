@@ -13,6 +13,7 @@ from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.labels import named
 from admissions.models import Batch, Exam, Round, RunStatus
+from admissions.services.exam.locks import lock_batch
 from admissions.services.exports.admissions import cutoff_rows
 from admissions.services.jobs import queue as jobs
 from admissions.services.rounds.build import RoundError, check_can_run
@@ -97,6 +98,7 @@ def round_run(exam_id: int, batch_code: str, number: int):
     when verified (the job page shows the violations otherwise)."""
     exam, batch = _load(exam_id, batch_code)
     args = {"batch_code": batch.code, "number": number}
+    lock_batch(batch.id)  # a double POST: the second waits here, then finds the first's job
     running = jobs.active_job("round_run", exam.id, **args)
     if running is not None:
         flash("本轮已有正在进行的正式投档任务。", "info")
