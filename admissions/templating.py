@@ -95,6 +95,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "": (
         ("首页", "public.index", ("public.index",)),
         ("考生报名", "public.register", ("public.register",)),
+        ("激活账号", "public.activate", ("public.activate",)),
         ("录取通知书查验", "public.verify_form", ("public.verify",)),
         ("登录", "auth.login", ("auth.login",)),
     ),

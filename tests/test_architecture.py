@@ -60,7 +60,7 @@ SERVICES_MAY_IMPORT = {
     "exports": {"rounds", "scores", "universities"},
     "jobs": {"audit", "imports", "rounds", "universities"},
     "admin": {"accounts", "audit", "auth", "universities"},
-    "demo": {"accounts", "audit", "exam"},
+    "demo": {"accounts", "audit", "exam", "students"},
 }
 MAX_LOOSE_SERVICES = 12
 

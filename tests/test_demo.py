@@ -127,3 +127,14 @@ def test_every_demo_login_reaches_its_home_page(client, demo):
 
         client.post("/logout", data={"csrf_token": csrf_token(client, target)})
     assert set(DEMO_PASSWORDS) == set(Role)
+
+
+def test_demo_prints_an_activation_code_that_works(demo, client):
+    from tests.factories import csrf_token
+
+    number, national_id, code = demo.activation
+    assert f"激活码 {code}" in demo.summary()
+    data = {"candidate_no": number, "national_id": national_id, "code": code,
+            "password": "Qiu-tian-lu-7", "confirm": "Qiu-tian-lu-7",
+            "csrf_token": csrf_token(client, "/activate")}  # fmt: skip
+    assert client.post("/activate", data=data).status_code == 302

@@ -29,6 +29,7 @@ def test_public_endpoints_are_exactly_the_listed_ones(app):
     assert public == [
         "api.openapi",
         "auth.login",
+        "public.activate",
         "public.favicon",
         "public.healthz",
         "public.index",

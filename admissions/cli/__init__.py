@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from admissions.cli.accounts import account_cli
+from admissions.cli.candidates import candidates_cli
 from admissions.cli.demo import demo_cli
 from admissions.cli.exam import exam_cli
 from admissions.cli.export import export_cli
@@ -20,7 +21,7 @@ from admissions.services.wording import command_line
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     for command in (
-        account_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli, import_command,
+        account_cli, candidates_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli, import_command,
         jobs_cli, allocate_command, round_cli,
     ):  # fmt: skip
         worded_for_the_command_line(command)

@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic sees every table through this module)."""
 
 from admissions.models.account import Account, ApiToken, LoginSession
+from admissions.models.activation import ActivationCode
 from admissions.models.allocation import AllocationRun, Cutoff, Dispatch
 from admissions.models.audit import AuditEvent
 from admissions.models.base import Base, ExactDecimal, utcnow
@@ -35,6 +36,7 @@ from admissions.models.preference import PreferenceItem, PreferenceList, Prefere
 
 __all__ = [
     "Account",
+    "ActivationCode",
     "AllocationRun",
     "ApiToken",
     "LoginSession",

@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.admin_accounts  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_institutions  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_style  # noqa: F401  (its route joins the admin blueprint)
+    import admissions.views.board.activation  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.students  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
     import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
+    import admissions.views.student_activation  # noqa: F401  (its route joins the public blueprint)
     from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)

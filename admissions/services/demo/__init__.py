@@ -35,6 +35,7 @@ from admissions.services.demo.people import Person, component_score, make_people
 from admissions.services.demo.plans import create_plan_lines
 from admissions.services.demo.preferences import create_preferences
 from admissions.services.exam.rules import create_exam_from_rules
+from admissions.services.students.activation import issue_code
 
 DEMO_PASSWORDS = {
     Role.ADMIN: "demo-admin-2026",
@@ -53,6 +54,8 @@ class DemoResult:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role label, username, pw
+    # 考生号, 身份证号 and 激活码 of one imported candidate
+    activation: tuple[str, str, str] | None = None
 
     def summary(self) -> str:
         """Plain text for the terminal."""
@@ -61,6 +64,10 @@ class DemoResult:
         lines += [f"  {name}: {value}" for name, value in self.counts.items()]
         lines.append("演示账号 (demo logins) — http://127.0.0.1:5000/login")
         lines += [f"  {label:<6} 用户名 {user:<16} 密码 {pw}" for label, user, pw in self.logins]
+        if self.activation:
+            number, national_id, code = self.activation
+            lines.append("激活账号 (activation) — http://127.0.0.1:5000/activate")
+            lines.append(f"  考生号 {number} 身份证号 {national_id} 激活码 {code}")
         return "\n".join(lines)
 
 
@@ -73,6 +80,7 @@ def load_demo(toml_text: str, *, candidates: int = 5000, seed: int = 2026) -> De
         exam = _create_exam_data(toml_text, candidates, random.Random(seed))
     result = DemoResult(exam_code=code, created=created, counts=_counts(exam))
     result.logins = _ensure_accounts(exam)
+    result.activation = _activation_code(exam)
     return result
 
 
@@ -203,3 +211,15 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
             create_account(username, DEMO_PASSWORDS[role], role, **fields)
         logins.append((label, username, DEMO_PASSWORDS[role]))
     return logins
+
+
+def _activation_code(exam: Exam) -> tuple[str, str, str] | None:
+    """A fresh code for the first candidate without a login (each load reissues it)."""
+    has_login = select(Account.id).where(Account.candidate_id == Candidate.id).exists()
+    candidate = db.session.scalar(
+        select(Candidate).where(Candidate.exam_id == exam.id, ~has_login)
+        .order_by(Candidate.id).limit(1)
+    )  # fmt: skip
+    if candidate is None:
+        return None
+    return candidate.candidate_no, candidate.national_id, issue_code(None, candidate)

@@ -1,0 +1,53 @@
+"""activation codes of candidates imported by the board
+
+Revision ID: 0010
+Revises: 0007
+Create Date: 2026-12-02 10:00:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import admissions.models.base
+
+
+# revision identifiers, used by Alembic.
+revision = '0010'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'activation_code',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('candidate_id', sa.Integer(), nullable=False),
+        sa.Column('code_hash', sa.String(length=64), nullable=False),
+        sa.Column('expires_at', admissions.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_at', admissions.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('used_at', admissions.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('revoked_at', admissions.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ['candidate_id'], ['candidate.id'],
+            name=op.f('fk_activation_code_candidate_id_candidate'),
+        ),
+        sa.ForeignKeyConstraint(
+            ['created_by_id'], ['account.id'], name=op.f('fk_activation_code_created_by_id_account')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_activation_code')),
+    )
+    with op.batch_alter_table('activation_code', schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f('ix_activation_code_candidate_id'), ['candidate_id'], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f('ix_activation_code_created_by_id'), ['created_by_id'], unique=False
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('activation_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activation_code_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_activation_code_candidate_id'))
+    op.drop_table('activation_code')
