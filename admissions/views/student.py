@@ -25,7 +25,7 @@ from admissions.forms.student import RegistrationEditForm, edit_choices, parse_c
 from admissions.services.students import catalog as preferences_catalog
 from admissions.services.students import explain as student_explain
 from admissions.services.students import letters as student_letters
-from admissions.services.students import preferences, registration
+from admissions.services.students import preferences, registration, standing
 from admissions.services.students import results as student_results
 from admissions.services.students import scores as student_scores
 
@@ -56,6 +56,7 @@ def home():
         "student/home.html", candidate=candidate, mask=idcard.mask,
         can_edit=registration.window_open(candidate.exam),
         scores_visible=student_scores.scores_visible(candidate.exam),
+        standing=standing.home_standing(candidate),
     )  # fmt: skip
 
 
@@ -145,6 +146,7 @@ def preference_rounds():
     rounds = preferences.rounds_of(candidate)
     return render_template(
         "student/rounds.html", rounds=rounds, window_open=preferences.window_open,
+        refused=standing.refusals(candidate, rounds),
         counted={r.id: preferences.counted_list(candidate, r.batch_id, r.number) for r in rounds},
     )  # fmt: skip
 
