@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
     import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
     import admissions.views.student_activation  # noqa: F401  (its route joins the public blueprint)
+    import admissions.views.student_preferences  # noqa: F401  (its routes join the student blueprint)
     from admissions.views import admin, api, auth, board, public, student, university
 
     app.register_blueprint(public.bp)

@@ -1,4 +1,5 @@
-"""activation codes of candidates imported by the board
+"""activation codes of candidates imported by the board; 冲稳保 margins of an exam;
+verification codes of submitted preference lists
 
 Revision ID: 0010
 Revises: 0007
@@ -18,6 +19,13 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('preference_list', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('verification_code', sa.String(length=19), nullable=True))
+        batch_op.create_index(
+            batch_op.f('ix_preference_list_verification_code'), ['verification_code'], unique=False
+        )
+    with op.batch_alter_table('exam', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('advice_margins', sa.JSON(), nullable=True))
     op.create_table(
         'activation_code',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -51,3 +59,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_activation_code_created_by_id'))
         batch_op.drop_index(batch_op.f('ix_activation_code_candidate_id'))
     op.drop_table('activation_code')
+    with op.batch_alter_table('exam', schema=None) as batch_op:
+        batch_op.drop_column('advice_margins')
+    with op.batch_alter_table('preference_list', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_preference_list_verification_code'))
+        batch_op.drop_column('verification_code')
