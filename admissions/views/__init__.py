@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.setup_rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.students  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
+    import admissions.views.public_exams  # noqa: F401  (its routes join the public blueprint)
     import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
     import admissions.views.student_activation  # noqa: F401  (its route joins the public blueprint)
     import admissions.views.student_preferences  # noqa: F401  (its routes join the student blueprint)

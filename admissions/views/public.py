@@ -10,6 +10,7 @@ from admissions.extensions import db, limiter
 from admissions.forms.student import RegistrationForm
 from admissions.login_sessions import sign_in
 from admissions.models import Exam
+from admissions.services.published import exams as published_exams
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration
 from admissions.services.students import slip as student_slip
@@ -27,10 +28,12 @@ HOME_ENDPOINTS = {
 @bp.get("/")
 @public
 def index():
-    """Landing page; a logged-in user goes to the home page of their role."""
+    """Landing page: the exams and their public information; a logged-in user goes home."""
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
-    return render_template("public/index.html")
+    open_ids = {exam.id for exam in registration.open_exams()}
+    listed = [published_exams.news(exam) for exam in published_exams.listed_exams()]
+    return render_template("public/index.html", listed=listed, open_ids=open_ids)
 
 
 @bp.get("/favicon.ico")
