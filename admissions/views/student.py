@@ -22,6 +22,7 @@ from admissions.extensions import db
 from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
 from admissions.files.pdf import MissingGlyphError
 from admissions.forms.student import RegistrationEditForm
+from admissions.services.published import exams as published_exams
 from admissions.services.students import explain as student_explain
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration, standing
@@ -134,6 +135,7 @@ def scores():
         "student/scores.html", candidate=candidate, visible=True, result=result,
         rows=student_scores.component_rows(candidate), table=shown,
         explanation=student_explain.explanation(candidate, result.rank if result else None), full=full or shown == table,
+        words=published_exams.rules_words(candidate.exam),
     )  # fmt: skip
 
 
