@@ -61,7 +61,7 @@ SERVICES_MAY_IMPORT = {
     "exports": {"rounds", "scores", "universities"},
     "jobs": {"audit", "imports", "rounds", "universities"},
     "admin": {"accounts", "audit", "auth", "universities"},
-    "demo": {"accounts", "audit", "exam", "students"},
+    "demo": {"accounts", "audit", "exam", "rounds", "scores", "students"},
 }
 MAX_LOOSE_SERVICES = 12
 

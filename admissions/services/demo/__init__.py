@@ -31,6 +31,7 @@ from admissions.models import (
 )
 from admissions.services import audit
 from admissions.services.accounts import create_account
+from admissions.services.demo import seasons
 from admissions.services.demo.people import Person, component_score, make_people
 from admissions.services.demo.plans import create_plan_lines
 from admissions.services.demo.preferences import create_preferences
@@ -78,6 +79,7 @@ def load_demo(toml_text: str, *, candidates: int = 5000, seed: int = 2026) -> De
     created = exam is None
     if exam is None:
         exam = _create_exam_data(toml_text, candidates, random.Random(seed))
+    _other_years(toml_text, exam, max(1, candidates * 4 // 5), seed)
     result = DemoResult(exam_code=code, created=created, counts=_counts(exam))
     result.logins = _ensure_accounts(exam)
     result.activation = _activation_code(exam)
@@ -99,6 +101,23 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     return exam
 
 
+def _other_years(toml_text: str, current: Exam, count: int, seed: int) -> None:
+    """Last year's exam with its rounds published, and next year's taking registrations."""
+    rules_last = seasons.shifted_rules(toml_text, -1)
+    if seasons.existing(rules_last) is None:
+        rng = random.Random(seed - 1)
+        last = seasons.create_last_year(toml_text)
+        people = make_people(rng, count, last.year)
+        ids = _insert_candidates(last, people, datetime(last.year, 5, 20, 8, tzinfo=UTC))
+        totals = _insert_scores(rng, last, people, ids)
+        lines = seasons.copy_lines(rng, current, last)
+        create_preferences(rng, last, lines, _percentiles(people, ids, totals),
+                           datetime(last.year, 7, 1, 9, tzinfo=UTC))  # fmt: skip
+        seasons.run_season(last)
+    if seasons.existing(seasons.shifted_rules(toml_text, 1)) is None:
+        seasons.create_next_year(toml_text)
+
+
 def _set_round_deadlines(exam: Exam) -> None:
     """First rounds in early July, supplementary rounds a week later (illustrative dates).
 
@@ -118,13 +137,13 @@ def _set_round_deadlines(exam: Exam) -> None:
             round_.decisions_deadline = start + timedelta(days=5)
 
 
-def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
+def _insert_candidates(exam: Exam, people: list[Person], stamp: datetime = STAMP) -> dict[str, int]:
     rows = [
         {"exam_id": exam.id, "candidate_no": p.candidate_no, "national_id": p.national_id,
          "name": p.name, "gender": p.gender, "birth_date": p.birth_date,
          "category_code": p.category, "candidate_type": p.candidate_type, "school": p.school,
          "major": "", "phone": p.phone, "bonus": p.bonus,
-         "bonus_reason": "省级技能大赛获奖" if p.bonus else "", "registered_at": STAMP}
+         "bonus_reason": "省级技能大赛获奖" if p.bonus else "", "registered_at": stamp}
         for p in people
     ]  # fmt: skip
     db.session.execute(insert(Candidate), rows)
