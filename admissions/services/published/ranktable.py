@@ -19,7 +19,7 @@ from admissions.extensions import db
 from admissions.models import Candidate, Exam, ExamStatus, ScoreResult, utcnow
 from admissions.services.exam.rules import current_version
 from admissions.services.published.catalogue import FilterError
-from admissions.services.scores.ranktable import ranktable_rows
+from admissions.services.scores.ranktable import categories_with_results, ranktable_rows
 
 PUBLISHED = {
     ExamStatus.SCORES_PUBLISHED, ExamStatus.PREFERENCES_OPEN, ExamStatus.PREFERENCES_CLOSED,
@@ -50,7 +50,8 @@ class Lookup:
 def parse_args(exam: Exam, args: Mapping[str, str]) -> tuple[str, Decimal | None]:
     """(category, score to look up) from query parameters; ``FilterError`` when bad."""
     categories = [c.code for c in exam.categories]
-    category = (args.get("category") or "").strip() or (categories[0] if categories else "")
+    default = next(iter(categories_with_results(exam)), categories[0] if categories else "")
+    category = (args.get("category") or "").strip() or default
     if category not in categories:
         raise FilterError(f"本考试没有专业类别“{category[:20]}”")
     raw = (args.get("score") or "").strip()
