@@ -25,6 +25,7 @@ ACTION_NAMES: dict[str, str] = {
     "demo.load": "载入演示数据",
     "dispatch.admit": "录取",
     "dispatch.reject": "退档",
+    "exam.advice_margins": "设置冲稳保提示幅度",
     "exam.create": "创建考试",
     "exam.registration_window": "设置报名时间",
     "exam.rules_version": "更新规则版本",

@@ -111,7 +111,7 @@ EXAM_NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("考试设置", "board.setup_exam", ("board.setup_exam", "board.setup_status",
                                      "board.setup_registration", "board.setup_structure",
                                      "board.setup_batch", "board.setup_category",
-                                     "board.setup_version", "board.exam_rules")),
+                                     "board.setup_version", "board.exam_rules", "board.setup_advice")),
     ("操作日志", "board.audit", ("board.audit",)),
 )  # fmt: skip
 

@@ -157,3 +157,28 @@ def test_lines_show_last_year_cutoff_when_this_exam_has_none(client, db):
     db.session.commit()
     page = client.get(_url(this.batches[0])).get_data(as_text=True)
     assert "本科批第 1 轮投档线 490" in page
+
+
+def test_board_sets_the_margins_and_bad_values_are_refused(client, db):
+    from admissions.models import AuditEvent, Role
+    from tests.factories import create_account
+
+    exam = create_exam()
+    board = create_account(Role.BOARD, province_id=exam.province_id)
+    db.session.commit()
+    login(client, board.username)
+    url = f"/board/exams/{exam.id}/setup/advice"
+    page = client.get(url).get_data(as_text=True)
+    assert "默认 10" in page
+    bad = client.post(
+        url, data={"rush": "abc", "safe": "10", "csrf_token": csrf_token(client, url)}
+    )
+    assert bad.status_code == 400 and "0 到 50 之间的整数" in bad.get_data(as_text=True)
+    good = client.post(
+        url, data={"rush": "20", "safe": "30", "csrf_token": csrf_token(client, url)}
+    )
+    assert good.status_code == 302
+    db.session.expire_all()
+    assert exam.advice_margins == {"rush": 20, "safe": 30}
+    assert advice.advise(800, 1000, exam).label == "稳"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "exam.advice_margins"))

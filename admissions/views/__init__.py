@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.admin_institutions  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_style  # noqa: F401  (its route joins the admin blueprint)
     import admissions.views.board.activation  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board.advice  # noqa: F401  (its route joins the board blueprint)
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from admissions.extensions import db
+from admissions.services import audit
+
 DEFAULT_MARGINS = {"rush": 10, "safe": 10}
 TONES = {"冲": "red", "稳": "blue", "保": "green"}
 
@@ -54,3 +57,33 @@ def advise(rank: int | None, cutoff_rank: int | None, exam: Any) -> Advice | Non
     if r > c * (1 - m["safe"] / 100):
         return Advice("稳", TONES["稳"], "位次略高于该线")
     return Advice("保", TONES["保"], "位次明显高于该线")
+
+
+class MarginError(ValueError):
+    """A margin the settings refuse (Chinese message); ``field`` names the input."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+MARGIN_NAMES = {"rush": "“冲”的差距较大界限", "safe": "“保”的领先幅度"}
+
+
+def parse_margins(texts: dict[str, str]) -> dict[str, int]:
+    """Whole percentages 0..50 from what was typed; ``MarginError`` naming the bad one."""
+    out = {}
+    for key, label in MARGIN_NAMES.items():
+        text = (texts.get(key) or "").strip()
+        if not text.isdigit() or not 0 <= int(text) <= 50:
+            raise MarginError(f"{label}应为 0 到 50 之间的整数（百分比），当前为“{text[:10]}”", key)
+        out[key] = int(text)
+    return out
+
+
+def set_margins(actor: Any, exam: Any, values: dict[str, int]) -> None:
+    """Store the exam's margins (flush only, audited)."""
+    before = {k: str(v) for k, v in margins(exam).items()}
+    exam.advice_margins = dict(values)
+    db.session.flush()
+    audit.record(actor, "exam.advice_margins", exam, before=before, after=dict(values))
