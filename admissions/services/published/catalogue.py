@@ -28,6 +28,7 @@ from admissions.models import (
     PlanLine,
     RunStatus,
 )
+from admissions.services.published.cache import cached, publication_stamp
 
 PAGE_SIZE = 50
 OWNERSHIPS = ("公办", "民办")
@@ -199,13 +200,24 @@ def _ordered(query: Select[Any]) -> Select[Any]:
 def catalogue_page(
     exam: Exam, filters: CatalogueFilters, words: Any, page_size: int = PAGE_SIZE
 ) -> tuple[list[CatalogueRow], int, int]:
-    """(rows of the page, lines found, pages); ``FilterError`` past the last page."""
+    """(rows of the page, lines found, pages); ``FilterError`` past the last page. Kept a short
+    while (``cache``)."""
+    key = ("plans", publication_stamp(exam), filters, page_size)
+    rows, total, pages = cached(key, lambda: _page(exam, filters, words, page_size))
+    if filters.page > pages:
+        raise FilterError(f"页码超出范围：共 {pages} 页")
+    return rows, total, pages
+
+
+def _page(
+    exam: Exam, filters: CatalogueFilters, words: Any, page_size: int
+) -> tuple[list[CatalogueRow], int, int]:
     total = db.session.scalar(
         select(func.count()).select_from(_query(exam, filters).subquery())
     ) or 0  # fmt: skip
     pages = max(1, math.ceil(total / page_size))
     if filters.page > pages:
-        raise FilterError(f"页码超出范围：共 {pages} 页")
+        return [], total, pages
     query = _ordered(_query(exam, filters)).offset((filters.page - 1) * page_size).limit(page_size)
     return _rows(exam, query, words), total, pages
 

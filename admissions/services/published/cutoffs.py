@@ -21,6 +21,7 @@ from admissions.models import (
     PlanLine,
     RunStatus,
 )
+from admissions.services.published.cache import cached, publication_stamp
 from admissions.services.published.catalogue import FilterError
 from admissions.services.published.history import PastCutoff, last_year, previous_exam
 from scoring.rules_text import number_text
@@ -69,10 +70,19 @@ CSV_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class RoundBatch:
+    """What the page shows of the round's batch (plain values, so rounds can be cached)."""
+
+    code: str
+    name: str
+    shape: str
+
+
+@dataclass(frozen=True)
 class PublishedRound:
     """A published round of a batch and its rows."""
 
-    batch: Batch
+    batch: RoundBatch
     number: int
     rows: list[CutoffRow]
 
@@ -90,7 +100,12 @@ def parse_filters(exam: Exam, args: Mapping[str, str]) -> tuple[str, str]:
 
 def published_rounds(exam: Exam, batch_code: str = "", category: str = "") -> list[PublishedRound]:
     """Every published round of the exam (batch order, then round), its rows in institution and
-    program order; only published, non-trial runs."""
+    program order; only published, non-trial runs. Kept a short while (``cache``)."""
+    key = ("cutoffs", publication_stamp(exam), batch_code, category)
+    return cached(key, lambda: _published_rounds(exam, batch_code, category))
+
+
+def _published_rounds(exam: Exam, batch_code: str, category: str) -> list[PublishedRound]:
     runs = db.session.execute(
         select(AllocationRun, Batch)
         .join(Batch, AllocationRun.batch_id == Batch.id)
@@ -104,7 +119,8 @@ def published_rounds(exam: Exam, batch_code: str = "", category: str = "") -> li
         if batch_code and batch.code != batch_code:
             continue
         rows = _round_rows(exam, run, batch, category, categories)
-        out.append(PublishedRound(batch, run.round_number, rows))
+        shown = RoundBatch(batch.code, batch.name, str(batch.shape))
+        out.append(PublishedRound(shown, run.round_number, rows))
     return out
 
 
