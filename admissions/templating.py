@@ -96,6 +96,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "": (
         ("首页", "public.index", ("public.index",)),
         ("考生报名", "public.register", ("public.register",)),
+        ("激活账号", "public.activate", ("public.activate",)),
         ("录取通知书查验", "public.verify_form", ("public.verify",)),
         ("登录", "auth.login", ("auth.login",)),
     ),
@@ -112,7 +113,7 @@ EXAM_NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("考试设置", "board.setup_exam", ("board.setup_exam", "board.setup_status",
                                      "board.setup_registration", "board.setup_structure",
                                      "board.setup_batch", "board.setup_category",
-                                     "board.setup_version", "board.exam_rules")),
+                                     "board.setup_version", "board.exam_rules", "board.setup_advice")),
     ("操作日志", "board.audit", ("board.audit",)),
 )  # fmt: skip
 

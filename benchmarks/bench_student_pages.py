@@ -221,7 +221,12 @@ class Client:
         return self.session.get(f"{self.base}/student/scores").status_code
 
     def submit(self) -> int:
-        data = {"csrf_token": self.token, "version": str(self.version), "action": "submit"}
+        data = {
+            "csrf_token": self.token,
+            "version": str(self.version),
+            "action": "submit",
+            "confirm": "yes",
+        }  # the answer to the confirmation page
         for i, line in enumerate(self.lines):
             data[f"item-{i}-line"], data[f"item-{i}-pos"] = str(line), str(i + 1)
         status = self.session.post(self.editor, data=data, allow_redirects=False).status_code

@@ -56,13 +56,14 @@ SERVICES_MAY_IMPORT = {
     "imports": {"audit", "storage"},
     "scores": {"audit", "exam", "imports", "wording"},
     "keying": {"audit", "exam", "imports", "scores"},
-    "students": {"accounts", "audit", "auth", "exam", "scores"},
+    "published": {"exam", "scores"},
+    "students": {"accounts", "audit", "auth", "exam", "published", "scores"},
     "rounds": {"audit", "exam", "imports", "letter_codes", "local_time", "scores", "wording"},
     "universities": {"audit", "letter_codes", "rounds"},
     "exports": {"rounds", "scores", "universities"},
     "jobs": {"audit", "imports", "rounds", "storage", "universities"},
     "admin": {"accounts", "audit", "auth", "universities"},
-    "demo": {"accounts", "audit", "exam"},
+    "demo": {"accounts", "audit", "exam", "rounds", "scores", "students"},
     "plans": {"audit", "imports", "local_time"},
 }
 MAX_LOOSE_SERVICES = 12

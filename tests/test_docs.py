@@ -24,10 +24,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 
-#: Pages the docs link before they are written: a link to one of these may point nowhere yet;
-#: once the page exists, its anchors are checked like any other link's.
-MISSING_ALLOWED = {"docs/plans-and-scale.md", "docs/students-and-public.md"}
-
 #: Names of files that live outside the repository: the docs never send a reader there.
 FORBIDDEN = ("FORMATS.md", "DOMAIN.md", "STYLE.md", "../shared")
 
@@ -85,13 +81,12 @@ def link_problems(path: Path, text: str, root: Path = ROOT) -> list[str]:
         file_part, _, anchor = target.partition("#")
         resolved = (path.parent / file_part).resolve() if file_part else path.resolve()
         try:
-            relative = resolved.relative_to(root).as_posix()
+            resolved.relative_to(root)
         except ValueError:
             problems.append(f"{where}: points outside the repository")
             continue
         if not resolved.exists():
-            if relative not in MISSING_ALLOWED:
-                problems.append(f"{where}: no such file")
+            problems.append(f"{where}: no such file")
             continue
         text_there = resolved.read_text(encoding="utf-8") if resolved.suffix == ".md" else ""
         if anchor and text_there and anchor not in anchors(text_there):
@@ -176,7 +171,6 @@ def command_problem(line: str, cli: click.Group) -> str | None:
 def test_the_docs_exist_and_readme_links_each_of_them() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     pages = {*(p.relative_to(ROOT).as_posix() for p in DOCS if p.parent.name == "docs")}
-    pages |= MISSING_ALLOWED
     for page in sorted(pages):
         assert f"]({page})" in readme, f"README does not link {page}"
     for page in ("board-guide", "formats", "university-guide", "it-guide", "rules-reference"):
@@ -230,7 +224,7 @@ def test_link_checker_reports_missing_files_anchors_and_outside_links(tmp_path: 
     problems = link_problems(page, text, root=tmp_path)
     assert [p.split(": ")[1] for p in problems] == [
         "docs/missing.md", "docs/a.md#nowhere", "https://example.org", "../shared/x.md",
-        "/etc/passwd",
+        "/etc/passwd", "docs/plans-and-scale.md",
     ]  # fmt: skip
 
 
@@ -247,7 +241,7 @@ def test_command_checker_refuses_what_the_cli_does_not_accept(app) -> None:
     assert command_problem("allocate SD2026CK BK --round 2", cli) is None
     assert command_problem("export admissions X --format=xlsx -o a.xlsx", cli) is None
     assert "no such command" in command_problem("import-plans SD2026CK f.csv", cli)
-    assert "no such command" in command_problem("candidates activation-codes X -o f.csv", cli)
+    assert "no such command" in command_problem("candidates activation-letters X -o f.csv", cli)
     assert "is not one of" in command_problem("import plan SD2026CK plans.csv", cli)
     assert "no option --admit" in command_problem("round close X BK --admit", cli)
     assert "is not one of" in command_problem("export cutoffs X --format docx -o f", cli)

@@ -29,6 +29,11 @@ def test_public_endpoints_are_exactly_the_listed_ones(app):
     assert public == [
         "api.openapi",
         "auth.login",
+        "public.activate",
+        "public.exam_cutoffs",
+        "public.exam_plans",
+        "public.exam_ranktable",
+        "public.exam_rules",
         "public.favicon",
         "public.healthz",
         "public.index",

@@ -50,7 +50,7 @@ def test_grouped_list_with_majors_and_adjust_flag(client, db):
     page = client.get(f"/student/preferences/{batch.id}/1").get_data(as_text=True)
     assert "组一专业0" in page and "专业组 G1" in page
     rows = [(_key(a1), [a2.id, a1.id], True), (_key(b1), [b1.id], False)]
-    assert _post(client, batch, rows, action="submit").status_code == 302
+    assert _post(client, batch, rows, action="submit", confirm="yes").status_code == 302
     saved = db.session.scalar(select(PreferenceList))
     first, second = saved.items
     assert (first.group_code, first.adjust, second.adjust) == ("G1", True, False)

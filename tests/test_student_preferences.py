@@ -78,12 +78,16 @@ def test_add_reorder_save_draft_then_submit(client, db, setup):
     *_, draft = _lists(db)
     assert draft.status == PreferenceStatus.DRAFT
     assert _line_ids(draft) == [lines[0].id, lines[2].id]
-    response = _post(client, batch, [lines[0], lines[2]], version=3, action="submit")
+    asked = _post(client, batch, [lines[0], lines[2]], version=3, action="submit")
+    assert asked.status_code == 200 and "请核对您的志愿" in asked.get_data(as_text=True)
+    assert preferences.counted_list(student, batch.id, 1) is None  # nothing submitted yet
+    response = _post(client, batch, [lines[0], lines[2]], version=4, action="submit",
+                     confirm="yes")  # fmt: skip
     assert response.status_code == 302
     counted = preferences.counted_list(student, batch.id, 1)
-    assert counted.version == 4 and _line_ids(counted) == [lines[0].id, lines[2].id]
+    assert counted.version == 5 and _line_ids(counted) == [lines[0].id, lines[2].id]
     history = client.get(_url(batch) + "/history").get_data(as_text=True)
-    assert "第4版" in history and lines[0].program_name in history
+    assert "第 1 次提交" in history and lines[0].program_name in history
 
 
 def test_position_fields_reorder_without_javascript(client, db, setup):
@@ -135,9 +139,11 @@ def test_after_the_deadline_nothing_changes(client, db, setup):
 def test_a_stale_tab_cannot_overwrite_a_newer_list(client, db, setup):
     _, batch, student, _, lines = setup
     login(client, student.candidate_no)
-    assert _post(client, batch, [lines[0]], version=0, action="submit").status_code == 302
+    first = _post(client, batch, [lines[0]], version=0, action="submit", confirm="yes")
+    assert first.status_code == 302
     # the second tab was loaded before the first saved: it still carries version 0
-    response = _post(client, batch, [lines[1], lines[2]], version=0, action="submit")
+    response = _post(client, batch, [lines[1], lines[2]], version=0, action="submit",
+                     confirm="yes")  # fmt: skip
     assert response.status_code == 409
     assert "其他页面" in response.get_data(as_text=True)
     [only] = _lists(db)

@@ -95,7 +95,9 @@ def test_unplaced_student_sees_each_line_cutoff_and_the_next_round(client, db):
     login(client, student.candidate_no)
     page = client.get("/student/results").get_data(as_text=True)
     assert "本轮未被投档" in page
-    assert "志愿1：" in page and "投档线 480.5（位次 42），您的成绩 450，低于投档线" in page
+    assert (
+        "志愿1：" in page and "投档线 480.5（位次 42），您的成绩 450（位次 1），低于投档线" in page
+    )
     assert "本轮无人投档" in page
     assert "第2轮（征集志愿）" in page
 

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from admissions.cli.accounts import account_cli
+from admissions.cli.candidates import candidates_cli
 from admissions.cli.common import outage_line
 from admissions.cli.demo import demo_cli
 from admissions.cli.doctor import doctor_command
@@ -23,9 +24,8 @@ from admissions.services.wording import command_line
 def register_commands(app: Flask) -> None:
     """Attach every command group."""
     for command in (
-        account_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli, import_command,
-        jobs_cli, allocate_command, round_cli, doctor_command,
-        files_cli,
+        account_cli, candidates_cli, demo_cli, letters_cli, exam_cli, scores_cli, export_cli,
+        import_command, jobs_cli, allocate_command, round_cli, doctor_command, files_cli,
     ):  # fmt: skip
         worded_for_the_command_line(command)
         app.cli.add_command(command)

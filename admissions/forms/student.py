@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
@@ -119,21 +119,26 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def parse_choices(form: Mapping[str, str]) -> list[ChoiceInput]:
-    """The ordered list a preference form posts: rows ``item-N-*``, sorted by their position field.
+@dataclass(frozen=True)
+class PositionProblem:
+    """A position field the list refuses: the 0-based row, the message, the row it repeats."""
 
-    A row with no line (flat) or no group (grouped) is an empty slot and is dropped. Rows keep the
-    order typed into their position fields; ties keep the order of the rows on the page.
-    """
+    row: int
+    message: str
+    other: int | None = None
+
+
+def _rows(form: Mapping[str, str]) -> list[tuple[str | None, ChoiceInput]]:
+    """(typed position, choice) of each non-empty row, in the order of the rows on the page
+    (position None: the row has no position field, as in a list posted by a script)."""
     rows: dict[int, dict[str, str]] = {}
     for key, value in form.items():
         match = _ITEM.match(key)
         if match:
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = value
-    choices = []
+    found = []
     for index in sorted(rows):
         row = rows[index]
-        position = _int_or_none(row.get("pos"))
         majors = [
             line_id
             for name in sorted((k for k in row if k.startswith("major-")), key=lambda k: int(k[6:]))
@@ -146,8 +151,66 @@ def parse_choices(form: Mapping[str, str]) -> list[ChoiceInput]:
             adjust=row.get("adjust") in {"y", "on", "1"},
         )
         if choice.plan_line_id is not None or choice.group is not None:
-            choices.append((position if position is not None else 10_000, index, choice))
-    return [choice for _, _, choice in sorted(choices, key=lambda t: (t[0], t[1]))]
+            typed = row.get("pos")
+            found.append((typed.strip() if typed is not None else None, choice))
+    return found
+
+
+def _moves(typed: list[str | None]) -> tuple[dict[int, int], list[PositionProblem]]:
+    """Row → the position typed into it, for rows whose typed position differs from where the
+    row stands (1-based); and the problems: not an integer 1..n, or a repeat of another move."""
+    n = len(typed)
+    moves: dict[int, int] = {}
+    problems = []
+    taken: dict[int, int] = {}
+    for row, text in enumerate(typed):
+        if text is None:
+            continue
+        position = _int_or_none(text)
+        if position is None or not 1 <= position <= n:
+            shown = text[:10] or "（空）"
+            problems.append(
+                PositionProblem(row, f"志愿序号“{shown}”无效，请填写 1 到 {n} 之间的整数")
+            )
+            continue
+        if position == row + 1:
+            continue
+        if position in taken:
+            problems.append(
+                PositionProblem(row, f"志愿序号 {position} 重复", other=taken[position])
+            )
+            continue
+        taken[position] = row
+        moves[row] = position
+    return moves, problems
+
+
+def parse_choices(form: Mapping[str, str]) -> list[ChoiceInput]:
+    """The ordered list a preference form posts (rows ``item-N-*``; empty slots dropped).
+
+    A row whose position field was changed moves there, the other rows keep their order in the
+    places left; a position that is not an integer 1..n, or that repeats another moved row's,
+    moves nothing (``position_problems`` names it).
+    """
+    rows = _rows(form)
+    moves, _ = _moves([typed for typed, _ in rows])
+    placed: list[ChoiceInput | None] = [None] * len(rows)
+    for row, position in moves.items():
+        placed[position - 1] = rows[row][1]
+    rest = iter(choice for row, (_, choice) in enumerate(rows) if row not in moves)
+    return [slot if slot is not None else next(rest) for slot in placed]
+
+
+def page_order(form: Mapping[str, str]) -> tuple[list[ChoiceInput], list[str | None]]:
+    """The posted rows as they stood on the page, and what was typed in each position field."""
+    rows = _rows(form)
+    return [choice for _, choice in rows], [typed for typed, _ in rows]
+
+
+def position_problems(form: Mapping[str, str]) -> list[PositionProblem]:
+    """Every position field the list refuses, in row order."""
+    _, problems = _moves([typed for typed, _ in _rows(form)])
+    return problems
 
 
 def edit_choices(

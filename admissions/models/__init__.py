@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic sees every table through this module)."""
 
 from admissions.models.account import Account, ApiToken, LoginSession
+from admissions.models.activation import ActivationCode
 from admissions.models.allocation import AllocationRun, Cutoff, Dispatch
 from admissions.models.audit import AuditEvent
 from admissions.models.base import Base, ExactDecimal, utcnow
@@ -39,6 +40,7 @@ __all__ = [
     "Account",
     "StoredFile",
     "StoredFileChunk",
+    "ActivationCode",
     "AllocationRun",
     "ApiToken",
     "LoginSession",

@@ -46,6 +46,9 @@ class Exam(Base):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scores_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 冲/稳/保 margins of the preference editor, in percent of a cutoff's 位次:
+    # {"rush": 10, "safe": 10}; None = the defaults (services/students/advice.py).
+    advice_margins: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     province: Mapped[Province] = relationship()

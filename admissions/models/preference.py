@@ -29,6 +29,8 @@ class PreferenceList(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The code printed on the 志愿确认单 of a submitted version; /verify checks it.
+    verification_code: Mapped[str | None] = mapped_column(String(19), index=True)
 
     items: Mapped[list[PreferenceItem]] = relationship(
         back_populates="preference_list", order_by="PreferenceItem.position"

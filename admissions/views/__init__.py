@@ -8,6 +8,8 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.admin_accounts  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_institutions  # noqa: F401  (its routes join the admin blueprint)
     import admissions.views.admin_style  # noqa: F401  (its route joins the admin blueprint)
+    import admissions.views.board.activation  # noqa: F401  (its routes join the board blueprint)
+    import admissions.views.board.advice  # noqa: F401  (its route joins the board blueprint)
     import admissions.views.board.exams  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.keying  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.lines  # noqa: F401  (its routes join the board blueprint)
@@ -19,7 +21,10 @@ def register_blueprints(app: Flask) -> None:
     import admissions.views.board.setup_rounds  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.board.students  # noqa: F401  (its routes join the board blueprint)
     import admissions.views.jobs  # noqa: F401  (its routes join the board and university ones)
+    import admissions.views.public_exams  # noqa: F401  (its routes join the public blueprint)
     import admissions.views.student_account  # noqa: F401  (its routes join the student blueprint)
+    import admissions.views.student_activation  # noqa: F401  (its route joins the public blueprint)
+    import admissions.views.student_preferences  # noqa: F401  (its routes join the student blueprint)
     import admissions.views.university_plans  # noqa: F401  (its routes join the university one)
     from admissions.views import admin, api, auth, board, public, student, university
 

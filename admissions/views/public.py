@@ -11,8 +11,10 @@ from admissions.forms.student import RegistrationForm
 from admissions.login_sessions import sign_in
 from admissions.models import Exam
 from admissions.services.jobs import health
+from admissions.services.published import exams as published_exams
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration
+from admissions.services.students import slip as student_slip
 
 bp = Blueprint("public", __name__)
 
@@ -27,10 +29,12 @@ HOME_ENDPOINTS = {
 @bp.get("/")
 @public
 def index():
-    """Landing page; a logged-in user goes to the home page of their role."""
+    """Landing page: the exams and their public information; a logged-in user goes home."""
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
-    return render_template("public/index.html")
+    open_ids = {exam.id for exam in registration.open_exams()}
+    listed = [published_exams.news(exam) for exam in published_exams.listed_exams()]
+    return render_template("public/index.html", listed=listed, open_ids=open_ids)
 
 
 @bp.get("/favicon.ico")
@@ -116,15 +120,18 @@ def verify_form():
     code = request.args.get("code", "").strip()[:40]
     if code:
         return redirect(url_for("public.verify", code=code))
-    return render_template("public/verify.html", code=None, letter=None)
+    return render_template("public/verify.html", code=None, letter=None, slip=None)
 
 
 @bp.get("/verify/<code>")
 @public
 @limiter.limit("30 per minute")
 def verify(code: str):
-    """Check an admission letter's verification code; shows only masked facts."""
+    """Check the code of an admission letter or a 志愿确认单; shows only masked facts."""
     code = code.strip()[:40]
     letter = student_letters.verify_code(current_app.config["SECRET_KEY"], code)
-    status = 200 if letter else 404
-    return render_template("public/verify.html", code=code, letter=letter), status
+    found_slip = None if letter else student_slip.verify_slip(code)
+    status = 200 if letter or found_slip else 404
+    return render_template(
+        "public/verify.html", code=code, letter=letter, slip=found_slip
+    ), status  # fmt: skip

@@ -21,11 +21,11 @@ from admissions.access import get_candidate_for_student, roles_required
 from admissions.extensions import db
 from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
 from admissions.files.pdf import MissingGlyphError
-from admissions.forms.student import RegistrationEditForm, edit_choices, parse_choices
-from admissions.services.students import catalog as preferences_catalog
+from admissions.forms.student import RegistrationEditForm
+from admissions.services.published import exams as published_exams
 from admissions.services.students import explain as student_explain
 from admissions.services.students import letters as student_letters
-from admissions.services.students import preferences, registration
+from admissions.services.students import registration, standing
 from admissions.services.students import results as student_results
 from admissions.services.students import scores as student_scores
 
@@ -56,6 +56,7 @@ def home():
         "student/home.html", candidate=candidate, mask=idcard.mask,
         can_edit=registration.window_open(candidate.exam),
         scores_visible=student_scores.scores_visible(candidate.exam),
+        standing=standing.home_standing(candidate),
     )  # fmt: skip
 
 
@@ -134,44 +135,8 @@ def scores():
         "student/scores.html", candidate=candidate, visible=True, result=result,
         rows=student_scores.component_rows(candidate), table=shown,
         explanation=student_explain.explanation(candidate, result.rank if result else None), full=full or shown == table,
+        words=published_exams.rules_words(candidate.exam),
     )  # fmt: skip
-
-
-@bp.get("/preferences")
-@roles_required("student")
-def preference_rounds():
-    """The rounds with a preference window, open or not."""
-    candidate = _me()
-    rounds = preferences.rounds_of(candidate)
-    return render_template(
-        "student/rounds.html", rounds=rounds, window_open=preferences.window_open,
-        counted={r.id: preferences.counted_list(candidate, r.batch_id, r.number) for r in rounds},
-    )  # fmt: skip
-
-
-def _round_or_404(candidate, batch_id: int, number: int):
-    return preferences.get_round(candidate, batch_id, number) or abort(404)
-
-
-@bp.route("/preferences/<int:batch_id>/<int:number>", methods=["GET", "POST"])
-@roles_required("student")
-def preference_editor(batch_id: int, number: int):
-    """Build, reorder, save and submit the list; works without JavaScript."""
-    candidate = _me()
-    round_ = _round_or_404(candidate, batch_id, number)
-    return editor_response(candidate, round_)
-
-
-@bp.get("/preferences/<int:batch_id>/<int:number>/history")
-@roles_required("student")
-def preference_history(batch_id: int, number: int):
-    """Every submitted version of the list, newest first."""
-    candidate = _me()
-    round_ = _round_or_404(candidate, batch_id, number)
-    lists = preferences.submitted_history(candidate, round_)
-    return render_template(
-        "student/history.html", round=round_, lists=lists, lines=preferences.lines_of(lists)
-    )
 
 
 @bp.get("/results")
@@ -197,74 +162,3 @@ def admission_letter(dispatch_id: int):
     return _pdf(
         lambda: admission_letter_pdf(data), f"录取通知书-{candidate.candidate_no}.pdf", "录取通知书"
     )
-
-
-def _filters() -> preferences_catalog.LineFilters:
-    seats = request.args.get("seats", "").strip()
-    return preferences_catalog.LineFilters(
-        text=request.args.get("q", "")[:60], city=request.args.get("city", "")[:40],
-        min_seats=int(seats) if seats.isdigit() and len(seats) < 6 else None,
-    )  # fmt: skip
-
-
-def _save_posted(candidate, round_, choices):
-    """Save the posted list; returns (saved, HTTP status)."""
-    submit = request.form.get("action") == "submit" and not _is_edit_button()
-    try:
-        preferences.save_list(
-            current_user._get_current_object(), candidate, round_, choices, submit=submit,
-            base_version=request.form.get("version", type=int, default=-1),
-        )  # fmt: skip
-    except preferences.PreferenceConflict as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False, 409
-    except preferences.PreferenceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False, 400
-    db.session.commit()
-    flash(
-        "志愿已提交，以最后一次提交的版本为准。" if submit else "草稿已保存（尚未提交）。", "info"
-    )
-    return True, 200
-
-
-def _is_edit_button() -> bool:
-    return any(k in request.form for k in ("add", "remove", "up", "down"))
-
-
-def editor_response(candidate, round_):
-    """GET: the newest version; POST: apply the button, save (draft or submit), redirect."""
-    grouped = round_.batch.shape == "grouped"
-    latest = preferences.latest_list(candidate, round_)
-    choices = preferences.choices_of(latest)
-    status = 200
-    if request.method == "POST":
-        choices = edit_choices(parse_choices(request.form), request.form, grouped)
-        saved, status = _save_posted(candidate, round_, choices)
-        if saved:
-            return redirect(request.full_path.rstrip("?"))
-    return render_template(
-        "student/editor.html", **_editor_context(candidate, round_, choices, latest, grouped)
-    ), status
-
-
-def _editor_context(candidate, round_, choices, latest, grouped):
-    batch = round_.batch
-    filters = _filters()
-    found, cut = preferences_catalog.search_lines(candidate, batch, filters)
-    ids = {c.plan_line_id for c in choices if c.plan_line_id} | {
-        m for c in choices for m in c.majors
-    }
-    listed = preferences_catalog.lines_by_id(candidate, batch, ids)
-    visible = student_scores.scores_visible(candidate.exam)
-    return {
-        "round": round_, "batch": batch, "grouped": grouped, "choices": choices,
-        "latest": latest, "version": latest.version if latest else 0,
-        "counted": preferences.counted_list(candidate, batch.id, round_.number),
-        "open_now": preferences.window_open(round_), "filters": filters, "cut": cut,
-        "found": preferences_catalog.rows_for(candidate, found, visible),
-        "listed": {r.line.id: r for r in preferences_catalog.rows_for(candidate, list(listed.values()), visible)},
-        "groups": preferences_catalog.group_lines(candidate, batch, {c.group for c in choices if c.group}),
-    }  # fmt: skip

@@ -51,13 +51,14 @@ def test_logout_from_the_header(live_server, phone, db):
 def test_login_form_is_reachable_by_keyboard(live_server, phone, db):
     phone.goto(f"{live_server}/login")
     focused = []
-    for _ in range(10):
+    for _ in range(11):
         phone.keyboard.press("Tab")
         focused.append(
             phone.evaluate("document.activeElement.name || document.activeElement.innerText")
         )
     # the skip link first, then the header's links, the breadcrumb, and the form in order
     assert focused == [
-        "跳到主要内容", "职教高考招生录取平台", "首页", "考生报名", "录取通知书查验", "登录", "首页",
+        "跳到主要内容", "职教高考招生录取平台", "首页", "考生报名", "激活账号", "录取通知书查验",
+        "登录", "首页",
         "username", "password", "remember",
     ]  # fmt: skip

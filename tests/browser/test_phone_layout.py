@@ -61,7 +61,7 @@ def test_board_pages_fit_a_phone(live_server, phone, db, season):
     _login(phone, live_server, "board-sd", DEMO_PASSWORDS[Role.BOARD])
     base = f"{live_server}/board/exams/{exam.id}"
     for path in ("", "/scores", "/lines?total=400", "/rounds/BK/1", "/setup/rounds", "/setup",
-                 "/rules", "/audit"):  # fmt: skip
+                 "/rules", "/audit", "/activation-codes"):  # fmt: skip
         _fits(phone, base + path)
     phone.goto(base + "/rounds/BK/1")
     cutoffs = phone.locator("#result .table-wrap").first
@@ -88,7 +88,10 @@ def test_university_and_student_pages_fit_a_phone(live_server, phone, browser, d
 
 
 def test_admin_and_public_pages_fit_a_phone(live_server, phone, db, season):
-    for path in ("/", "/login", "/verify", "/register", "/favicon.ico"):
+    for code in ("SD2026CK", "SD2025CK"):
+        for page in ("plans", "plans?page=2", "cutoffs", "ranktable", "rules"):
+            _fits(phone, f"{live_server}/exams/{code}/{page}")
+    for path in ("/", "/login", "/verify", "/register", "/activate", "/favicon.ico"):
         response = phone.goto(live_server + path)
         assert response is not None and response.status == 200, path
         if path != "/favicon.ico":

@@ -54,6 +54,7 @@ FILES = {
     "board.job_status": "application/json",
     "student.admission_letter": "application/pdf",
     "student.registration_slip": "application/pdf",
+    "student.preference_slip": "application/pdf",
     "university.letter": "application/pdf",
     "university.download_admissions": "text/csv",
     "university.job_letters": "application/pdf",

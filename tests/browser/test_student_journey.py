@@ -54,6 +54,8 @@ def test_register_fill_preferences_and_see_the_result(live_server, phone, db, tm
     phone.get_by_role("button", name="第2志愿上移").click()
     _shot(phone, tmp_path, "04-editor")
     phone.get_by_role("button", name="提交志愿").first.click()
+    expect(phone.get_by_role("heading", name="请核对您的志愿")).to_be_visible()
+    phone.get_by_role("button", name="确认提交").click()
     expect(phone.get_by_text("志愿已提交")).to_be_visible()
     candidate = db.session.scalar(select(Candidate))
     from admissions.services.students import preferences

@@ -63,6 +63,8 @@ def test_grouped_list_on_a_phone(live_server, phone, db, tmp_path):
     phone.get_by_role("button", name="加入 动车组检修（山东职业学院）").click()
     assert phone.get_by_label("专业2").input_value() != ""
     phone.get_by_role("button", name="提交志愿").first.click()
+    expect(phone.get_by_role("heading", name="请核对您的志愿")).to_be_visible()
+    phone.get_by_role("button", name="确认提交").click()
     expect(phone.get_by_text("志愿已提交")).to_be_visible()
     _shot(phone, tmp_path, "08-grouped")
 

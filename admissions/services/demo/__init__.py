@@ -31,10 +31,12 @@ from admissions.models import (
 )
 from admissions.services import audit
 from admissions.services.accounts import create_account
+from admissions.services.demo import seasons
 from admissions.services.demo.people import Person, component_score, make_people
 from admissions.services.demo.plans import create_plan_lines
 from admissions.services.demo.preferences import create_preferences
 from admissions.services.exam.rules import create_exam_from_rules
+from admissions.services.students.activation import issue_code
 
 DEMO_PASSWORDS = {
     Role.ADMIN: "demo-admin-2026",
@@ -53,6 +55,8 @@ class DemoResult:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role label, username, pw
+    # 考生号, 身份证号 and 激活码 of one imported candidate
+    activation: tuple[str, str, str] | None = None
 
     def summary(self) -> str:
         """Plain text for the terminal."""
@@ -61,6 +65,10 @@ class DemoResult:
         lines += [f"  {name}: {value}" for name, value in self.counts.items()]
         lines.append("演示账号 (demo logins) — http://127.0.0.1:5000/login")
         lines += [f"  {label:<6} 用户名 {user:<16} 密码 {pw}" for label, user, pw in self.logins]
+        if self.activation:
+            number, national_id, code = self.activation
+            lines.append("激活账号 (activation) — http://127.0.0.1:5000/activate")
+            lines.append(f"  考生号 {number} 身份证号 {national_id} 激活码 {code}")
         return "\n".join(lines)
 
 
@@ -71,8 +79,10 @@ def load_demo(toml_text: str, *, candidates: int = 5000, seed: int = 2026) -> De
     created = exam is None
     if exam is None:
         exam = _create_exam_data(toml_text, candidates, random.Random(seed))
+    _other_years(toml_text, exam, max(1, candidates * 4 // 5), seed)
     result = DemoResult(exam_code=code, created=created, counts=_counts(exam))
     result.logins = _ensure_accounts(exam)
+    result.activation = _activation_code(exam)
     return result
 
 
@@ -89,6 +99,23 @@ def _create_exam_data(toml_text: str, count: int, rng: random.Random) -> Exam:
     create_preferences(rng, exam, lines, _percentiles(people, ids, totals), STAMP)
     audit.record(None, "demo.load", exam, after={"candidates": count})
     return exam
+
+
+def _other_years(toml_text: str, current: Exam, count: int, seed: int) -> None:
+    """Last year's exam with its rounds published, and next year's taking registrations."""
+    rules_last = seasons.shifted_rules(toml_text, -1)
+    if seasons.existing(rules_last) is None:
+        rng = random.Random(seed - 1)
+        last = seasons.create_last_year(toml_text)
+        people = make_people(rng, count, last.year)
+        ids = _insert_candidates(last, people, datetime(last.year, 5, 20, 8, tzinfo=UTC))
+        totals = _insert_scores(rng, last, people, ids)
+        lines = seasons.copy_lines(rng, current, last)
+        create_preferences(rng, last, lines, _percentiles(people, ids, totals),
+                           datetime(last.year, 7, 1, 9, tzinfo=UTC))  # fmt: skip
+        seasons.run_season(last)
+    if seasons.existing(seasons.shifted_rules(toml_text, 1)) is None:
+        seasons.create_next_year(toml_text)
 
 
 def _set_round_deadlines(exam: Exam) -> None:
@@ -118,7 +145,7 @@ def _evidence(person: Person) -> dict[str, object]:
             "work_years": 1 + int(person.candidate_no[-1]) % 5}  # fmt: skip
 
 
-def _insert_candidates(exam: Exam, people: list[Person]) -> dict[str, int]:
+def _insert_candidates(exam: Exam, people: list[Person], stamp: datetime = STAMP) -> dict[str, int]:
     rows = [
         {"exam_id": exam.id, "candidate_no": p.candidate_no, "national_id": p.national_id,
          "name": p.name, "gender": p.gender, "birth_date": p.birth_date,
@@ -212,3 +239,15 @@ def _ensure_accounts(exam: Exam) -> list[tuple[str, str, str]]:
             create_account(username, DEMO_PASSWORDS[role], role, **fields)
         logins.append((label, username, DEMO_PASSWORDS[role]))
     return logins
+
+
+def _activation_code(exam: Exam) -> tuple[str, str, str] | None:
+    """A fresh code for the first candidate without a login (each load reissues it)."""
+    has_login = select(Account.id).where(Account.candidate_id == Candidate.id).exists()
+    candidate = db.session.scalar(
+        select(Candidate).where(Candidate.exam_id == exam.id, ~has_login)
+        .order_by(Candidate.id).limit(1)
+    )  # fmt: skip
+    if candidate is None:
+        return None
+    return candidate.candidate_no, candidate.national_id, issue_code(None, candidate)

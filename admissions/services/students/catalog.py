@@ -9,20 +9,15 @@ from decimal import Decimal
 from sqlalchemy import literal, or_, select
 
 from admissions.extensions import db
-from admissions.models import (
-    AllocationRun,
-    Batch,
-    Candidate,
-    Cutoff,
-    Institution,
-    PlanLine,
-    RunStatus,
-)
+from admissions.models import Batch, Candidate, Institution, PlanLine
+from admissions.services.published.history import PastCutoff, last_published
+from admissions.services.students.advice import Advice, advise
 from admissions.services.students.explain import (
     computed_values,
     exam_labels,
     requirement_warnings,
 )
+from admissions.services.students.scores import current_result
 
 PAGE_SIZE = 100
 
@@ -44,11 +39,13 @@ class LineFilters:
 
 @dataclass
 class LineRow:
-    """One plan line as the candidate sees it."""
+    """One plan line as the candidate sees it: its last published cutoff (an earlier round of
+    this exam, else last year's), the 冲/稳/保 advice from the candidate's 位次, warnings."""
 
     line: PlanLine
-    cutoff: Cutoff | None = None
+    cutoff: PastCutoff | None = None
     warnings: list[str] = field(default_factory=list)
+    advice: Advice | None = None
 
 
 def _base_query(candidate: Candidate, batch: Batch):
@@ -108,30 +105,18 @@ def group_lines(candidate: Candidate, batch: Batch, groups: set[str]) -> dict[st
     return found
 
 
-def last_cutoffs(lines: list[PlanLine]) -> dict[int, Cutoff]:
-    """The cutoff of each line in the latest published run that had it."""
-    ids = [line.id for line in lines]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Cutoff, AllocationRun.id)
-        .join(AllocationRun, Cutoff.run_id == AllocationRun.id)
-        .where(Cutoff.plan_line_id.in_(ids), AllocationRun.status == RunStatus.PUBLISHED)
-        .order_by(AllocationRun.id)
-    ).all()
-    return {cutoff.plan_line_id: cutoff for cutoff, _ in rows}
-
-
 def rows_for(candidate: Candidate, lines: list[PlanLine], scores_visible: bool) -> list[LineRow]:
-    """Lines with their last cutoff and requirement warnings."""
-    cutoffs = last_cutoffs(lines)
+    """Lines with their last published cutoff, 冲/稳/保 advice and requirement warnings."""
+    cutoffs = last_published(candidate.exam, [line.id for line in lines])
     computed = computed_values(candidate) if scores_visible else None
     labels = exam_labels(candidate)
-    return [
-        LineRow(
-            line,
-            cutoffs.get(line.id),
-            requirement_warnings(line.requirements, scores_visible, computed, labels),
-        )
-        for line in lines
-    ]
+    result = current_result(candidate) if scores_visible else None
+    rank = result.rank if result else None
+    rows = []
+    for line in lines:
+        cut = cutoffs.get(line.id)
+        rows.append(LineRow(
+            line, cut, requirement_warnings(line.requirements, scores_visible, computed, labels),
+            advise(rank, cut.min_rank if cut else None, candidate.exam),
+        ))  # fmt: skip
+    return rows

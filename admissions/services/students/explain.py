@@ -67,6 +67,15 @@ def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
     return rules, given, compute_candidate(rules, rules.ranking_scheme, given)
 
 
+def composite_of(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite] | None:
+    """The exam's rules, the candidate's input and composite under the headline scheme; None
+    when the exam has no rules or the scores cannot be used."""
+    try:
+        return _composite(candidate)
+    except (LookupError, RulesError, ScoreError):
+        return None
+
+
 def explanation(candidate: Candidate, rank: int | None = None) -> StudentExplanation | None:
     """The candidate's breakdown under the headline scheme; None when the exam has no rules."""
     try:

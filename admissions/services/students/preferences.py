@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from admissions.extensions import db
+from admissions.files.verification import verification_code
 from admissions.models import (
     Account,
     Batch,
@@ -240,6 +242,8 @@ def save_list(
     except IntegrityError as error:
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
+    if submit:
+        pref_list.verification_code = slip_code(candidate, round_, pref_list.version)
     db.session.flush()
     action = "preferences.submit" if submit else "preferences.draft"
     audit.record(
@@ -247,6 +251,29 @@ def save_list(
         after={"version": pref_list.version, "choices": len(choices)},
     )  # fmt: skip
     return pref_list
+
+
+def slip_code(candidate: Candidate, round_: Round, version: int) -> str:
+    """The verification code of a submitted version's 志愿确认单 (an HMAC, like a letter's)."""
+    key = f"PREF-{round_.batch.code}-{round_.number}-{version}"
+    secret = current_app.config["SECRET_KEY"]
+    return verification_code(secret, candidate.exam.code, candidate.candidate_no, key)
+
+
+def submission_number(pref_list: PreferenceList) -> int:
+    """Which submission a submitted version is (drafts are not counted): 1, 2, …"""
+    return int(
+        db.session.scalar(
+            select(func.count(PreferenceList.id)).where(
+                PreferenceList.candidate_id == pref_list.candidate_id,
+                PreferenceList.batch_id == pref_list.batch_id,
+                PreferenceList.round_number == pref_list.round_number,
+                PreferenceList.status == PreferenceStatus.SUBMITTED,
+                PreferenceList.version <= pref_list.version,
+            )
+        )
+        or 0
+    )
 
 
 def choices_of(pref_list: PreferenceList | None) -> list[ChoiceInput]:
