@@ -82,20 +82,41 @@ def flat_entries(inp: AllocationInput) -> Entries:
     prefs = inp.preferences
     if not isinstance(prefs, FlatPreferences):
         raise _fail("flat batch needs flat preferences / 平行志愿批次需要按专业填报的志愿")
-    ptr, lines = prefs.ptr, prefs.lines
+    ptr, lines = np.ascontiguousarray(prefs.ptr, dtype=np.int64), prefs.lines
     if lines.shape[0] != ptr[-1]:
         raise _fail("preference lines length differs from ptr / 志愿数量与索引不一致")
-    if lines.size and (lines.min() < 0 or lines.max() >= inp.n_lines):
-        raise _fail("a preference names an unknown plan line / 志愿中有不存在的计划")
-    lengths = np.diff(ptr)
-    _check_category(np.repeat(inp.category, lengths), inp.line_category[lines])
-    entries = Entries(ptr, lines.astype(np.int64, copy=False), None, None)
+    lines = np.ascontiguousarray(lines, dtype=np.int64)
+    _check_targets(
+        inp,
+        ptr,
+        lines,
+        inp.line_category,
+        "a preference names an unknown plan line / 志愿中有不存在的计划",
+    )
+    entries = Entries(ptr, lines, None, None)
     qualified = _qualified(inp, entries, inp.line_scheme)
     meets = None
     if inp.requirement_failures.size:
-        codes = entries.cand * inp.n_lines + lines
-        meets = ~np.isin(codes, inp.requirement_failures)
+        from . import kernel
+
+        fails = np.asarray(inp.requirement_failures, dtype=np.int64)
+        meets = ~kernel.failing_entries(ptr, lines, fails, inp.n_lines)
     return Entries(ptr, entries.target, qualified, meets)
+
+
+def _check_targets(
+    inp: AllocationInput, ptr: IntArray, targets: IntArray, t_category: IntArray, unknown: str
+) -> None:
+    """Every entry names an existing target of its candidate's category (one compiled pass)."""
+    from . import kernel
+
+    category = np.ascontiguousarray(inp.category, dtype=np.int64)
+    t_cat = np.ascontiguousarray(t_category, dtype=np.int64)
+    bad = kernel.targets_outside(ptr, targets, category, t_cat, t_cat.shape[0])
+    if bad == 1:
+        raise _fail(unknown)
+    if bad == 2:
+        raise _fail("a preference names a line of another category / 志愿中有其他专业类别的计划")
 
 
 def _qualified(inp: AllocationInput, entries: Entries, t_scheme: IntArray) -> BoolArray | None:
@@ -103,11 +124,6 @@ def _qualified(inp: AllocationInput, entries: Entries, t_scheme: IntArray) -> Bo
     if inp.qualified.all():
         return None
     return np.asarray(inp.qualified[t_scheme[entries.target], entries.cand], dtype=bool)
-
-
-def _check_category(cand_category: IntArray, target_category: IntArray) -> None:
-    if np.any(cand_category != target_category):
-        raise _fail("a preference names a line of another category / 志愿中有其他专业类别的计划")
 
 
 @dataclass(frozen=True)
@@ -162,6 +178,13 @@ def grouped_entries(inp: AllocationInput, groups: Groups) -> Entries:
     major_entry = np.repeat(np.arange(gs.shape[0]), np.diff(prefs.major_ptr))
     if np.any(inp.line_group[prefs.majors] != gs[major_entry]):
         raise _fail("a listed major is not in its group / 所填专业不属于该专业组")
-    _check_category(np.repeat(inp.category, np.diff(prefs.ptr)), groups.category[gs])
-    entries = Entries(prefs.ptr, gs.astype(np.int64, copy=False), None, None)
+    gs = np.ascontiguousarray(gs, dtype=np.int64)
+    _check_targets(
+        inp,
+        np.ascontiguousarray(prefs.ptr, dtype=np.int64),
+        gs,
+        groups.category,
+        "a preference names an unknown group / 志愿中有不存在的专业组",
+    )
+    entries = Entries(np.ascontiguousarray(prefs.ptr, dtype=np.int64), gs, None, None)
     return Entries(prefs.ptr, entries.target, _qualified(inp, entries, groups.scheme), None)
