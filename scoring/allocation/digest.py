@@ -9,10 +9,11 @@ import numpy as np
 from .model import AllocationInput, GroupedPreferences, IntArray
 
 
-def _csr_in_order(ptr: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
-    """Entry indices of a CSR list re-ordered by candidate ``order``, and the new ptr."""
+def _csr_in_order(ptr: IntArray, order: IntArray) -> tuple[IntArray | None, IntArray]:
+    """Entry indices of a CSR list re-ordered by candidate ``order`` (None: unchanged), and the
+    new ptr."""
     if order.shape[0] == ptr.shape[0] - 1 and bool(np.all(order[1:] > order[:-1])):
-        return np.arange(int(ptr[-1]), dtype=np.int64), ptr  # already in order
+        return None, ptr  # already in order
     lengths = np.diff(ptr)[order]
     new_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     starts = np.repeat(ptr[:-1][order] - new_ptr[:-1], lengths)
@@ -29,7 +30,7 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
         h.update(str(arr.shape).encode())
         if arr.dtype.kind in "iu":
             arr = arr.astype(np.int64, copy=False)
-        h.update(np.ascontiguousarray(arr).tobytes())
+        h.update(np.ascontiguousarray(arr).data.cast("B"))  # the bytes, not a copy
 
     put("cno", np.sort(inp.candidate_no))
     put("cat", inp.category[order])
@@ -52,7 +53,7 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     prefs = inp.preferences
     idx, ptr = _csr_in_order(prefs.ptr, order)
     put("ptr", ptr)
-    in_order = bool(np.all(order[1:] > order[:-1]))
+    in_order = idx is None
     if in_order and not isinstance(prefs, GroupedPreferences):
         put("l", prefs.lines)
     elif in_order and isinstance(prefs, GroupedPreferences):
@@ -61,11 +62,13 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
         put("mptr", prefs.major_ptr)
         put("m", prefs.majors)
     elif isinstance(prefs, GroupedPreferences):
+        assert idx is not None
         put("g", prefs.groups[idx])
         put("a", prefs.adjust[idx])
         midx, mptr = _csr_in_order(prefs.major_ptr, idx)
         put("mptr", mptr)
-        put("m", prefs.majors[midx])
+        put("m", prefs.majors if midx is None else prefs.majors[midx])
     else:
+        assert idx is not None
         put("l", prefs.lines[idx])
     return h.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Literal
 
 import numpy as np
@@ -17,6 +18,34 @@ from .priority import Priorities, candidate_table, entry_table
 Method = Literal["auto", "da", "sd"]
 _CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
           "below_cutoffs", "no_adjust", "group_full")  # fmt: skip
+
+
+class _DigestThread:
+    """The input digest, computed beside the allocation when the input is large."""
+
+    def __init__(self, inp: AllocationInput, cno_rank: IntArray) -> None:
+        self._value = ""
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if int(inp.preferences.ptr[-1]) < 1_000_000:
+            self._value = input_digest(inp, cno_rank)
+            return
+        self._thread = threading.Thread(target=self._run, args=(inp, cno_rank), daemon=True)
+        self._thread.start()
+
+    def _run(self, inp: AllocationInput, cno_rank: IntArray) -> None:
+        try:
+            self._value = input_digest(inp, cno_rank)
+        except BaseException as exc:  # raised again in the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> str:
+        """The hex digest (waits for the thread)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def capacity_of(free_seats: IntArray, inp: AllocationInput) -> IntArray:
@@ -53,6 +82,7 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
 
     check_shapes(inp)
     cno_rank = candidate_no_rank(inp.candidate_no)
+    digest = _DigestThread(inp, cno_rank)  # hashing releases the GIL, as do the kernels
     groups = build_groups(inp) if inp.grouped else None
     if groups is not None:
         entries = grouped_entries(inp, groups)
@@ -87,9 +117,12 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
             listed = np.bincount(target, minlength=capacity.shape[0])
             room[share_t] = np.maximum(listed[share_t], capacity[share_t])
         held, held_prio = kernel.deferred_acceptance(
-            ptr, target, prio.table, prio.table_row, prio.by_entry, capacity, share_t, room
-        )
-    return _result(inp, entries, keep, held, held_prio, capacity, excluded, cno_rank, groups)
+            ptr, target, prio.table, prio.table_row, prio.by_entry, capacity, share_t, room,
+            _proposal_order(prio, ptr, target),
+        )  # fmt: skip
+    return _result(
+        inp, entries, keep, held, held_prio, capacity, excluded, groups, cno_rank, digest
+    )
 
 
 def _priorities(
@@ -112,6 +145,16 @@ def _priorities(
         orig = keep if keep is not None else np.arange(target.shape[0], dtype=np.int64)
         choice = entries.choice(cand, orig)
     return entry_table(inp.schemes, t_scheme, target, cand, choice, cno_rank)
+
+
+def _proposal_order(prio: Priorities, ptr: IntArray, target: IntArray) -> IntArray:
+    """Candidates roughly best first: by the scheme with the most entries, or by the priority
+    of their first entry (schemes of one shape share one scale)."""
+    if not prio.by_entry:
+        rows = np.bincount(prio.table_row[target], minlength=prio.table.shape[0])
+        return np.argsort(-prio.table[int(rows.argmax())], kind="stable")
+    first = prio.table[0, np.minimum(ptr[:-1], max(target.shape[0] - 1, 0))]
+    return np.argsort(-first, kind="stable") if target.size else np.arange(ptr.shape[0] - 1)
 
 
 def _eligible_entries(
@@ -140,8 +183,9 @@ def _result(
     held_prio: IntArray,
     capacity: IntArray,
     excluded: BoolArray,
-    cno_rank: IntArray,
     groups: Groups | None,
+    cno_rank: IntArray,
+    digest: _DigestThread,
 ) -> AllocationResult:
     from . import kernel
 
@@ -165,7 +209,7 @@ def _result(
     return AllocationResult(
         line=line, group=group, choice=choice, reason=tuple(map(_CODES.__getitem__, code.tolist())),
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
-        digest=input_digest(inp, cno_rank),
+        digest=digest.result(),
     )  # fmt: skip
 
 

@@ -62,14 +62,16 @@ def deferred_acceptance(
     capacity: IntArray,
     share: BoolArray,
     room: IntArray,
+    order: IntArray,
 ) -> tuple[IntArray, IntArray]:
     """Candidate-proposing DA, one proposal at a time; each target keeps a min-heap.
 
     The priority (higher is better) of entry ``e`` of candidate ``c`` for target ``t`` is
     ``table[table_row[t], e if by_entry else c]``. A target keeps its best ``capacity`` and,
     under ``share``, everyone tied with the last seat. ``room[t]`` bounds the heap of ``t``
-    (capacity, or the number of its proposers under ``share``). Returns (entry held or -1,
-    its priority) per candidate.
+    (capacity, or the number of its proposers under ``share``). Candidates first propose in
+    ``order``: the result does not depend on it, the work does (best first, few are displaced).
+    Returns (entry held or -1, its priority) per candidate.
     """
     n, n_t = ptr.shape[0] - 1, capacity.shape[0]
     off = np.zeros(n_t + 1, np.int64)
@@ -83,23 +85,25 @@ def deferred_acceptance(
     held_p = np.zeros(n, np.int64)
     stack = np.empty(n, np.int64)
     top = 0
-    for c in range(n - 1, -1, -1):
+    for i in range(order.shape[0] - 1, -1, -1):
+        c = order[i]
         if ptr[c] < ptr[c + 1]:
             stack[top] = c
             top += 1
+    # Lowest priority still held by a full target (MIN while seats are left, MAX without seats).
+    thr = np.where(capacity > 0, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
     spill = np.empty(16, np.int64)
     while top > 0:
         top -= 1
         c = stack[top]
-        while nxt[c] < ptr[c + 1]:
-            e = nxt[c]
+        e, end = nxt[c], ptr[c + 1]
+        while e < end:
             t = target[e]
-            cap = capacity[t]
             p = table[table_row[t], e if by_entry else c]
-            base, k = off[t], size[t]
-            if cap == 0 or (k >= cap and (p < hp[base] or (p == hp[base] and not share[t]))):
-                nxt[c] += 1
+            if p < thr[t] or (p == thr[t] and not share[t]):
+                e += 1
                 continue
+            cap, base, k = capacity[t], off[t], size[t]
             evict = k >= cap and p > hp[base]  # else it fits, or ties with the last seat
             hp[base + k], hc[base + k] = p, c
             _sift_up(hp, hc, base, k)
@@ -130,7 +134,10 @@ def deferred_acceptance(
                         k += 1
                     break
             size[t] = k
+            if k >= cap:
+                thr[t] = hp[base]
             break
+        nxt[c] = e
     return held, held_p
 
 

@@ -87,7 +87,7 @@ def flat_entries(inp: AllocationInput) -> Entries:
         raise _fail("preference lines length differs from ptr / 志愿数量与索引不一致")
     lines = np.ascontiguousarray(lines, dtype=np.int64)
     _check_targets(
-        inp,
+        inp.category,
         ptr,
         lines,
         inp.line_category,
@@ -104,15 +104,26 @@ def flat_entries(inp: AllocationInput) -> Entries:
     return Entries(ptr, entries.target, qualified, meets)
 
 
-def _check_targets(
-    inp: AllocationInput, ptr: IntArray, targets: IntArray, t_category: IntArray, unknown: str
-) -> None:
-    """Every entry names an existing target of its candidate's category (one compiled pass)."""
+def _outside(row_category: IntArray, ptr: IntArray, targets: IntArray, t_category: IntArray) -> int:
+    """0 if every entry names an existing target of its row's category, 1 for an unknown target,
+    2 for a target of another category (one compiled pass)."""
     from . import kernel
 
-    category = np.ascontiguousarray(inp.category, dtype=np.int64)
-    t_cat = np.ascontiguousarray(t_category, dtype=np.int64)
-    bad = kernel.targets_outside(ptr, targets, category, t_cat, t_cat.shape[0])
+    def arr(a: IntArray) -> IntArray:
+        return np.ascontiguousarray(a, dtype=np.int64)
+
+    return int(
+        kernel.targets_outside(
+            arr(ptr), arr(targets), arr(row_category), arr(t_category), t_category.shape[0]
+        )
+    )
+
+
+def _check_targets(
+    category: IntArray, ptr: IntArray, targets: IntArray, t_category: IntArray, unknown: str
+) -> None:
+    """Every entry names an existing target of its candidate's category."""
+    bad = _outside(category, ptr, targets, t_category)
     if bad == 1:
         raise _fail(unknown)
     if bad == 2:
@@ -173,18 +184,19 @@ def grouped_entries(inp: AllocationInput, groups: Groups) -> Entries:
     if prefs.major_ptr.shape[0] != gs.shape[0] + 1 or prefs.majors.shape[0] != prefs.major_ptr[-1]:
         raise _fail("major arrays inconsistent / 专业志愿数组不一致")
     assert inp.line_group is not None
-    if prefs.majors.size and (prefs.majors.min() < 0 or prefs.majors.max() >= inp.n_lines):
-        raise _fail("a listed major is not a plan line / 所填专业不存在")
-    major_entry = np.repeat(np.arange(gs.shape[0]), np.diff(prefs.major_ptr))
-    if np.any(inp.line_group[prefs.majors] != gs[major_entry]):
-        raise _fail("a listed major is not in its group / 所填专业不属于该专业组")
     gs = np.ascontiguousarray(gs, dtype=np.int64)
+    ptr = np.ascontiguousarray(prefs.ptr, dtype=np.int64)
     _check_targets(
-        inp,
-        np.ascontiguousarray(prefs.ptr, dtype=np.int64),
+        inp.category,
+        ptr,
         gs,
         groups.category,
         "a preference names an unknown group / 志愿中有不存在的专业组",
     )
-    entries = Entries(np.ascontiguousarray(prefs.ptr, dtype=np.int64), gs, None, None)
-    return Entries(prefs.ptr, entries.target, _qualified(inp, entries, groups.scheme), None)
+    bad = _outside(gs, prefs.major_ptr, prefs.majors, inp.line_group)
+    if bad == 1:
+        raise _fail("a listed major is not a plan line / 所填专业不存在")
+    if bad == 2:
+        raise _fail("a listed major is not in its group / 所填专业不属于该专业组")
+    entries = Entries(ptr, gs, None, None)
+    return Entries(ptr, gs, _qualified(inp, entries, groups.scheme), None)
