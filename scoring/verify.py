@@ -32,9 +32,14 @@ class Violation:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Listed:
-    """The listed entries: target of each, the CSR offsets, the candidate of each (int32)."""
+    """The listed entries: target of each, the CSR offsets, the candidate of each (int32).
+
+    A scheme listed by at least as many entries as there are candidates (and without
+    ``choice``) is compared through one rank per candidate, built once by sorting its key
+    rows; the others through their key columns, gathered for the entries a check reads.
+    """
 
     inp: AllocationInput
     ptr: Int
@@ -42,27 +47,53 @@ class _Listed:
     cand: NDArray[np.int32]
     t_scheme: Int
     cno_pos: Int
+    dense: set[int]
+    ranks: dict[int, Int]
 
     def eligible(self, e: Int) -> Bool:
         """Qualified, not excluded, and (flat) meeting the line's requirements."""
-        inp, c, t = self.inp, self.cand[e], self.target[e]
-        ok = np.asarray(inp.qualified[self.t_scheme[t], c], dtype=bool)
+        inp = self.inp
+        ok = np.ones(e.shape[0], dtype=bool)
+        fails = (
+            not isinstance(inp.preferences, GroupedPreferences) and inp.requirement_failures.size
+        )
+        if inp.qualified.all() and inp.excluded is None and not fails:
+            return ok
+        c, t = self.cand[e], self.target[e]
+        if not inp.qualified.all():
+            ok &= inp.qualified[self.t_scheme[t], c]
         if inp.excluded is not None:
             ok &= ~inp.excluded[c]
-        if not isinstance(inp.preferences, GroupedPreferences) and inp.requirement_failures.size:
+        if fails:
             ok &= ~np.isin(c.astype(np.int64) * inp.n_lines + t, inp.requirement_failures)
         return ok
 
-    def columns(self, scheme: int, e: Int) -> list[Int]:
-        """Key columns (compared high to low, first decides) of entries ``e`` of one scheme."""
+    def _raw(self, scheme: int, c: NDArray[np.integer], e: Int | None) -> list[Int]:
         s = self.inp.schemes[scheme]
-        c = self.cand[e]
-        cols = [s.keys[c, j].astype(np.int64) for j in range(s.keys.shape[1])]
+        cols = [np.asarray(s.keys[c, j], dtype=np.int64) for j in range(s.keys.shape[1])]
         if s.choice_at is not None:
+            assert e is not None
             cols.insert(s.choice_at, s.choice_sign * (e - self.ptr[c] + 1))
         if s.ties == "candidate_no":
             cols.append(-self.cno_pos[c])
         return cols
+
+    def columns(self, scheme: int, e: Int) -> list[Int]:
+        """Key columns (compared high to low, first decides) of entries ``e`` of one scheme."""
+        c = self.cand[e]
+        if scheme not in self.dense:
+            return self._raw(scheme, c, e)
+        if scheme not in self.ranks:
+            everyone = np.arange(self.cno_pos.shape[0])
+            cols = self._raw(scheme, everyone, None)
+            order = np.lexsort(tuple(reversed(cols))) if cols else everyone
+            step = np.zeros(everyone.shape[0], dtype=np.int64)
+            for col in cols:
+                step[1:] |= col[order][1:] != col[order][:-1]
+            rank = np.empty(everyone.shape[0], dtype=np.int64)
+            rank[order] = np.cumsum(step)
+            self.ranks[scheme] = rank
+        return [self.ranks[scheme][c]]
 
 
 def _compare(a: list[Int], b: list[Int], n: int) -> Int:
@@ -110,7 +141,12 @@ def verify(inp: AllocationInput, result: AllocationResult) -> list[Violation]:
     )
     cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int32), np.diff(ptr))
     cno_pos = np.unique(inp.candidate_no, return_inverse=True)[1].reshape(-1).astype(np.int64)
-    listed = _Listed(inp, ptr, target, cand, t_scheme, cno_pos)
+    per_scheme = np.bincount(t_scheme, weights=np.bincount(target, minlength=t_scheme.shape[0]))
+    dense = {
+        s for s in np.flatnonzero(per_scheme >= inp.n_candidates).tolist()
+        if inp.schemes[s].choice_at is None
+    }  # fmt: skip
+    listed = _Listed(inp, ptr, target, cand, t_scheme, cno_pos, dense, {})
     found: list[Violation] = []
     held = _check_places(inp, result, outcome, listed, found)
     lowest = _check_capacity(inp, held, listed, cap, found)
