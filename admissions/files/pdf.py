@@ -99,6 +99,8 @@ def missing_glyphs(text: str, font: PdfFont | None = None) -> set[str]:
 
 def text_runs(text: str, font: PdfFont) -> list[tuple[str, str]]:
     """Split text into (font name, chunk) runs; raises MissingGlyphError if a character has no font."""
+    if font.covers is not None and font.covers.issuperset(map(ord, text)):
+        return [(font.name, text)]  # the common case, checked in C
     runs: list[tuple[str, str]] = []
     missing = missing_glyphs(text, font)
     if missing:
