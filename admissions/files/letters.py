@@ -11,13 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import zxingcpp
-from numpy.typing import NDArray
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
+from typing import TYPE_CHECKING
 
 from admissions.files.pdf import (
     MissingGlyphError,
@@ -27,7 +21,14 @@ from admissions.files.pdf import (
     text_runs,
 )
 
-WIDTH, HEIGHT = A4
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from reportlab.pdfgen.canvas import Canvas
+
+# reportlab's A4 in points; reportlab, numpy and zxing-cpp load when a letter is drawn, not at
+# start-up (every page and command imports this module for LetterData).
+WIDTH, HEIGHT = 595.2755905511812, 841.8897637795277
 BORDER = 36  # the letter's frame, in points from the page edge
 
 
@@ -113,6 +114,8 @@ FRAME = "letterFrame"  # what every letter shares, drawn once per PDF and reused
 
 
 def _draw_frame(pen: _Pen) -> None:
+    from reportlab.lib import colors
+
     canvas = pen.canvas
     canvas.beginForm(FRAME)
     canvas.setStrokeColor(colors.HexColor("#8b0000"))
@@ -153,6 +156,9 @@ def qr_matrix(value: str) -> NDArray[np.bool_]:
     Encoded by zxing-cpp (compiled). The mask pattern is fixed: scanners read the mask from the
     code itself, and choosing the "best" of eight costs 4x the time for thousands of letters.
     """
+    import numpy as np
+    import zxingcpp
+
     code = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level="M", data_mask=0)
     return np.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128
 
@@ -166,6 +172,8 @@ def qr_operators(matrix: NDArray[np.bool_], x: float, y: float, size: float) -> 
     """PDF operators painting the matrix as an image mask (1 bit a module, dark = fill colour)
     inside the square (x, y, size), with 4 modules of quiet zone on each side. One inline image
     per letter: no path of hundreds of rectangles to format."""
+    import numpy as np
+
     n = matrix.shape[0]
     side = size * n / (n + 8)
     corner = size * 4 / (n + 8)
@@ -185,9 +193,11 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
 
     Raises MissingGlyphError naming every letter with a character no font can draw.
     """
+    from reportlab.pdfgen.canvas import Canvas
+
     font = font or load_font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font.name)
+    canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1, initialFontName=font.name)
     canvas.setTitle("录取通知书")
     pen = _Pen(canvas, font)
     _draw_frame(pen)
@@ -215,9 +225,11 @@ def admission_letter_pdf(letter: LetterData, *, font: PdfFont | None = None) -> 
 
 def registration_slip_pdf(slip: SlipData, *, font: PdfFont | None = None) -> bytes:
     """The registration slip (报名确认单) a candidate prints after registering."""
+    from reportlab.pdfgen.canvas import Canvas
+
     font = font or load_font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font.name)
+    canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1, initialFontName=font.name)
     canvas.setTitle("报名确认单")
     pen = _Pen(canvas, font)
     pen.write(WIDTH / 2, HEIGHT - 100, slip.exam_name, 16, centred=True)
