@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
 import resource
 import statistics
@@ -200,6 +201,7 @@ def main() -> None:
         command += ["--quick"] if args.quick else []
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         figures = json.loads(out.strip().splitlines()[-1])
+        figures["load"] = os.getloadavg()
         results.append(figures)
         print(
             f"{name:<22}{figures['median_s']:>10.3f}{figures['min_s']:>9.3f}"
