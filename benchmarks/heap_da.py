@@ -30,10 +30,10 @@ def heap_da(inp: AllocationInput) -> list[int]:
     """Target (line or group) held by each candidate, -1 for none."""
     targets, capacity, scheme_of = _targets(inp)
     ptr = inp.preferences.ptr.tolist()
-    keys = [s.keys.tolist() for s in inp.schemes]
+    keys = [s.keys[:, 0].tolist() if s.keys.shape[1] == 1 else s.keys.tolist() for s in inp.schemes]
     neg_no = (-inp.candidate_no).tolist()
     n = inp.n_candidates
-    heaps: list[list[tuple[list[int], int, int]]] = [[] for _ in capacity]
+    heaps: list[list[tuple[object, int, int]]] = [[] for _ in capacity]
     nxt = ptr[:-1]
     held = [-1] * n
     free = [c for c in range(n - 1, -1, -1) if ptr[c] < ptr[c + 1]]

@@ -34,8 +34,13 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
 
     put("cno", np.sort(inp.candidate_no))
     put("cat", inp.category[order])
+    keys = [s.keys for s in inp.schemes]
+    if len(keys) > 8 and len({k.shape for k in keys}) == 1:  # a scheme per program: one gather
+        keys = list(np.stack(keys).astype(np.int64, copy=False)[:, order])
+    else:
+        keys = [k[order].astype(np.int64) for k in keys]
     for i, s in enumerate(inp.schemes):
-        put(f"s{i}{s.choice_at}{s.choice_sign}{s.ties}", s.keys[order].astype(np.int64))
+        put(f"s{i}{s.choice_at}{s.choice_sign}{s.ties}", keys[i])
     put("q", inp.qualified[:, order])
     put("lines", np.stack((inp.line_category, inp.line_scheme, inp.free_seats)).astype(np.int64))
     h.update(f"ratio{inp.ratio}".encode())
