@@ -35,7 +35,8 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     put("cno", np.sort(inp.candidate_no))
     put("cat", inp.category[order])
     keys = [s.keys for s in inp.schemes]
-    if len(keys) > 8 and len({k.shape for k in keys}) == 1:  # a scheme per program: one gather
+    small = len(keys) * inp.n_candidates <= 2_000_000  # many small matrices: one gather
+    if small and len(keys) > 8 and len({k.shape for k in keys}) == 1:
         keys = list(np.stack(keys).astype(np.int64, copy=False)[:, order])
     else:
         keys = [k[order].astype(np.int64) for k in keys]

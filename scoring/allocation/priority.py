@@ -111,7 +111,7 @@ def entry_table(
     for (width, _at, _sign, _ties), members in shapes.items():
         if len(shapes) == 1:
             sel = None
-            c, local = cand, np.zeros(0, dtype=np.int64)
+            c = cand
         else:
             sel = np.flatnonzero(np.isin(e_scheme, members))
             c = cand[sel]
@@ -119,11 +119,7 @@ def entry_table(
             keys = schemes[members[0]].keys
             cols = [keys[c, j].astype(np.int64) for j in range(width)]
         else:
-            lut = np.zeros(len(schemes), dtype=np.int64)
-            lut[members] = np.arange(len(members))
-            local = lut[e_scheme if sel is None else e_scheme[sel]]
-            stacked = np.stack([schemes[s].keys for s in members])
-            cols = [stacked[local, c, j].astype(np.int64) for j in range(width)]
+            cols = _gather(schemes, members, e_scheme if sel is None else e_scheme[sel], c, width)
         ch = None if choice is None else (choice if sel is None else choice[sel])
         cols = scheme_columns(schemes[members[0]], cols, ch, n - 1 - cno_rank[c])
         values = ordinal(cols, c.shape[0])
@@ -134,3 +130,21 @@ def entry_table(
     if int(prio.max(initial=0)) >= _LIMIT:
         raise AllocationInputError("order keys too large to encode / 排序键超出范围")
     return Priorities(prio[None, :], np.zeros(t_scheme.shape[0], dtype=np.int64), True)
+
+
+def _gather(
+    schemes: tuple[SchemeOrder, ...], members: list[int], e_scheme: IntArray, cand: IntArray,
+    width: int,
+) -> list[IntArray]:  # fmt: skip
+    """Key columns of each entry under its own scheme, read scheme by scheme from the entries
+    that list it (a stable radix sort by scheme; no copy of every scheme's whole matrix)."""
+    small = np.int16 if len(schemes) < 2**15 else np.int64
+    order = np.argsort(e_scheme.astype(small), kind="stable")
+    bounds = np.searchsorted(e_scheme[order], np.asarray(members + [len(schemes)]))
+    cols = [np.empty(cand.shape[0], dtype=np.int64) for _ in range(width)]
+    for i, s in enumerate(members):
+        mine = order[bounds[i] : bounds[i + 1]]
+        rows = schemes[s].keys[cand[mine]]
+        for j in range(width):
+            cols[j][mine] = rows[:, j]
+    return cols
