@@ -48,6 +48,7 @@ class _Listed:
     t_scheme: Int
     cno_pos: Int
     dense: set[int]
+    used: set[int]  # schemes of the listed entries
     ranks: dict[int, Int]
 
     def eligible(self, e: Int) -> Bool:
@@ -83,6 +84,10 @@ class _Listed:
         c = self.cand[e]
         if scheme not in self.dense:
             return self._raw(scheme, c, e)
+        return [self.rank_of(scheme)[c]]
+
+    def rank_of(self, scheme: int) -> Int:
+        """Dense rank (0 = last) of every candidate under a scheme without ``choice``."""
         if scheme not in self.ranks:
             everyone = np.arange(self.cno_pos.shape[0])
             cols = self._raw(scheme, everyone, None)
@@ -93,7 +98,7 @@ class _Listed:
             rank = np.empty(everyone.shape[0], dtype=np.int64)
             rank[order] = np.cumsum(step)
             self.ranks[scheme] = rank
-        return [self.ranks[scheme][c]]
+        return self.ranks[scheme]
 
 
 def _compare(a: list[Int], b: list[Int], n: int) -> Int:
@@ -146,7 +151,8 @@ def verify(inp: AllocationInput, result: AllocationResult) -> list[Violation]:
         s for s in np.flatnonzero(per_scheme >= inp.n_candidates).tolist()
         if inp.schemes[s].choice_at is None
     }  # fmt: skip
-    listed = _Listed(inp, ptr, target, cand, t_scheme, cno_pos, dense, {})
+    used = set(np.flatnonzero(per_scheme).tolist())
+    listed = _Listed(inp, ptr, target, cand, t_scheme, cno_pos, dense, used, {})
     found: list[Violation] = []
     held = _check_places(inp, result, outcome, listed, found)
     lowest = _check_capacity(inp, held, listed, cap, found)
@@ -241,6 +247,8 @@ def _check_envy_waste(
     held: Int, found: list[Violation],
 ) -> None:  # fmt: skip
     """(4) envy and (5) waste, over eligible entries above each outcome."""
+    if _scan_compiled(inp, result, listed, lowest, cap, held, found):
+        return
     idx = _above(listed, held, result)
     idx = idx[listed.eligible(idx)]
     count = np.bincount(listed.target[held[held >= 0]], minlength=cap.shape[0])
@@ -319,3 +327,42 @@ def _check_placement(
     ):
         for c, x in zip(who[mask].tolist(), line[mask].tolist(), strict=True):
             found.append(Violation("placement", c, x, why))
+
+
+def _scan_compiled(
+    inp: AllocationInput, result: AllocationResult, listed: _Listed, lowest: Int, cap: Int,
+    held: Int, found: list[Violation],
+) -> bool:  # fmt: skip
+    """(4) and (5) in one compiled pass when every listed scheme ranks by candidate alone."""
+    if not listed.used or not listed.used <= listed.dense:
+        return False
+    from scoring.verify_scan import scan_above
+
+    ok = np.zeros(0, dtype=bool)  # empty: every entry is eligible
+    if _some_ineligible(inp):
+        ok = listed.eligible(np.arange(listed.target.shape[0]))
+    rows = sorted(listed.used)
+    rank = np.stack([listed.rank_of(s) for s in rows])
+    lut = np.zeros(len(inp.schemes), dtype=np.int64)
+    lut[rows] = np.arange(len(rows))
+    lowest_cand = np.where(lowest >= 0, listed.cand[np.maximum(lowest, 0)], -1).astype(np.int64)
+    count = np.bincount(listed.target[held[held >= 0]], minlength=cap.shape[0]).astype(np.int64)
+    hits = scan_above(
+        listed.ptr, listed.target, held, result.choice.astype(np.int64), ok,
+        lut[listed.t_scheme], rank, lowest_cand, count, cap.astype(np.int64),
+    )  # fmt: skip
+    for kind, c, t in hits.tolist():
+        if kind == 0:
+            found.append(
+                Violation("waste", c, t, "a listed line above the outcome had a seat left")
+            )
+        else:
+            found.append(
+                Violation("envy", c, t, "ahead of someone dispatched to a line listed above")
+            )
+    return True
+
+
+def _some_ineligible(inp: AllocationInput) -> bool:
+    fails = not isinstance(inp.preferences, GroupedPreferences) and inp.requirement_failures.size
+    return bool(not inp.qualified.all() or inp.excluded is not None or fails)
