@@ -93,8 +93,11 @@ class _Listed:
             cols = self._raw(scheme, everyone, None)
             order = np.lexsort(tuple(reversed(cols))) if cols else everyone
             step = np.zeros(everyone.shape[0], dtype=np.int64)
-            for col in cols:
-                step[1:] |= col[order][1:] != col[order][:-1]
+            step[1:] = 1  # unique by candidate number: no ties to find
+            if self.inp.schemes[scheme].ties != "candidate_no":
+                step[1:] = 0
+                for col in cols:
+                    step[1:] |= col[order][1:] != col[order][:-1]
             rank = np.empty(everyone.shape[0], dtype=np.int64)
             rank[order] = np.cumsum(step)
             self.ranks[scheme] = rank
@@ -203,7 +206,11 @@ def _check_capacity(
         e = entries[pos]
         t = listed.target[e]
         cols = listed.columns(s, e)
-        order = np.lexsort((*reversed(cols), t))  # by target, then key ascending
+        if len(cols) == 1 and cols[0].size:  # one rank: a single integer sort key
+            span = int(cols[0].max()) - int(cols[0].min()) + 1
+            order = np.argsort(t * span + (cols[0] - cols[0].min()))
+        else:
+            order = np.lexsort((*reversed(cols), t))  # by target, then key ascending
         e, t, cols = e[order], t[order], [col[order] for col in cols]
         starts = np.flatnonzero(np.concatenate(([True], t[1:] != t[:-1])))
         count = np.diff(np.append(starts, t.shape[0]))
