@@ -30,12 +30,23 @@ def place_in_groups(
     assert isinstance(prefs, GroupedPreferences)
     cands = np.flatnonzero(held_entry >= 0)
     group_of = prefs.groups[held_entry[cands]]
-    order = cands[np.lexsort((cno_rank[cands], -held_prio[cands], group_of))]
+    prio, rank = held_prio[cands], cno_rank[cands]
+    span = int(prio.max(initial=0)) + 1
+    if (int(group_of.max(initial=0)) + 1) * span * max(cno_rank.shape[0], 1) < 2**62:
+        key = (group_of * span + (span - 1 - prio)) * cno_rank.shape[0] + rank
+        order = cands[np.argsort(key)]  # one integer sort: group, best first, lower number
+    else:
+        order = cands[np.lexsort((rank, -prio, group_of))]
     fails = inp.requirement_failures
     if fails.size > 1 and not bool(np.all(fails[1:] > fails[:-1])):
         fails = np.unique(fails)
     return kernel.place_in_groups(
-        order, held_entry, prefs.groups.astype(np.int64), prefs.adjust.astype(bool),
-        prefs.major_ptr.astype(np.int64), prefs.majors.astype(np.int64), groups.line_ptr,
-        groups.lines, inp.free_seats.astype(np.int64), fails.astype(np.int64), inp.n_lines,
+        order, held_entry, _ints(prefs.groups), np.ascontiguousarray(prefs.adjust, dtype=bool),
+        _ints(prefs.major_ptr), _ints(prefs.majors), groups.line_ptr,
+        groups.lines, _ints(inp.free_seats), _ints(fails), inp.n_lines,
     )  # fmt: skip
+
+
+def _ints(values: IntArray) -> IntArray:
+    """int64 and contiguous, without a copy when it already is."""
+    return np.ascontiguousarray(values, dtype=np.int64)
