@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from typing import Literal
 
 import numpy as np
@@ -18,34 +18,6 @@ from .priority import Priorities, candidate_table, entry_table
 Method = Literal["auto", "da", "sd"]
 _CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
           "below_cutoffs", "no_adjust", "group_full")  # fmt: skip
-
-
-class _DigestThread:
-    """The input digest, computed beside the allocation when the input is large."""
-
-    def __init__(self, inp: AllocationInput, cno_rank: IntArray) -> None:
-        self._value = ""
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if int(inp.preferences.ptr[-1]) < 1_000_000:
-            self._value = input_digest(inp, cno_rank)
-            return
-        self._thread = threading.Thread(target=self._run, args=(inp, cno_rank), daemon=True)
-        self._thread.start()
-
-    def _run(self, inp: AllocationInput, cno_rank: IntArray) -> None:
-        try:
-            self._value = input_digest(inp, cno_rank)
-        except BaseException as exc:  # raised again in the caller's thread by result()
-            self._error = exc
-
-    def result(self) -> str:
-        """The hex digest (waits for the thread)."""
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def capacity_of(free_seats: IntArray, inp: AllocationInput) -> IntArray:
@@ -82,7 +54,6 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
 
     check_shapes(inp)
     cno_rank = candidate_no_rank(inp.candidate_no)
-    digest = _DigestThread(inp, cno_rank)  # hashing releases the GIL, as do the kernels
     groups = build_groups(inp) if inp.grouped else None
     if groups is not None:
         entries = grouped_entries(inp, groups)
@@ -120,9 +91,7 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
             ptr, target, prio.table, prio.table_row, prio.by_entry, capacity, share_t, room,
             _proposal_order(prio, ptr, target),
         )  # fmt: skip
-    return _result(
-        inp, entries, keep, held, held_prio, capacity, excluded, groups, cno_rank, digest
-    )
+    return _result(inp, entries, keep, held, held_prio, capacity, excluded, groups, cno_rank)
 
 
 def _priorities(
@@ -185,7 +154,6 @@ def _result(
     excluded: BoolArray,
     groups: Groups | None,
     cno_rank: IntArray,
-    digest: _DigestThread,
 ) -> AllocationResult:
     from . import kernel
 
@@ -209,7 +177,7 @@ def _result(
     return AllocationResult(
         line=line, group=group, choice=choice, reason=tuple(map(_CODES.__getitem__, code.tolist())),
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
-        digest=digest.result(),
+        digest_of=functools.partial(input_digest, inp, cno_rank),
     )  # fmt: skip
 
 
