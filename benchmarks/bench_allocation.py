@@ -83,6 +83,9 @@ def engine_child(name: str, scale: float, runs: int) -> dict[str, object]:
         times.append(time.perf_counter() - t0)
     assert result is not None
     engine_rss = rss_mb()
+    t0 = time.perf_counter()
+    assert len(result.digest) == 64  # computed on first read: its own figure
+    digest_s = time.perf_counter() - t0
     for _ in range(max(1, runs // 2)):
         t0 = time.perf_counter()
         violations = verify(inp, result)
@@ -92,7 +95,7 @@ def engine_child(name: str, scale: float, runs: int) -> dict[str, object]:
         "schemes": len(inp.schemes), "engine_s": statistics.median(times), "engine_runs": times,
         "verify_s": statistics.median(vtimes), "violations": len(violations),
         "placed": int((result.line >= 0).sum()), "seats": int(inp.free_seats.sum()),
-        "compile_and_first_calls_s": first_call, "rss_input_mb": input_rss,
+        "compile_and_first_calls_s": first_call, "digest_s": digest_s, "rss_input_mb": input_rss,
         "rss_engine_mb": engine_rss, "rss_peak_mb": rss_mb(),
     }  # fmt: skip
 
@@ -213,7 +216,8 @@ def main() -> None:
         rows.append(row)
         print(f"{name:>14} n={row['n']:>9,} entries={row['entries']:>11,}: engine "
               f"{row['engine_s']:.3f} s, verify {row['verify_s']:.3f} s, heap DA "
-              f"{row['heap_s']:.2f} s ({row['ratio']:.1f}x, identical={row['identical']}), "
+              f"{row['heap_s']:.2f} s ({row['ratio']:.1f}x, identical={row['identical']}), digest "
+              f"{row['digest_s']:.2f} s, "
               f"violations {row['violations']}, peak RSS {row['rss_peak_mb']:.0f} MB, "
               f"first calls {row['compile_and_first_calls_s']:.1f} s, load "
               f"{row['load'][0]:.2f}", flush=True)  # type: ignore[index]  # fmt: skip
