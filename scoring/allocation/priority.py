@@ -137,14 +137,16 @@ def _gather(
     width: int,
 ) -> list[IntArray]:  # fmt: skip
     """Key columns of each entry under its own scheme, read scheme by scheme from the entries
-    that list it (a stable radix sort by scheme; no copy of every scheme's whole matrix)."""
+    that list it (a stable radix sort by scheme; no copy of every scheme's whole matrix). Each
+    scheme fills a contiguous slice in scheme order; one scatter puts the rows back."""
     small = np.int16 if len(schemes) < 2**15 else np.int64
     order = np.argsort(e_scheme.astype(small), kind="stable")
     bounds = np.searchsorted(e_scheme[order], np.asarray(members + [len(schemes)]))
-    cols = [np.empty(cand.shape[0], dtype=np.int64) for _ in range(width)]
+    by_scheme = cand[order]
+    sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
     for i, s in enumerate(members):
-        mine = order[bounds[i] : bounds[i + 1]]
-        rows = schemes[s].keys[cand[mine]]
-        for j in range(width):
-            cols[j][mine] = rows[:, j]
-    return cols
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
+    cols = np.empty_like(sorted_cols)
+    cols[:, order] = sorted_cols
+    return list(cols)
