@@ -192,6 +192,7 @@ def main() -> None:
     ap.add_argument("--heap-runs", type=int, default=3, help="heap DA runs below 10^6 (median)")
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--matching", action="store_true", help="also `matching` at 5,000 / 10,000")
+    ap.add_argument("--out", default="allocation", help="results/<OUT>.json (a partial run)")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     scale = args.scale or (0.1 if args.quick else 1.0)
@@ -230,7 +231,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     doc = {"command": COMMAND + " " + " ".join(sys.argv[1:]), "load_before": load_before,
            "load_after": os.getloadavg(), "rows": rows, "figures": figures_of(rows)}  # fmt: skip
-    (RESULTS / "allocation.json").write_text(json.dumps(doc, indent=2))
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(doc, indent=2))
 
 
 if __name__ == "__main__":

@@ -55,8 +55,9 @@ def main() -> None:
         "| figure | value | goal | | load | measured by |",
         "|---|---|---|---|---|---|",
     ]
-    others = []
-    for path in sorted(RESULTS.glob("*.json")):
+    others, seen = [], set()
+    newest_first = sorted(RESULTS.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in newest_first:  # a figure measured again (a partial re-run) shows its last value
         doc = json.loads(path.read_text())
         figures = doc.get("figures") if isinstance(doc, dict) else None
         if path.stem == "bench_files":
@@ -65,6 +66,9 @@ def main() -> None:
             others.append(path.name)
             continue
         for f in figures:
+            if f["name"] in seen:
+                continue
+            seen.add(f["name"])
             mark = "met" if f["met"] else "**missed**"
             lines.append(f"| {f['name']} | {_value(f)} | {f['goal']} | {mark} | {_load(doc)} | "
                          f"`{f['command']}` |")  # fmt: skip
