@@ -164,13 +164,16 @@ def figures_of(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """The figures beside their goals, for RESULTS.md."""
     out: list[dict[str, object]] = []
 
+    load = 0.0
+
     def add(name: str, value: float, unit: str, goal: str, met: bool) -> None:
         out.append({"name": name, "value": value, "unit": unit, "goal": goal, "met": met,
-                    "command": COMMAND})  # fmt: skip
+                    "command": COMMAND, "load": load})  # fmt: skip
 
     for r in rows:
         if "case" not in r:
             continue
+        load = float(r["load"][0])  # type: ignore[index]
         label = f"allocation {r['case']} (n={r['n']:,}, {r['entries']:,} entries)"
         ratio = float(r["heap_s"]) / float(r["engine_s"])  # type: ignore[arg-type]
         add(f"{label}: heap DA / engine", ratio, "x", ">= 10x", ratio >= 10)

@@ -70,7 +70,8 @@ def main() -> None:
                 continue
             seen.add(f["name"])
             mark = "met" if f["met"] else "**missed**"
-            lines.append(f"| {f['name']} | {_value(f)} | {f['goal']} | {mark} | {_load(doc)} | "
+            load = f"{f['load']:.1f}" if "load" in f else _load(doc)
+            lines.append(f"| {f['name']} | {_value(f)} | {f['goal']} | {mark} | {load} | "
                          f"`{f['command']}` |")  # fmt: skip
     if others:
         lines += ["", "Also measured, without goals here: " + ", ".join(f"`{o}`" for o in others)]
