@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
 import resource
 import statistics
@@ -188,6 +189,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--case", help="run only this case (in this process)")
+    parser.add_argument("--only", help="comma-separated cases to run (default: all)")
     args = parser.parse_args()
     if args.case:
         run_child(args.case, args.quick, args.runs)
@@ -196,10 +198,13 @@ def main() -> None:
     print(f"{'case':<22}{'median s':>10}{'min s':>9}{'peak MB':>9}{'input MB':>10}{'output':>12}")
     print("(output: bytes written, or rows read)")
     for name in cases(QUICK if args.quick else FULL):
+        if args.only and name not in args.only.split(","):
+            continue
         command = [sys.executable, __file__, "--case", name, "--runs", str(args.runs)]
         command += ["--quick"] if args.quick else []
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         figures = json.loads(out.strip().splitlines()[-1])
+        figures["load"] = os.getloadavg()
         results.append(figures)
         print(
             f"{name:<22}{figures['median_s']:>10.3f}{figures['min_s']:>9.3f}"

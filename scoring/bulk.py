@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd  # type: ignore[import-untyped]
 
 from scoring.composite import ScoreError, explain_failure
 from scoring.expr import holds
@@ -35,6 +34,9 @@ from scoring.vector import (
     truth,
     value,
 )
+
+if TYPE_CHECKING:  # pandas loads when scores are computed, not with the rules
+    import pandas as pd  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class BulkResult:
 
     def to_frame(self) -> pd.DataFrame:
         """raw_total, bonus, total (Decimal), qualified, first_failure, absent_count."""
+        import pandas as pd
+
         return pd.DataFrame({
             "raw_total": self.raw_total.decimals(), "bonus": self.bonus.decimals(),
             "total": self.total.decimals(), "qualified": self.qualified,
@@ -69,6 +73,8 @@ class BulkResult:
 
 def _scaled(series: pd.Series, decimals: int, label: str) -> tuple[IntArray, BoolArray]:
     """Exact scaled integers and a presence mask; refuses more decimals than allowed."""
+    import pandas as pd
+
     present = series.notna().to_numpy()
     factor = 10**decimals
     if pd.api.types.is_numeric_dtype(series.dtype):
@@ -130,6 +136,8 @@ def bulk_compute(
 ) -> BulkResult:
     """Compute, qualify and collect tie-breaks for every row of ``frame`` (a DataFrame or a
     mapping of column name → array) under one scheme."""
+    import pandas as pd
+
     if not isinstance(frame, pd.DataFrame):
         frame = pd.DataFrame(dict(frame))
     scheme = rules.scheme(scheme_code)
@@ -197,6 +205,8 @@ def bulk_lines(
     rules: Rules, batch_code: str, categories: pd.Series, result: BulkResult
 ) -> BoolArray:
     """True where a candidate clears the batch's control lines for their category."""
+    import pandas as pd
+
     batch = rules.batch(batch_code)
     if result.scheme != batch.scheme:
         raise ValueError(f"batch {batch_code} uses scheme {batch.scheme}, not {result.scheme}")

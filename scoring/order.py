@@ -22,14 +22,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
 
 from scoring.bulk import BulkResult
 from scoring.composite import Composite
 from scoring.rules_model import CHOICE, Rules
 from scoring.vector import Column, IntArray
+
+if TYPE_CHECKING:  # pandas loads when a rank table is built, not with the rules
+    import pandas as pd  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ def rank_keys(keys: IntArray, categories: Sequence[str] | np.ndarray | pd.Series
     n = keys.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    import pandas as pd
+
     cat_codes = pd.factorize(np.asarray(categories, dtype=object))[0].astype(np.int64)
     order = _descending_order(keys, cat_codes)
     sk, sc = keys[order], cat_codes[order]
@@ -170,6 +175,8 @@ def score_rank_table(
 ) -> pd.DataFrame:
     """一分一段: per category, every whole score from the top down to the lowest present, with
     the count at that score (s ≤ total < s+1) and the cumulative count at or above it."""
+    import pandas as pd
+
     floors = _floors(totals)
     cats = np.asarray(categories, dtype=object)
     parts = []

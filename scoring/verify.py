@@ -5,6 +5,9 @@ checks: (1) capacity, (2) one place each, (3) listed and eligible only, (4) no j
 (5) no wasted seat, (6) the published cutoffs reproduce the allocation. In grouped batches
 (4)-(6) apply to the dispatch to groups; placement is checked for seats and membership.
 ``reserved_violations`` checks (7), lines reserved to candidate types, from the types themselves.
+
+Key rows are never materialised for every entry: columns are gathered only for the entries a
+check looks at (those held, and those listed above each outcome), scheme by scheme.
 """
 
 from __future__ import annotations
@@ -14,12 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.allocation.model import (
-    AllocationInput,
-    AllocationResult,
-    GroupedPreferences,
-    SchemeOrder,
-)
+from scoring.allocation.model import AllocationInput, AllocationResult, GroupedPreferences
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -35,49 +33,87 @@ class Violation:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Listed:
-    cand: Int
+    """The listed entries: target of each, the CSR offsets, the candidate of each (int32).
+
+    A scheme listed by at least as many entries as there are candidates (and without
+    ``choice``) is compared through one rank per candidate, built once by sorting its key
+    rows; the others through their key columns, gathered for the entries a check reads.
+    """
+
+    inp: AllocationInput
+    ptr: Int
     target: Int
-    choice: Int
-    eligible: Bool
-    scheme: Int
+    cand: NDArray[np.int32]
     t_scheme: Int
+    cno_pos: Int
+    dense: set[int]
+    used: set[int]  # schemes of the listed entries
+    ranks: dict[int, Int]
+
+    def eligible(self, e: Int) -> Bool:
+        """Qualified, not excluded, and (flat) meeting the line's requirements."""
+        inp = self.inp
+        ok = np.ones(e.shape[0], dtype=bool)
+        fails = (
+            not isinstance(inp.preferences, GroupedPreferences) and inp.requirement_failures.size
+        )
+        if inp.qualified.all() and inp.excluded is None and not fails:
+            return ok
+        c, t = self.cand[e], self.target[e]
+        if not inp.qualified.all():
+            ok &= inp.qualified[self.t_scheme[t], c]
+        if inp.excluded is not None:
+            ok &= ~inp.excluded[c]
+        if fails:
+            ok &= ~np.isin(c.astype(np.int64) * inp.n_lines + t, inp.requirement_failures)
+        return ok
+
+    def _raw(self, scheme: int, c: NDArray[np.integer], e: Int | None) -> list[Int]:
+        s = self.inp.schemes[scheme]
+        cols = [np.asarray(s.keys[c, j], dtype=np.int64) for j in range(s.keys.shape[1])]
+        if s.choice_at is not None:
+            assert e is not None
+            cols.insert(s.choice_at, s.choice_sign * (e - self.ptr[c] + 1))
+        if s.ties == "candidate_no":
+            cols.append(-self.cno_pos[c])
+        return cols
+
+    def columns(self, scheme: int, e: Int) -> list[Int]:
+        """Key columns (compared high to low, first decides) of entries ``e`` of one scheme."""
+        c = self.cand[e]
+        if scheme not in self.dense:
+            return self._raw(scheme, c, e)
+        return [self.rank_of(scheme)[c]]
+
+    def rank_of(self, scheme: int) -> Int:
+        """Dense rank (0 = last) of every candidate under a scheme without ``choice``."""
+        if scheme not in self.ranks:
+            everyone = np.arange(self.cno_pos.shape[0])
+            cols = self._raw(scheme, everyone, None)
+            order = np.lexsort(tuple(reversed(cols))) if cols else everyone
+            step = np.zeros(everyone.shape[0], dtype=np.int64)
+            step[1:] = 1  # unique by candidate number: no ties to find
+            if self.inp.schemes[scheme].ties != "candidate_no":
+                step[1:] = 0
+                for col in cols:
+                    step[1:] |= col[order][1:] != col[order][:-1]
+            rank = np.empty(everyone.shape[0], dtype=np.int64)
+            rank[order] = np.cumsum(step)
+            self.ranks[scheme] = rank
+        return self.ranks[scheme]
 
 
-def _listed(inp: AllocationInput, t_scheme: Int) -> _Listed:
-    prefs = inp.preferences
-    targets = prefs.groups if isinstance(prefs, GroupedPreferences) else prefs.lines
-    lengths = np.diff(prefs.ptr)
-    cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int64), lengths)
-    choice = np.arange(cand.shape[0], dtype=np.int64) - prefs.ptr[cand] + 1
-    targets = targets.astype(np.int64)
-    ok = inp.qualified[t_scheme[targets], cand].copy()
-    if inp.excluded is not None:
-        ok &= ~inp.excluded[cand]
-    if not isinstance(prefs, GroupedPreferences) and inp.requirement_failures.size:
-        ok &= ~np.isin(cand * inp.n_lines + targets, inp.requirement_failures)
-    return _Listed(cand, targets, choice.astype(np.int64), ok, t_scheme[targets], t_scheme)
-
-
-def _key_matrix(scheme: SchemeOrder, cand: Int, choice: Int, cno_pos: Int) -> Int:
-    """Rows to compare high-to-low: scheme keys, ±choice inserted, then -candidate-number."""
-    cols = [scheme.keys[cand, j].astype(np.int64) for j in range(scheme.keys.shape[1])]
-    if scheme.choice_at is not None:
-        cols.insert(scheme.choice_at, scheme.choice_sign * choice)
-    if scheme.ties == "candidate_no":
-        cols.append(-cno_pos[cand])
-    if not cols:
-        return np.zeros((cand.shape[0], 0), dtype=np.int64)
-    return np.stack(cols, axis=1)
-
-
-def _compare(a: Int, b: Int) -> Int:
-    """Row-wise lexicographic comparison: 1 if a is ahead, -1 if behind, 0 if equal."""
-    out = np.zeros(a.shape[0], dtype=np.int64)
-    for j in range(a.shape[1]):
-        undecided = out == 0
-        out[undecided] = np.sign(a[undecided, j] - b[undecided, j])
+def _compare(a: list[Int], b: list[Int], n: int) -> Int:
+    """Row-wise lexicographic comparison of n rows: 1 if a is ahead, -1 if behind, 0 if equal."""
+    out = np.zeros(n, dtype=np.int64)
+    open_ = np.arange(n)
+    for x, y in zip(a, b, strict=True):
+        if not open_.size:
+            break
+        out[open_] = np.sign(x[open_] - y[open_])
+        open_ = open_[out[open_] == 0]
     return out
 
 
@@ -93,48 +129,51 @@ def _targets(inp: AllocationInput) -> tuple[Int, Int]:
     return scheme, free.astype(np.int64)
 
 
+def _by_scheme(scheme_of: Int) -> list[tuple[int, Int]]:
+    """Positions grouped by scheme: [(scheme, positions), ...]."""
+    order = np.argsort(scheme_of, kind="stable")
+    s = scheme_of[order]
+    cuts = np.flatnonzero(s[1:] != s[:-1]) + 1
+    return [(int(scheme_of[p[0]]), p) for p in np.split(order, cuts) if p.size]
+
+
 def verify(inp: AllocationInput, result: AllocationResult) -> list[Violation]:
     """Every violation of the allocation rules in ``result`` for ``inp`` (empty = correct)."""
     t_scheme, free = _targets(inp)
     cap = free * inp.ratio.numerator // inp.ratio.denominator
-    grouped = isinstance(inp.preferences, GroupedPreferences)
+    prefs = inp.preferences
+    grouped = isinstance(prefs, GroupedPreferences)
     outcome = (result.group if grouped else result.line).astype(np.int64)
-    listed = _listed(inp, t_scheme)
+    ptr = prefs.ptr.astype(np.int64)
+    target = (prefs.groups if isinstance(prefs, GroupedPreferences) else prefs.lines).astype(
+        np.int64, copy=False
+    )
+    cand = np.repeat(np.arange(inp.n_candidates, dtype=np.int32), np.diff(ptr))
     cno_pos = np.unique(inp.candidate_no, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    per_scheme = np.bincount(t_scheme, weights=np.bincount(target, minlength=t_scheme.shape[0]))
+    dense = {
+        s for s in np.flatnonzero(per_scheme >= inp.n_candidates).tolist()
+        if inp.schemes[s].choice_at is None
+    }  # fmt: skip
+    used = set(np.flatnonzero(per_scheme).tolist())
+    listed = _Listed(inp, ptr, target, cand, t_scheme, cno_pos, dense, used, {})
     found: list[Violation] = []
     held = _check_places(inp, result, outcome, listed, found)
-    keys = _keys_of(inp, listed, t_scheme, cno_pos)
-    lowest = _check_capacity(inp, held, listed, keys, t_scheme, cap, found)
-    _check_envy_waste(inp, result, outcome, listed, keys, lowest, cap, held, found)
+    lowest = _check_capacity(inp, held, listed, cap, found)
+    _check_envy_waste(inp, result, listed, lowest, cap, held, found)
+    _check_cutoffs(result, listed, lowest, held, found)
     if grouped:
         _check_placement(inp, result, found)
     return found
 
 
-def _keys_of(inp: AllocationInput, listed: _Listed, t_scheme: Int, cno_pos: Int) -> list[Int]:
-    """Per scheme, the key rows of the listed entries of that scheme (others zero-filled)."""
-    out: list[Int] = []
-    for s, scheme in enumerate(inp.schemes):
-        mine = listed.scheme == s
-        width = (
-            scheme.keys.shape[1] + (scheme.choice_at is not None) + (scheme.ties == "candidate_no")
-        )
-        rows = np.zeros((listed.cand.shape[0], width), dtype=np.int64)
-        rows[mine] = _key_matrix(scheme, listed.cand[mine], listed.choice[mine], cno_pos)
-        out.append(rows)
-    return out
-
-
 def _check_places(
-    inp: AllocationInput,
-    result: AllocationResult,
-    outcome: Int,
-    listed: _Listed,
+    inp: AllocationInput, result: AllocationResult, outcome: Int, listed: _Listed,
     found: list[Violation],
-) -> Int:
+) -> Int:  # fmt: skip
     """(2)+(3): the outcome is the listed entry at ``choice``, and eligible. Returns entry or -1."""
     held = np.full(inp.n_candidates, -1, dtype=np.int64)
-    ptr = inp.preferences.ptr
+    ptr = listed.ptr
     who = np.flatnonzero((outcome >= 0) | (result.choice != 0))
     k, t = result.choice[who].astype(np.int64), outcome[who]
     in_list = (t >= 0) & (k >= 1) & (k <= ptr[who + 1] - ptr[who])
@@ -145,7 +184,9 @@ def _check_places(
         who[~in_list].tolist(), t[~in_list].tolist(), k[~in_list].tolist(), strict=True
     ):
         found.append(Violation("one_place", c, tc, f"outcome {tc} is not choice {kc} of the list"))
-    bad = in_list & ~(listed.eligible[e] if listed.target.size else np.zeros(e.shape, bool))
+    ok = np.zeros(e.shape, bool)
+    ok[in_list] = listed.eligible(e[in_list])
+    bad = in_list & ~ok
     for c, tc in zip(who[bad].tolist(), t[bad].tolist(), strict=True):
         found.append(Violation("eligible", c, tc, "dispatched to a line they are not eligible for"))
     good = in_list & ~bad
@@ -154,87 +195,110 @@ def _check_places(
 
 
 def _check_capacity(
-    inp: AllocationInput, held: Int, listed: _Listed, keys: list[Int], t_scheme: Int, cap: Int,
-    found: list[Violation],
-) -> dict[int, Int]:  # fmt: skip
+    inp: AllocationInput, held: Int, listed: _Listed, cap: Int, found: list[Violation]
+) -> Int:
     """(1): at most cap per target, excess only ties with the last seat under ``share``.
 
-    Returns, per target with someone dispatched, the key row of its lowest dispatched entry.
+    Returns, per target, the entry with the lowest key dispatched there (-1 if none).
     """
-    lowest: dict[int, Int] = {}
+    lowest = np.full(cap.shape[0], -1, dtype=np.int64)
     entries = held[held >= 0]
-    by_target = entries[np.argsort(listed.target[entries], kind="stable")]
-    targets = listed.target[by_target]
-    bounds = np.flatnonzero(np.diff(targets)) + 1
-    for mine in np.split(by_target, bounds) if by_target.size else []:
-        t = int(listed.target[mine[0]])
-        rows = keys[int(t_scheme[t])][mine]
-        order = np.lexsort(tuple(rows[:, j] for j in reversed(range(rows.shape[1]))))[::-1]
-        rows = rows[order]
-        lowest[t] = rows[-1]
-        c = int(cap[t])
-        share = inp.schemes[int(t_scheme[t])].ties == "share"
-        if rows.shape[0] <= c:
+    for s, pos in _by_scheme(listed.t_scheme[listed.target[entries]]):
+        e = entries[pos]
+        t = listed.target[e]
+        cols = listed.columns(s, e)
+        if len(cols) == 1 and cols[0].size:  # one rank: a single integer sort key
+            span = int(cols[0].max()) - int(cols[0].min()) + 1
+            order = np.argsort(t * span + (cols[0] - cols[0].min()))
+        else:
+            order = np.lexsort((*reversed(cols), t))  # by target, then key ascending
+        e, t, cols = e[order], t[order], [col[order] for col in cols]
+        starts = np.flatnonzero(np.concatenate(([True], t[1:] != t[:-1])))
+        count = np.diff(np.append(starts, t.shape[0]))
+        lowest[t[starts]] = e[starts]
+        over = np.flatnonzero(count > cap[t[starts]])
+        if not over.size:
             continue
-        if c == 0 or not share:
-            found.append(Violation("capacity", -1, t, f"{rows.shape[0]} dispatched, capacity {c}"))
-            continue
-        tied = _compare(rows[c:], np.broadcast_to(rows[c - 1], rows[c:].shape)) == 0
-        if not tied.all():
-            found.append(
-                Violation("capacity", -1, t, "excess over capacity is not a tie at the last seat")
+        share = inp.schemes[s].ties == "share"
+        for i in over.tolist():
+            tt, c = int(t[starts[i]]), int(cap[t[starts[i]]])
+            if c == 0 or not share:
+                found.append(Violation("capacity", -1, tt, f"{count[i]} dispatched, capacity {c}"))
+                continue
+            a, last = starts[i], starts[i] + count[i] - c  # the last seat, ascending
+            rows = np.arange(a, last)
+            same = _compare(
+                [col[rows] for col in cols], [col[[last] * rows.size] for col in cols], rows.size
             )
+            if np.any(same != 0):
+                found.append(
+                    Violation(
+                        "capacity", -1, tt, "excess over capacity is not a tie at the last seat"
+                    )
+                )
     return lowest
 
 
+def _above(listed: _Listed, held: Int, result: AllocationResult) -> Int:
+    """Entries listed above each candidate's outcome (all of them for those without one)."""
+    ptr = listed.ptr
+    length = np.diff(ptr)
+    upto = np.where(held >= 0, np.minimum(result.choice.astype(np.int64) - 1, length), length)
+    upto = np.maximum(upto, 0)
+    total = int(upto.sum())
+    starts = np.concatenate(([0], np.cumsum(upto)[:-1]))
+    return np.repeat(ptr[:-1] - starts, upto) + np.arange(total, dtype=np.int64)
+
+
 def _check_envy_waste(
-    inp: AllocationInput, result: AllocationResult, outcome: Int, listed: _Listed, keys: list[Int],
-    lowest: dict[int, Int], cap: Int, held: Int, found: list[Violation],
+    inp: AllocationInput, result: AllocationResult, listed: _Listed, lowest: Int, cap: Int,
+    held: Int, found: list[Violation],
 ) -> None:  # fmt: skip
-    """(4) envy, (5) waste and (6) the published cutoffs, over entries above each outcome."""
-    got_pos = np.where(held >= 0, result.choice, np.iinfo(np.int64).max)
-    above = listed.eligible & (listed.choice < got_pos[listed.cand])
+    """(4) envy and (5) waste, over eligible entries above each outcome."""
+    if _scan_compiled(inp, result, listed, lowest, cap, held, found):
+        return
+    idx = _above(listed, held, result)
+    idx = idx[listed.eligible(idx)]
     count = np.bincount(listed.target[held[held >= 0]], minlength=cap.shape[0])
-    idx = np.flatnonzero(above)
     t = listed.target[idx]
     waste = count[t] < cap[t]
     for c, tc in zip(listed.cand[idx[waste]].tolist(), t[waste].tolist(), strict=True):
         found.append(Violation("waste", c, tc, "a listed line above the outcome had a seat left"))
     idx, t = idx[~waste], t[~waste]
-    for s, rows in enumerate(keys):
-        mine = listed.scheme[idx] == s
-        ei, ti = idx[mine], t[mine]
-        floor = np.zeros((cap.shape[0], rows.shape[1]), dtype=np.int64)
-        has = np.zeros(cap.shape[0], dtype=bool)
-        for tt, row in lowest.items():
-            if row.shape[0] == rows.shape[1] and int(listed.t_scheme[tt]) == s:
-                floor[tt], has[tt] = row, True
-        envy = has[ti] & (_compare(rows[ei], floor[ti]) >= 0)
-        for c, tc in zip(listed.cand[ei[envy]].tolist(), ti[envy].tolist(), strict=True):
+    floor = lowest[t]
+    idx, t, floor = idx[floor >= 0], t[floor >= 0], floor[floor >= 0]
+    for s, pos in _by_scheme(listed.t_scheme[t]):
+        mine, ahead = idx[pos], listed.columns(s, floor[pos])
+        envy = _compare(listed.columns(s, mine), ahead, mine.shape[0]) >= 0
+        for c, tc in zip(listed.cand[mine[envy]].tolist(), t[pos][envy].tolist(), strict=True):
             found.append(
                 Violation("envy", c, tc, "ahead of someone dispatched to a line listed above")
             )
-    _check_cutoffs(inp, result, listed, keys, lowest, held, found)
 
 
 def _check_cutoffs(
-    inp: AllocationInput, result: AllocationResult, listed: _Listed, keys: list[Int],
-    lowest: dict[int, Int], held: Int, found: list[Violation],
-) -> None:  # fmt: skip
+    result: AllocationResult, listed: _Listed, lowest: Int, held: Int, found: list[Violation]
+) -> None:
     """(6): each published cutoff is the lowest dispatched key of its target."""
-    for t in range(result.cutoff_candidate.shape[0]):
-        c = int(result.cutoff_candidate[t])
-        if t not in lowest:
-            if c >= 0:
-                found.append(
-                    Violation("cutoff", c, t, "cutoff published for a line nobody reached")
-                )
-            continue
-        e = int(held[c]) if c >= 0 else -1
-        if e < 0 or int(listed.target[e]) != t:
-            found.append(Violation("cutoff", c, t, "cutoff candidate is not dispatched there"))
-        elif _compare(keys[int(listed.scheme[e])][e][None, :], lowest[t][None, :])[0] != 0:
-            found.append(Violation("cutoff", c, t, "cutoff is not the lowest dispatched key"))
+    cutoff = result.cutoff_candidate.astype(np.int64)
+    n_t = min(cutoff.shape[0], lowest.shape[0])
+    for t in np.flatnonzero((lowest[:n_t] < 0) & (cutoff[:n_t] >= 0)).tolist():
+        found.append(
+            Violation("cutoff", int(cutoff[t]), t, "cutoff published for a line nobody reached")
+        )
+    ts = np.flatnonzero(lowest[:n_t] >= 0)
+    c = cutoff[ts]
+    e = np.where(c >= 0, held[np.maximum(c, 0)], -1)
+    there = (e >= 0) & (listed.target[np.maximum(e, 0)] == ts)
+    for tc, cc in zip(ts[~there].tolist(), c[~there].tolist(), strict=True):
+        found.append(Violation("cutoff", cc, tc, "cutoff candidate is not dispatched there"))
+    ts, e = ts[there], e[there]
+    for s, pos in _by_scheme(listed.t_scheme[ts]):
+        diff = _compare(listed.columns(s, e[pos]), listed.columns(s, lowest[ts[pos]]), pos.size)
+        for tc in ts[pos][diff != 0].tolist():
+            found.append(
+                Violation("cutoff", int(cutoff[tc]), tc, "cutoff is not the lowest dispatched key")
+            )
     if result.dispatched.shape[0] != result.cutoff_candidate.shape[0]:
         found.append(Violation("cutoff", -1, -1, "counts and cutoffs differ in length"))
         return
@@ -250,23 +314,66 @@ def _check_placement(
     prefs = inp.preferences
     assert isinstance(prefs, GroupedPreferences) and inp.line_group is not None
     placed = np.bincount(result.line[result.line >= 0], minlength=inp.n_lines)
-    for line in np.flatnonzero(placed > inp.free_seats).tolist():
-        found.append(Violation("placement", -1, line, "more placed than the line's free seats"))
-    failing = set(inp.requirement_failures.tolist())
-    for c in np.flatnonzero(result.line >= 0).tolist():
-        line, g = int(result.line[c]), int(result.group[c])
-        j = int(prefs.ptr[c]) + int(result.choice[c]) - 1
-        majors = prefs.majors[prefs.major_ptr[j] : prefs.major_ptr[j + 1]].tolist()
-        if int(inp.line_group[line]) != g:
-            found.append(Violation("placement", c, line, "placed outside the dispatched group"))
-        elif line not in majors and not prefs.adjust[j]:
+    for over in np.flatnonzero(placed > inp.free_seats).tolist():
+        found.append(Violation("placement", -1, over, "more placed than the line's free seats"))
+    chosen = result.choice.astype(np.int64)
+    who = np.flatnonzero((result.line >= 0) & (chosen >= 1) & (chosen <= np.diff(prefs.ptr)))
+    line, g = result.line[who].astype(np.int64), result.group[who].astype(np.int64)
+    j = prefs.ptr[who] + result.choice[who].astype(np.int64) - 1
+    outside = inp.line_group[line] != g
+    m_len = prefs.major_ptr[j + 1] - prefs.major_ptr[j]
+    m_start = np.concatenate(([0], np.cumsum(m_len)[:-1]))
+    m_idx = np.repeat(prefs.major_ptr[j] - m_start, m_len) + np.arange(int(m_len.sum()))
+    hit = prefs.majors[m_idx] == np.repeat(line, m_len)
+    listed = np.bincount(np.repeat(np.arange(who.shape[0]), m_len)[hit], minlength=who.shape[0]) > 0
+    unlisted = ~outside & ~listed & ~prefs.adjust[j]
+    failing = ~outside & ~unlisted & np.isin(who * inp.n_lines + line, inp.requirement_failures)
+    for mask, why in (
+        (outside, "placed outside the dispatched group"),
+        (unlisted, "placed into an unlisted major without adjust"),
+        (failing, "placed into a major whose requirements fail"),
+    ):
+        for c, x in zip(who[mask].tolist(), line[mask].tolist(), strict=True):
+            found.append(Violation("placement", c, x, why))
+
+
+def _scan_compiled(
+    inp: AllocationInput, result: AllocationResult, listed: _Listed, lowest: Int, cap: Int,
+    held: Int, found: list[Violation],
+) -> bool:  # fmt: skip
+    """(4) and (5) in one compiled pass when every listed scheme ranks by candidate alone."""
+    if not listed.used or not listed.used <= listed.dense:
+        return False
+    from scoring.verify_scan import scan_above
+
+    ok = np.zeros(0, dtype=bool)  # empty: every entry is eligible
+    if _some_ineligible(inp):
+        ok = listed.eligible(np.arange(listed.target.shape[0]))
+    rows = sorted(listed.used)
+    rank = np.stack([listed.rank_of(s) for s in rows])
+    lut = np.zeros(len(inp.schemes), dtype=np.int64)
+    lut[rows] = np.arange(len(rows))
+    lowest_cand = np.where(lowest >= 0, listed.cand[np.maximum(lowest, 0)], -1).astype(np.int64)
+    count = np.bincount(listed.target[held[held >= 0]], minlength=cap.shape[0]).astype(np.int64)
+    hits = scan_above(
+        listed.ptr, listed.target, held, result.choice.astype(np.int64), ok,
+        lut[listed.t_scheme], rank, lowest_cand, count, cap.astype(np.int64),
+    )  # fmt: skip
+    for kind, c, t in hits.tolist():
+        if kind == 0:
             found.append(
-                Violation("placement", c, line, "placed into an unlisted major without adjust")
+                Violation("waste", c, t, "a listed line above the outcome had a seat left")
             )
-        elif c * inp.n_lines + line in failing:
+        else:
             found.append(
-                Violation("placement", c, line, "placed into a major whose requirements fail")
+                Violation("envy", c, t, "ahead of someone dispatched to a line listed above")
             )
+    return True
+
+
+def _some_ineligible(inp: AllocationInput) -> bool:
+    fails = not isinstance(inp.preferences, GroupedPreferences) and inp.requirement_failures.size
+    return bool(not inp.qualified.all() or inp.excluded is not None or fails)
 
 
 def reserved_violations(line: Int, codes: Int, allowed: Bool) -> list[Violation]:

@@ -16,11 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
-
 logger = logging.getLogger(__name__)
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 CID_FALLBACK = "STSong-Light"
@@ -70,6 +65,9 @@ def load_font(path: str | None = None, subfont_index: int = 0) -> PdfFont:
 
 @lru_cache(maxsize=8)
 def _load(path: str, subfont_index: int, fallback_path: str | None) -> PdfFont:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
     fallback = _truetype(fallback_path, 0) if fallback_path else None
     try:
         main = _truetype(path, subfont_index)
@@ -82,6 +80,9 @@ def _load(path: str, subfont_index: int, fallback_path: str | None) -> PdfFont:
 
 
 def _truetype(path: str, subfont_index: int) -> PdfFont:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     name = f"CJK-{os.path.basename(path)}-{subfont_index}"
     try:
         font = TTFont(name, path, subfontIndex=subfont_index)
@@ -99,6 +100,8 @@ def missing_glyphs(text: str, font: PdfFont | None = None) -> set[str]:
 
 def text_runs(text: str, font: PdfFont) -> list[tuple[str, str]]:
     """Split text into (font name, chunk) runs; raises MissingGlyphError if a character has no font."""
+    if font.covers is not None and font.covers.issuperset(map(ord, text)):
+        return [(font.name, text)]  # the common case, checked in C
     runs: list[tuple[str, str]] = []
     missing = missing_glyphs(text, font)
     if missing:
@@ -138,6 +141,8 @@ def draw_text(
     `align` is "left", "centre" or "right" about x; text wider than `max_width` is drawn smaller
     to fit. Raises MissingGlyphError like `text_runs`.
     """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     runs = text_runs(text, font)
     widths = [stringWidth(chunk, name, size) for name, chunk in runs]
     width = sum(widths)

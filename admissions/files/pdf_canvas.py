@@ -51,6 +51,7 @@ class TextOps:
         self.font, self.size = font, size
         self.tf = f" {size:g} Tf "
         self.cache: dict[str, Ops] = {}
+        self.measured: dict[str, float] = {}
         self.widths = _CharWidths(font, size)
         self.fonts = _CharFonts(font)
 
@@ -92,7 +93,13 @@ class TextOps:
     def width(self, text: str) -> float:
         """Width of `text` at this size, each character in the font that draws it (reportlab
         does not kern, so a string is as wide as the sum of its characters)."""
-        return sum(map(self.widths.__getitem__, text))
+        known = self.measured.get(text)
+        if known is None:
+            known = sum(map(self.widths.__getitem__, text))
+            if len(self.measured) >= _CACHE_LIMIT:
+                self.measured.clear()
+            self.measured[text] = known
+        return known
 
 
 @dataclass(frozen=True)
@@ -136,16 +143,25 @@ class TextBlock:
         self.ops = ops
         self.code: list[str] = ["BT"]
         self.current = ""
+        self.numbers: dict[float, str] = {}  # coordinates repeat: columns and rows
+
+    def number(self, value: float) -> str:
+        """A coordinate as the PDF gets it (two decimals), formatted once per value."""
+        known = self.numbers.get(value)
+        if known is None:
+            known = self.numbers[value] = f"{value:.2f}"
+        return known
 
     def put(self, x: float, y: float, text: str) -> None:
         """Draw `text` with its baseline starting at (x, y)."""
         if not text:
             return
         ops = self.ops.ops(text)
+        at = "1 0 0 1 " + self.number(x) + " " + self.number(y) + " Tm "
         if ops.first != self.current:
-            self.code.append(ops.first + self.ops.tf + f"1 0 0 1 {x:.2f} {y:.2f} Tm " + ops.code)
+            self.code.append(ops.first + self.ops.tf + at + ops.code)
         else:
-            self.code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm " + ops.code)
+            self.code.append(at + ops.code)
         self.current = ops.last
 
     def close(self, canvas: Canvas) -> None:

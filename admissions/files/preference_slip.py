@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from admissions.files.columns import ExportColumn
 from admissions.files.pdf import PdfFont
-from admissions.files.pdf_table import to_pdf_table
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 COLUMNS = (
@@ -52,6 +51,8 @@ def _time(moment: dt.datetime | None) -> str:
 
 def preference_slip_pdf(slip: SlipData, *, font: PdfFont | None = None) -> bytes:
     """The slip as a PDF (embedded CJK font)."""
+    from admissions.files.pdf_table import to_pdf_table  # reportlab only when a slip is drawn
+
     rows = [
         {"position": c.position, "institution": c.institution, "choice": c.choice}
         for c in slip.choices

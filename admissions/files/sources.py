@@ -18,8 +18,6 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from xml.etree import ElementTree
 
-import python_calamine
-
 from admissions.files.xlsx_guard import GuardError, check_xlsx
 
 ENCODING_MESSAGE = "文件编码无法识别（请保存为 UTF-8 或 GBK）"
@@ -134,6 +132,8 @@ def xlsx_rows(data: bytes) -> tuple[list[list[str]], list[CellProblem]]:
     if extent.formulas:
         _refuse_formulas(data)
     try:
+        import python_calamine  # loaded by the reader that uses it, not at start-up
+
         book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
         names = book.sheet_names
         if len(names) != 1:

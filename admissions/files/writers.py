@@ -14,11 +14,9 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-
-import xlsxwriter
+from typing import Any
 
 from admissions.files.columns import ExportColumn
-from admissions.files.pdf_table import to_pdf_table
 
 __all__ = ["cell_value", "neutralise", "to_csv", "to_pdf_table", "to_xlsx"]
 
@@ -109,6 +107,8 @@ def _write_xlsx(
         "strings_to_numbers": False,
         "strings_to_urls": False,
     }
+    import xlsxwriter  # loaded by the writer that uses it, not at start-up
+
     with xlsxwriter.Workbook(path, options) as book:
         sheet = book.add_worksheet(_sheet_title(sheet_name))
         bold = book.add_format({"bold": True})
@@ -158,3 +158,11 @@ def _widths(
 def _display_width(text: str) -> int:
     # CJK characters take two columns in Excel's default font.
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def to_pdf_table(title: str, rows: Iterable[Mapping[str, object]], columns: Sequence[ExportColumn],
+                 **options: Any) -> bytes:  # fmt: skip
+    """A list as a PDF table (see ``pdf_table.to_pdf_table``); reportlab loads on first use."""
+    from admissions.files.pdf_table import to_pdf_table as draw
+
+    return draw(title, rows, columns, **options)

@@ -9,10 +9,11 @@ import numpy as np
 from .model import AllocationInput, GroupedPreferences, IntArray
 
 
-def _csr_in_order(ptr: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
-    """Entry indices of a CSR list re-ordered by candidate ``order``, and the new ptr."""
+def _csr_in_order(ptr: IntArray, order: IntArray) -> tuple[IntArray | None, IntArray]:
+    """Entry indices of a CSR list re-ordered by candidate ``order`` (None: unchanged), and the
+    new ptr."""
     if order.shape[0] == ptr.shape[0] - 1 and bool(np.all(order[1:] > order[:-1])):
-        return np.arange(int(ptr[-1]), dtype=np.int64), ptr  # already in order
+        return None, ptr  # already in order
     lengths = np.diff(ptr)[order]
     new_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     starts = np.repeat(ptr[:-1][order] - new_ptr[:-1], lengths)
@@ -29,12 +30,18 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
         h.update(str(arr.shape).encode())
         if arr.dtype.kind in "iu":
             arr = arr.astype(np.int64, copy=False)
-        h.update(np.ascontiguousarray(arr).tobytes())
+        h.update(np.ascontiguousarray(arr).data.cast("B"))  # the bytes, not a copy
 
     put("cno", np.sort(inp.candidate_no))
     put("cat", inp.category[order])
+    keys = [s.keys for s in inp.schemes]
+    small = len(keys) * inp.n_candidates <= 2_000_000  # many small matrices: one gather
+    if small and len(keys) > 8 and len({k.shape for k in keys}) == 1:
+        keys = list(np.stack(keys).astype(np.int64, copy=False)[:, order])
+    else:
+        keys = [k[order].astype(np.int64) for k in keys]
     for i, s in enumerate(inp.schemes):
-        put(f"s{i}{s.choice_at}{s.choice_sign}{s.ties}", s.keys[order].astype(np.int64))
+        put(f"s{i}{s.choice_at}{s.choice_sign}{s.ties}", keys[i])
     put("q", inp.qualified[:, order])
     put("lines", np.stack((inp.line_category, inp.line_scheme, inp.free_seats)).astype(np.int64))
     h.update(f"ratio{inp.ratio}".encode())
@@ -52,7 +59,7 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
     prefs = inp.preferences
     idx, ptr = _csr_in_order(prefs.ptr, order)
     put("ptr", ptr)
-    in_order = bool(np.all(order[1:] > order[:-1]))
+    in_order = idx is None
     if in_order and not isinstance(prefs, GroupedPreferences):
         put("l", prefs.lines)
     elif in_order and isinstance(prefs, GroupedPreferences):
@@ -61,11 +68,13 @@ def input_digest(inp: AllocationInput, cno_rank: IntArray) -> str:
         put("mptr", prefs.major_ptr)
         put("m", prefs.majors)
     elif isinstance(prefs, GroupedPreferences):
+        assert idx is not None
         put("g", prefs.groups[idx])
         put("a", prefs.adjust[idx])
         midx, mptr = _csr_in_order(prefs.major_ptr, idx)
         put("mptr", mptr)
-        put("m", prefs.majors[midx])
+        put("m", prefs.majors if midx is None else prefs.majors[midx])
     else:
+        assert idx is not None
         put("l", prefs.lines[idx])
     return h.hexdigest()

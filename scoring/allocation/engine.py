@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import numpy as np
 
-from .deferred import deferred_acceptance, serial_dictatorship
+from .deferred import serial_dictatorship
 from .digest import input_digest
 from .grouped import GROUP_FULL, NO_ADJUST, place_in_groups
 from .model import AllocationInput, AllocationResult, BoolArray, IntArray
-from .order import EntryPriority, candidate_no_rank, candidate_priority
-from .prepare import Entries, build_groups, check_shapes, flat_entries, grouped_entries
+from .order import candidate_no_rank
+from .prepare import Entries, Groups, build_groups, check_shapes, flat_entries, grouped_entries
+from .priority import Priorities, candidate_table, entry_table
 
 Method = Literal["auto", "da", "sd"]
 _CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
@@ -42,11 +44,14 @@ def common_scheme_per_category(
 def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     """Dispatch every candidate of one round; see AllocationResult for what comes back.
 
-    ``method``: "auto" and "da" run deferred acceptance; when every category's lines share one
-    scheme without ``choice`` ("auto"), every line ranks by one priority per candidate (the
-    fast path: no per-entry keys), and the result is that of serial dictatorship. "sd" runs
-    the sequential serial dictatorship itself (the reference the fast path is tested against).
+    ``method``: "auto" and "da" run deferred acceptance (compiled, one proposal at a time);
+    when every category's lines share one scheme without ``choice`` ("auto"), every line ranks
+    by one priority per candidate and the compiled serial dictatorship gives the same result.
+    "sd" runs the literal sequential serial dictatorship (the reference the others are tested
+    against).
     """
+    from . import kernel
+
     check_shapes(inp)
     cno_rank = candidate_no_rank(inp.candidate_no)
     groups = build_groups(inp) if inp.grouped else None
@@ -59,31 +64,66 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     excluded = inp.excluded if inp.excluded is not None else np.zeros(inp.n_candidates, bool)
     keep, ptr, target = _eligible_entries(entries, excluded)
     capacity = capacity_of(t_free, inp)
-    share_t = np.array([s.ties == "share" for s in inp.schemes], dtype=bool)[t_scheme]
+    share_s = np.array([s.ties == "share" for s in inp.schemes] + [False], dtype=bool)
     cat_scheme = common_scheme_per_category(inp, t_cat, t_scheme) if method != "da" else None
     if method == "sd" and cat_scheme is None:
         raise ValueError("serial dictatorship needs one scheme per category without choice")
-    priority: CandidatePriority | EntryPriority
+    prio = _priorities(inp, entries, keep, ptr, target, t_scheme, cno_rank, cat_scheme)
     if cat_scheme is not None:
         cand_scheme = cat_scheme[inp.category]
-        priority = CandidatePriority(_candidate_prio(inp, cand_scheme, cno_rank))
+        assert prio.scheme_row is not None
+        row = prio.scheme_row[np.maximum(cand_scheme, 0)]
+        cand_prio = prio.table[row, np.arange(inp.n_candidates)]
+        share_c = share_s[cand_scheme]
+        if method == "sd":
+            held = serial_dictatorship(ptr, target, cand_prio, capacity, share_c)
+        else:
+            order = np.argsort(-cand_prio, kind="stable")
+            held = kernel.serial_dictatorship(order, cand_prio, ptr, target, capacity, share_c)
+        held_prio = np.where(held >= 0, cand_prio, 0)
     else:
-        max_choice = int(np.diff(entries.ptr).max(initial=0))
-        priority = EntryPriority(
-            inp.schemes, cno_rank, t_scheme, target,
-            lambda c, e: entries.choice(c, e if keep is None else keep[e]), max_choice,
+        room = capacity.copy()
+        share_t = share_s[t_scheme]
+        if share_t.any():
+            listed = np.bincount(target, minlength=capacity.shape[0])
+            room[share_t] = np.maximum(listed[share_t], capacity[share_t])
+        held, held_prio = kernel.deferred_acceptance(
+            ptr, target, prio.table, prio.table_row, prio.by_entry, capacity, share_t, room,
+            _proposal_order(prio, ptr, target),
         )  # fmt: skip
-    if method == "sd":
-        share_c = np.array([s.ties == "share" for s in inp.schemes] + [False])[cand_scheme]
-        held = serial_dictatorship(
-            ptr, target, priority(np.arange(inp.n_candidates), ptr[:-1]), capacity, share_c
-        )
-    else:
-        held = deferred_acceptance(ptr, target, priority, capacity, share_t)
-    got = np.flatnonzero(held >= 0)
-    held_prio = np.zeros(inp.n_candidates, dtype=np.int64)
-    held_prio[got] = priority(got, held[got])
-    return _result(inp, entries, keep, held, held_prio, capacity, excluded, cno_rank, groups)
+    return _result(inp, entries, keep, held, held_prio, capacity, excluded, groups, cno_rank)
+
+
+def _priorities(
+    inp: AllocationInput, entries: Entries, keep: IntArray | None, ptr: IntArray,
+    target: IntArray, t_scheme: IntArray, cno_rank: IntArray, cat_scheme: IntArray | None,
+) -> Priorities:  # fmt: skip
+    """Per-candidate rows for a few schemes without ``choice``, else one value per entry."""
+    n = inp.n_candidates
+    if cat_scheme is not None:
+        used = np.unique(cat_scheme[cat_scheme >= 0]).tolist()
+        return candidate_table(inp.schemes, used, t_scheme, cno_rank)
+    listed = np.bincount(target, minlength=t_scheme.shape[0]) > 0
+    used = np.unique(t_scheme[listed]).tolist()
+    no_choice = all(inp.schemes[s].choice_at is None for s in used)
+    if no_choice and len(used) * n <= 4 * target.shape[0] + n:
+        return candidate_table(inp.schemes, used, t_scheme, cno_rank)
+    cand = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+    choice = None
+    if not no_choice:
+        orig = keep if keep is not None else np.arange(target.shape[0], dtype=np.int64)
+        choice = entries.choice(cand, orig)
+    return entry_table(inp.schemes, t_scheme, target, cand, choice, cno_rank)
+
+
+def _proposal_order(prio: Priorities, ptr: IntArray, target: IntArray) -> IntArray:
+    """Candidates roughly best first: by the scheme with the most entries, or by the priority
+    of their first entry (schemes of one shape share one scale)."""
+    if not prio.by_entry:
+        rows = np.bincount(prio.table_row[target], minlength=prio.table.shape[0])
+        return np.argsort(-prio.table[int(rows.argmax())], kind="stable")
+    first = prio.table[0, np.minimum(ptr[:-1], max(target.shape[0] - 1, 0))]
+    return np.argsort(-first, kind="stable") if target.size else np.arange(ptr.shape[0] - 1)
 
 
 def _eligible_entries(
@@ -104,26 +144,6 @@ def _eligible_entries(
     return keep, ptr, entries.target[keep]
 
 
-class CandidatePriority:
-    """Priority of a proposal = the candidate's (one key for every line of the category)."""
-
-    def __init__(self, prio: IntArray) -> None:
-        self.prio = prio
-        self.upper = int(prio.max(initial=0)) + 1
-
-    def __call__(self, cand: IntArray, entry: IntArray) -> IntArray:
-        """Priority of each proposal."""
-        return self.prio[cand]
-
-
-def _candidate_prio(inp: AllocationInput, cand_scheme: IntArray, cno_rank: IntArray) -> IntArray:
-    prio = np.zeros(inp.n_candidates, dtype=np.int64)
-    for s in np.unique(cand_scheme[cand_scheme >= 0]).tolist():
-        mine = cand_scheme == s
-        prio[mine] = candidate_priority(inp.schemes[s], cno_rank)[mine]
-    return prio
-
-
 def _result(
     inp: AllocationInput,
     entries: Entries,
@@ -132,9 +152,11 @@ def _result(
     held_prio: IntArray,
     capacity: IntArray,
     excluded: BoolArray,
+    groups: Groups | None,
     cno_rank: IntArray,
-    groups: object,
 ) -> AllocationResult:
+    from . import kernel
+
     n = inp.n_candidates
     got = held >= 0
     orig = held if keep is None else _take(keep, held, -1)
@@ -143,9 +165,6 @@ def _result(
     code = _unplaced_codes(inp, entries, excluded)
     code[got] = 0
     if groups is not None:
-        from .prepare import Groups
-
-        assert isinstance(groups, Groups)
         line, outcome = place_in_groups(inp, groups, orig, held_prio, cno_rank)
         code[outcome == NO_ADJUST] = _CODES.index("no_adjust")
         code[outcome == GROUP_FULL] = _CODES.index("group_full")
@@ -154,16 +173,11 @@ def _result(
         line, group = target, np.full(n, -1, dtype=np.int64)
     n_targets = capacity.shape[0]
     dispatched = np.bincount(target[got], minlength=n_targets).astype(np.int64)
-    cutoff = np.full(n_targets, -1, dtype=np.int64)
-    c = np.flatnonzero(got)
-    order = c[np.lexsort((-cno_rank[c], held_prio[c], target[c]))]
-    first = np.unique(target[order], return_index=True)
-    cutoff[first[0]] = order[first[1]]
-    names = np.array(_CODES)[code]
+    cutoff = kernel.lowest_held(target, held_prio, cno_rank, n_targets)
     return AllocationResult(
-        line=line, group=group, choice=choice, reason=tuple(names.tolist()),
+        line=line, group=group, choice=choice, reason=tuple(map(_CODES.__getitem__, code.tolist())),
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
-        digest=input_digest(inp, cno_rank),
+        digest_of=functools.partial(input_digest, inp, cno_rank),
     )  # fmt: skip
 
 

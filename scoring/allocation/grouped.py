@@ -24,40 +24,29 @@ def place_in_groups(
     meet; else, with adjust, the group's qualifying line with a seat left and the lowest program
     code; else they are rejected (NO_ADJUST without adjust, GROUP_FULL with it).
     """
+    from . import kernel
+
     prefs = inp.preferences
     assert isinstance(prefs, GroupedPreferences)
-    n, n_lines = inp.n_candidates, inp.n_lines
-    line = np.full(n, -1, dtype=np.int64)
-    outcome = np.full(n, PLACED, dtype=np.int64)
     cands = np.flatnonzero(held_entry >= 0)
     group_of = prefs.groups[held_entry[cands]]
-    order = cands[np.lexsort((cno_rank[cands], -held_prio[cands], group_of))]
-    left = inp.free_seats.tolist()
-    fails = set(inp.requirement_failures.tolist())
-    held = held_entry[order]
-    # Only the dispatched candidates' majors become Python lists (not all 10^7 of them).
-    lengths = (prefs.major_ptr[held + 1] - prefs.major_ptr[held]).astype(np.int64)
-    starts = np.concatenate(([0], np.cumsum(lengths)))
-    picked = np.repeat(prefs.major_ptr[held] - starts[:-1], lengths) + np.arange(int(starts[-1]))
-    majors, mptr = prefs.majors[picked].tolist(), starts.tolist()
-    adjust, groups_of = prefs.adjust[held].tolist(), prefs.groups[held].tolist()
-    gptr, glines = groups.line_ptr.tolist(), groups.lines.tolist()
-    for i, c in enumerate(order.tolist()):
-        base = c * n_lines
-        placed = _first_open(majors[mptr[i] : mptr[i + 1]], left, fails, base)
-        if placed < 0 and adjust[i]:
-            g = groups_of[i]
-            placed = _first_open(glines[gptr[g] : gptr[g + 1]], left, fails, base)
-        if placed >= 0:
-            left[placed] -= 1
-            line[c] = placed
-        else:
-            outcome[c] = GROUP_FULL if adjust[i] else NO_ADJUST
-    return line, outcome
+    prio, rank = held_prio[cands], cno_rank[cands]
+    span = int(prio.max(initial=0)) + 1
+    if (int(group_of.max(initial=0)) + 1) * span * max(cno_rank.shape[0], 1) < 2**62:
+        key = (group_of * span + (span - 1 - prio)) * cno_rank.shape[0] + rank
+        order = cands[np.argsort(key)]  # one integer sort: group, best first, lower number
+    else:
+        order = cands[np.lexsort((rank, -prio, group_of))]
+    fails = inp.requirement_failures
+    if fails.size > 1 and not bool(np.all(fails[1:] > fails[:-1])):
+        fails = np.unique(fails)
+    return kernel.place_in_groups(
+        order, held_entry, _ints(prefs.groups), np.ascontiguousarray(prefs.adjust, dtype=bool),
+        _ints(prefs.major_ptr), _ints(prefs.majors), groups.line_ptr,
+        groups.lines, _ints(inp.free_seats), _ints(fails), inp.n_lines,
+    )  # fmt: skip
 
 
-def _first_open(lines: list[int], left: list[int], fails: set[int], base: int) -> int:
-    for m in lines:
-        if left[m] > 0 and base + m not in fails:
-            return m
-    return -1
+def _ints(values: IntArray) -> IntArray:
+    """int64 and contiguous, without a copy when it already is."""
+    return np.ascontiguousarray(values, dtype=np.int64)

@@ -6,8 +6,10 @@ groups 0..G-1. Preference lists are CSR arrays (``ptr`` of length n+1 into flat 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -122,7 +124,9 @@ class AllocationResult:
     none or flat), ``choice`` (1-based position of the line/group dispatched to, 0 if none),
     ``reason`` (a key of REASONS). Per line (flat) or group (grouped, indexed by group):
     ``capacity``, ``dispatched`` and ``cutoff_candidate`` (the lowest dispatched, -1 if none).
-    ``digest`` identifies the input independently of candidate row order.
+    ``digest`` identifies the input independently of candidate row order; it is computed when
+    first read (hashing every key matrix costs more than a small allocation), from the input
+    as it was given, which is never modified.
     """
 
     line: IntArray
@@ -132,7 +136,12 @@ class AllocationResult:
     capacity: IntArray
     dispatched: IntArray
     cutoff_candidate: IntArray
-    digest: str
+    digest_of: Callable[[], str] = field(repr=False, compare=False, default=lambda: "")
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the input, candidates in candidate-number order."""
+        return self.digest_of()
 
     def message(self, candidate: int) -> str:
         """Chinese message for a candidate's outcome."""

@@ -82,20 +82,52 @@ def flat_entries(inp: AllocationInput) -> Entries:
     prefs = inp.preferences
     if not isinstance(prefs, FlatPreferences):
         raise _fail("flat batch needs flat preferences / 平行志愿批次需要按专业填报的志愿")
-    ptr, lines = prefs.ptr, prefs.lines
+    ptr, lines = np.ascontiguousarray(prefs.ptr, dtype=np.int64), prefs.lines
     if lines.shape[0] != ptr[-1]:
         raise _fail("preference lines length differs from ptr / 志愿数量与索引不一致")
-    if lines.size and (lines.min() < 0 or lines.max() >= inp.n_lines):
-        raise _fail("a preference names an unknown plan line / 志愿中有不存在的计划")
-    lengths = np.diff(ptr)
-    _check_category(np.repeat(inp.category, lengths), inp.line_category[lines])
-    entries = Entries(ptr, lines.astype(np.int64, copy=False), None, None)
+    lines = np.ascontiguousarray(lines, dtype=np.int64)
+    _check_targets(
+        inp.category,
+        ptr,
+        lines,
+        inp.line_category,
+        "a preference names an unknown plan line / 志愿中有不存在的计划",
+    )
+    entries = Entries(ptr, lines, None, None)
     qualified = _qualified(inp, entries, inp.line_scheme)
     meets = None
     if inp.requirement_failures.size:
-        codes = entries.cand * inp.n_lines + lines
-        meets = ~np.isin(codes, inp.requirement_failures)
+        from . import kernel
+
+        fails = np.asarray(inp.requirement_failures, dtype=np.int64)
+        meets = ~kernel.failing_entries(ptr, lines, fails, inp.n_lines)
     return Entries(ptr, entries.target, qualified, meets)
+
+
+def _outside(row_category: IntArray, ptr: IntArray, targets: IntArray, t_category: IntArray) -> int:
+    """0 if every entry names an existing target of its row's category, 1 for an unknown target,
+    2 for a target of another category (one compiled pass)."""
+    from . import kernel
+
+    def arr(a: IntArray) -> IntArray:
+        return np.ascontiguousarray(a, dtype=np.int64)
+
+    return int(
+        kernel.targets_outside(
+            arr(ptr), arr(targets), arr(row_category), arr(t_category), t_category.shape[0]
+        )
+    )
+
+
+def _check_targets(
+    category: IntArray, ptr: IntArray, targets: IntArray, t_category: IntArray, unknown: str
+) -> None:
+    """Every entry names an existing target of its candidate's category."""
+    bad = _outside(category, ptr, targets, t_category)
+    if bad == 1:
+        raise _fail(unknown)
+    if bad == 2:
+        raise _fail("a preference names a line of another category / 志愿中有其他专业类别的计划")
 
 
 def _qualified(inp: AllocationInput, entries: Entries, t_scheme: IntArray) -> BoolArray | None:
@@ -103,11 +135,6 @@ def _qualified(inp: AllocationInput, entries: Entries, t_scheme: IntArray) -> Bo
     if inp.qualified.all():
         return None
     return np.asarray(inp.qualified[t_scheme[entries.target], entries.cand], dtype=bool)
-
-
-def _check_category(cand_category: IntArray, target_category: IntArray) -> None:
-    if np.any(cand_category != target_category):
-        raise _fail("a preference names a line of another category / 志愿中有其他专业类别的计划")
 
 
 @dataclass(frozen=True)
@@ -157,11 +184,19 @@ def grouped_entries(inp: AllocationInput, groups: Groups) -> Entries:
     if prefs.major_ptr.shape[0] != gs.shape[0] + 1 or prefs.majors.shape[0] != prefs.major_ptr[-1]:
         raise _fail("major arrays inconsistent / 专业志愿数组不一致")
     assert inp.line_group is not None
-    if prefs.majors.size and (prefs.majors.min() < 0 or prefs.majors.max() >= inp.n_lines):
+    gs = np.ascontiguousarray(gs, dtype=np.int64)
+    ptr = np.ascontiguousarray(prefs.ptr, dtype=np.int64)
+    _check_targets(
+        inp.category,
+        ptr,
+        gs,
+        groups.category,
+        "a preference names an unknown group / 志愿中有不存在的专业组",
+    )
+    bad = _outside(gs, prefs.major_ptr, prefs.majors, inp.line_group)
+    if bad == 1:
         raise _fail("a listed major is not a plan line / 所填专业不存在")
-    major_entry = np.repeat(np.arange(gs.shape[0]), np.diff(prefs.major_ptr))
-    if np.any(inp.line_group[prefs.majors] != gs[major_entry]):
+    if bad == 2:
         raise _fail("a listed major is not in its group / 所填专业不属于该专业组")
-    _check_category(np.repeat(inp.category, np.diff(prefs.ptr)), groups.category[gs])
-    entries = Entries(prefs.ptr, gs.astype(np.int64, copy=False), None, None)
-    return Entries(prefs.ptr, entries.target, _qualified(inp, entries, groups.scheme), None)
+    entries = Entries(ptr, gs, None, None)
+    return Entries(ptr, gs, _qualified(inp, entries, groups.scheme), None)

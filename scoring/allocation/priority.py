@@ -1,0 +1,152 @@
+"""Priorities of proposals as single int64 values (higher is better, equal = tied).
+
+A scheme's order is built only where it is needed: over all candidates for the few schemes
+shared by many lines (a table of one row per scheme), or over the listed entries themselves
+when schemes are many (each program its own weights) or insert the choice position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import AllocationInputError, IntArray, SchemeOrder
+
+_LIMIT = 2**62
+
+
+def _dense(values: IntArray) -> tuple[IntArray, int]:
+    """Dense rank (0 = lowest) and the number of distinct values."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return inverse.astype(np.int64).reshape(-1), int(uniq.shape[0])
+
+
+def ordinal(columns: list[IntArray], n_rows: int) -> IntArray:
+    """One int64 per row ordering rows as the columns do lexicographically (first column first).
+
+    Columns are combined in mixed radix; only when the product of their ranges would overflow
+    is the part built so far replaced by its dense rank (one sort).
+    """
+    acc = np.zeros(n_rows, dtype=np.int64)
+    span = 1
+    for col in columns:
+        if n_rows == 0:
+            break
+        lo, hi = int(col.min()), int(col.max())
+        width = hi - lo + 1
+        if span * width >= _LIMIT and span > 1:
+            acc, span = _dense(acc)
+        if span * width >= _LIMIT:
+            part, width = _dense(col.astype(np.int64))
+        else:
+            part = col.astype(np.int64) - lo
+        acc = acc * width + part if span > 1 else part
+        span *= width
+    return acc
+
+
+def scheme_columns(
+    scheme: SchemeOrder, keys: list[IntArray], choice: IntArray | None, tie: IntArray | None
+) -> list[IntArray]:
+    """Key columns of a scheme with the ±choice column inserted and the tie column appended."""
+    cols = list(keys)
+    if scheme.choice_at is not None:
+        assert choice is not None
+        cols.insert(scheme.choice_at, scheme.choice_sign * choice)
+    if scheme.ties == "candidate_no" and tie is not None:
+        cols.append(tie)
+    return cols
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """Priority of entry ``e`` of candidate ``c`` for target ``t``:
+    ``table[table_row[t], e if by_entry else c]``."""
+
+    table: IntArray
+    table_row: IntArray
+    by_entry: bool
+    scheme_row: IntArray | None = None  # row of each scheme, for per-candidate tables
+
+    def of(self, cand: IntArray, entry: IntArray, target: IntArray) -> IntArray:
+        """Priority of each (candidate, kept entry, its target)."""
+        return self.table[self.table_row[target], entry if self.by_entry else cand]
+
+
+def candidate_table(
+    schemes: tuple[SchemeOrder, ...], used: list[int], t_scheme: IntArray, cno_rank: IntArray
+) -> Priorities:
+    """One row per used scheme (none inserts ``choice``), over every candidate."""
+    n = cno_rank.shape[0]
+    tie = n - 1 - cno_rank
+    rows = []
+    for s in used:
+        keys = schemes[s].keys
+        cols = scheme_columns(schemes[s], [keys[:, j] for j in range(keys.shape[1])], None, tie)
+        rows.append(ordinal(cols, n))
+    lut = np.zeros(len(schemes), dtype=np.int64)
+    lut[used] = np.arange(len(used))
+    table = np.stack(rows) if rows else np.zeros((1, n), dtype=np.int64)
+    return Priorities(np.ascontiguousarray(table), lut[t_scheme], False, lut)
+
+
+def entry_table(
+    schemes: tuple[SchemeOrder, ...],
+    t_scheme: IntArray,
+    target: IntArray,
+    cand: IntArray,
+    choice: IntArray | None,
+    cno_rank: IntArray,
+) -> Priorities:
+    """One priority per kept entry; schemes of the same shape are ranked together."""
+    n = cno_rank.shape[0]
+    e_scheme = t_scheme[target]
+    present = np.bincount(e_scheme, minlength=len(schemes)) > 0
+    shapes: dict[tuple[int, int | None, int, str], list[int]] = {}
+    for s in np.flatnonzero(present).tolist():
+        sc = schemes[s]
+        shapes.setdefault((sc.keys.shape[1], sc.choice_at, sc.choice_sign, sc.ties), []).append(s)
+    prio = np.zeros(target.shape[0], dtype=np.int64)
+    for (width, _at, _sign, _ties), members in shapes.items():
+        if len(shapes) == 1:
+            sel = None
+            c = cand
+        else:
+            sel = np.flatnonzero(np.isin(e_scheme, members))
+            c = cand[sel]
+        if len(members) == 1:
+            keys = schemes[members[0]].keys
+            cols = [keys[c, j].astype(np.int64) for j in range(width)]
+        else:
+            cols = _gather(schemes, members, e_scheme if sel is None else e_scheme[sel], c, width)
+        ch = None if choice is None else (choice if sel is None else choice[sel])
+        cols = scheme_columns(schemes[members[0]], cols, ch, n - 1 - cno_rank[c])
+        values = ordinal(cols, c.shape[0])
+        if sel is None:
+            prio = values
+        else:
+            prio[sel] = values
+    if int(prio.max(initial=0)) >= _LIMIT:
+        raise AllocationInputError("order keys too large to encode / 排序键超出范围")
+    return Priorities(prio[None, :], np.zeros(t_scheme.shape[0], dtype=np.int64), True)
+
+
+def _gather(
+    schemes: tuple[SchemeOrder, ...], members: list[int], e_scheme: IntArray, cand: IntArray,
+    width: int,
+) -> list[IntArray]:  # fmt: skip
+    """Key columns of each entry under its own scheme, read scheme by scheme from the entries
+    that list it (a stable radix sort by scheme; no copy of every scheme's whole matrix). Each
+    scheme fills a contiguous slice in scheme order; one scatter puts the rows back."""
+    small = np.int16 if len(schemes) < 2**15 else np.int64
+    order = np.argsort(e_scheme.astype(small), kind="stable")
+    bounds = np.searchsorted(e_scheme[order], np.asarray(members + [len(schemes)]))
+    by_scheme = cand[order]
+    sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
+    for i, s in enumerate(members):
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
+    cols = np.empty_like(sorted_cols)
+    cols[:, order] = sorted_cols
+    return list(cols)
