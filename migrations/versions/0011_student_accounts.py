@@ -1,8 +1,8 @@
 """activation codes of candidates imported by the board; 冲稳保 margins of an exam;
 verification codes of submitted preference lists
 
-Revision ID: 0010
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 10:00:00.000000
 """
 from alembic import op
@@ -12,8 +12,8 @@ import admissions.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

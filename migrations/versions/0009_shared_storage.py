@@ -1,7 +1,7 @@
 """shared storage: files that outlive a request, in chunks in the database
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 09:40:00.000000
 
 Uploads awaiting confirmation or a job and the files jobs make live here rather than in a
@@ -14,8 +14,8 @@ import admissions.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0009'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

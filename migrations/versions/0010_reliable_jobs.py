@@ -1,7 +1,7 @@
 """one saved allocation run per batch and round; job heartbeats
 
-Revision ID: 0008
-Revises: 0011
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 09:00:00.000000
 """
 from alembic import op
@@ -11,8 +11,8 @@ import admissions.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0011'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

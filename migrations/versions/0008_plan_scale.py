@@ -1,6 +1,6 @@
 """approved scale, plans compiled by institutions, adjustments, plan columns, candidate types
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 09:30:51.297230
 
@@ -15,7 +15,7 @@ import admissions.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
