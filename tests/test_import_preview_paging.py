@@ -1,0 +1,185 @@
+"""Import uploads: nothing stored past the reader's limit, a per-account quota, the preview parsed
+once at upload and shown a page at a time, and a preview can be cancelled."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from admissions.files.readers import DEFAULT_MAX_BYTES
+from admissions.models import StoredFile
+from admissions.services.imports import previews, uploads
+from tests.board_factories import (
+    PLANS_HEADER,
+    create_board_account,
+    create_board_exam,
+    csv_bytes,
+    plans_file,
+)
+from tests.factories import csrf_token, login
+
+BAD_ROWS = 3000
+
+
+def _setup(db, client):
+    exam = create_board_exam()
+    account = create_board_account()
+    db.session.commit()
+    login(client, account.username)
+    return exam
+
+
+def _upload(client, exam, data: bytes, name: str = "plans.csv", kind: str = "plans"):
+    path = f"/board/exams/{exam.id}/imports/{kind}"
+    token = csrf_token(client, path)
+    return client.post(
+        path,
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _stored(db) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(StoredFile))
+
+
+def _bad_plans(rows: int) -> bytes:
+    lines = [["BK", "10101", "甲学院", f"P{n}", "软件", "IT", "-3", ""] for n in range(rows)]
+    return csv_bytes([PLANS_HEADER, *lines])
+
+
+def test_the_stored_limit_is_the_readers(app, monkeypatch):
+    with app.app_context():
+        assert DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+        assert uploads.reader_limit("scores") == DEFAULT_MAX_BYTES
+        monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
+        assert uploads.reader_limit("scores") == 5 * 1024 * 1024
+
+
+def test_upload_above_the_readers_limit_is_refused_before_storing(client, db, monkeypatch):
+    # the reader's limit made small, so the test client need not build a 20 MB request
+    monkeypatch.setattr(uploads, "DEFAULT_MAX_BYTES", 100 * 1024)
+    exam = _setup(db, client)
+    data = b"batch," + b"x" * (150 * 1024)
+    response = _upload(client, exam, data)
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "文件超过 100 KB 的上限" in html and "未保存" in html
+    assert _stored(db) == 0
+    assert _upload(client, exam, plans_file()).status_code == 302
+
+
+def test_upload_quota_per_account_refuses_and_says_how_to_free_space(app, client, db, monkeypatch):
+    exam = _setup(db, client)
+    data = plans_file()
+    monkeypatch.setitem(app.config, "UPLOAD_QUOTA_BYTES", len(data) * 2 + 10)
+    first = _upload(client, exam, data)
+    assert first.status_code == 302
+    assert _upload(client, exam, data).status_code == 302
+    refused = _upload(client, exam, data)
+    assert refused.status_code == 413
+    html = refused.get_data(as_text=True)
+    assert "超过本账号" in html and "确认导入或取消之前的预览" in html
+    assert _stored(db) == 2
+    # cancelling a preview frees its space
+    preview = first.headers["Location"]
+    token = csrf_token(client, preview)
+    cancelled = client.post(preview + "/cancel", data={"csrf_token": token})
+    assert cancelled.status_code == 302
+    assert client.get(preview).status_code == 404
+    assert _upload(client, exam, data).status_code == 302
+    assert _stored(db) == 2
+
+
+def test_quota_refuses_a_file_larger_than_the_room_left(app, client, db, monkeypatch):
+    exam = _setup(db, client)
+    data = plans_file()
+    monkeypatch.setitem(app.config, "UPLOAD_QUOTA_BYTES", len(data) + len(data) // 2)
+    assert _upload(client, exam, data).status_code == 302
+    refused = _upload(client, exam, data)
+    assert refused.status_code == 413 and "取消之前的预览" in refused.get_data(as_text=True)
+    assert _stored(db) == 1
+
+
+def test_cancel_needs_csrf_and_the_owner(app, client, db):
+    exam = _setup(db, client)
+    preview = _upload(client, exam, plans_file()).headers["Location"]
+    assert client.post(preview + "/cancel").status_code == 400
+    assert client.get(preview).status_code == 200
+    colleague = create_board_account()
+    db.session.commit()
+    other = app.test_client()
+    with app.app_context():  # a fresh `g`, so the first client's login does not leak
+        login(other, colleague.username)
+        token = csrf_token(other, f"/board/exams/{exam.id}/imports/plans")
+        assert other.post(preview + "/cancel", data={"csrf_token": token}).status_code == 404
+    assert _stored(db) == 1
+
+
+def test_preview_is_parsed_once_at_upload(client, db, monkeypatch):
+    exam = _setup(db, client)
+    calls = []
+    real = previews.import_file
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(previews, "import_file", counting)
+    response = _upload(client, exam, _bad_plans(3))
+    assert response.status_code == 302 and len(calls) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(previews, "import_file", fail)
+    monkeypatch.setattr("admissions.services.imports.pipeline.read_table", fail)
+    preview = response.headers["Location"]
+    for _ in range(2):
+        html = client.get(preview).get_data(as_text=True)
+        assert "发现 3 个错误，未导入任何数据" in html and "「-3」小于 0" in html
+    text = client.get(preview + "/errors.txt").get_data(as_text=True)
+    assert text.splitlines()[0] == "plans.csv:2: seats: 「-3」小于 0"
+    assert client.get(preview + "/errors.csv").status_code == 200
+
+
+def test_good_preview_kept_with_its_changes(client, db, monkeypatch):
+    exam = _setup(db, client)
+    preview = _upload(client, exam, plans_file()).headers["Location"]
+    monkeypatch.setattr("admissions.services.imports.pipeline.read_table", None)
+    html = client.get(preview).get_data(as_text=True)
+    assert "检查通过" in html and "确认导入" in html and "新增" in html
+
+
+def test_preview_of_thousands_of_bad_rows_is_paged(client, db):
+    exam = _setup(db, client)
+    preview = _upload(client, exam, _bad_plans(BAD_ROWS)).headers["Location"]
+    first = client.get(preview)
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert f"发现 {BAD_ROWS} 个错误" in html
+    rows = re.findall(r"<tr><td class=\"num\">(\d*)</td>", html)
+    assert len(rows) == previews.PAGE_SIZE and rows[0] == "2"
+    assert len(html) < 60_000
+    assert "?page=2" in html and 'aria-current="page"' in html
+    second = client.get(preview + "?page=2").get_data(as_text=True)
+    rows = re.findall(r"<tr><td class=\"num\">(\d*)</td>", second)
+    assert rows[0] == str(previews.PAGE_SIZE + 2) and len(rows) == previews.PAGE_SIZE
+    # 1000 listed errors and the line that counts the rest
+    last = client.get(preview + "?page=21").get_data(as_text=True)
+    assert f"另有 {BAD_ROWS - 1000} 处错误未列出" in last
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [("0", "页码须为正整数"), ("abc", "页码须为正整数"), ("-1", "页码须为正整数"),
+     ("99999999999999999999", "页码须为正整数"), ("２", "页码须为正整数"), ("99", "共 1 页")],
+)  # fmt: skip
+def test_bad_page_is_400_with_a_message(client, db, page, message):
+    exam = _setup(db, client)
+    preview = _upload(client, exam, _bad_plans(3)).headers["Location"]
+    response = client.get(preview, query_string={"page": page})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
