@@ -3,13 +3,17 @@ once at upload and shown a page at a time, and a preview can be cancelled."""
 
 import io
 import re
+import types
 
 import pytest
 from sqlalchemy import func, select
 
+from admissions.files.errors import FileError
 from admissions.files.readers import DEFAULT_MAX_BYTES
 from admissions.models import StoredFile
 from admissions.services.imports import previews, uploads
+from admissions.services.imports.pipeline import ImportResult
+from admissions.services.storage import store
 from tests.board_factories import (
     PLANS_HEADER,
     create_board_account,
@@ -183,3 +187,43 @@ def test_bad_page_is_400_with_a_message(client, db, page, message):
     response = client.get(preview, query_string={"page": page})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_a_confirm_that_finds_errors_updates_the_kept_preview(client, db, monkeypatch):
+    exam = _setup(db, client)
+    preview = _upload(client, exam, plans_file()).headers["Location"]
+    assert "检查通过" in client.get(preview).get_data(as_text=True)
+
+    def found_errors(exam, kind, data, filename, actor, **kwargs):
+        return ImportResult(kind, filename, [FileError(filename, 3, "seats", "名额已被占用")])
+
+    monkeypatch.setattr("admissions.views.board.exams.import_file", found_errors)
+    token = csrf_token(client, preview)
+    done = client.post(preview, data={"csrf_token": token})
+    assert done.status_code == 302 and done.location.endswith(preview.rsplit("/", 1)[1])
+    html = client.get(preview).get_data(as_text=True)
+    assert "发现 1 个错误" in html and "名额已被占用" in html and "检查通过" not in html
+
+
+def test_a_confirm_by_job_forgets_the_kept_preview(app, client, db, monkeypatch):
+    exam = _setup(db, client)
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
+    preview = _upload(client, exam, plans_file()).headers["Location"]
+    stored_token = preview.rsplit("/", 1)[1]
+    db.session.expire_all()
+    assert "preview" in store.info(stored_token).meta
+
+    def outage(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(
+        "admissions.services.imports.pipeline.audit", types.SimpleNamespace(record=outage)
+    )
+    token = csrf_token(client, preview)
+    done = client.post(preview, data={"csrf_token": token})
+    assert "/board/jobs/" in done.location
+    db.session.expire_all()
+    assert "preview" not in store.info(stored_token).meta
+    assert "检查通过" in client.get(preview).get_data(as_text=True)  # parsed once more
+    db.session.expire_all()
+    assert "preview" in store.info(stored_token).meta

@@ -90,3 +90,13 @@ def keep(upload: Upload, result: ImportResult) -> None:
     stored.meta = {**stored.meta, "preview": as_json(result)}
     flag_modified(stored, "meta")
     db.session.flush()
+
+
+def forget(upload: Upload) -> None:
+    """Drop the kept dry run (the data it was checked against may have changed); the next view
+    parses the file once more. Flushed; the caller commits."""
+    stored = store.info(upload.token)
+    if stored is not None and "preview" in stored.meta:
+        stored.meta = {key: value for key, value in stored.meta.items() if key != "preview"}
+        flag_modified(stored, "meta")
+        db.session.flush()

@@ -154,6 +154,7 @@ def import_confirm(exam_id: int, token: str):
     if not form.validate_on_submit():
         abort(400)
     if upload.size >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+        previews.forget(upload)  # the job checks the file again: a later preview re-reads it once
         job = jobs.active_job("import", exam.id, token=token) or jobs.enqueue(
             "import", {"token": token, "kind": upload.kind, "filename": upload.filename},
             actor=current_user._get_current_object(), exam_id=exam.id,
@@ -165,6 +166,8 @@ def import_confirm(exam_id: int, token: str):
     )
     if not result.ok:
         db.session.rollback()
+        previews.keep(upload, result)  # the preview shows what the import found just now
+        db.session.commit()
         flash("文件有错误，未导入任何数据。", "error")
         return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
     imports_uploads.discard_upload(token)
