@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from admissions.files.errors import FileError
 from admissions.files.readers import DEFAULT_MAX_BYTES
-from admissions.models import StoredFile
+from admissions.models import Job, JobStatus, StoredFile
 from admissions.services.imports import previews, uploads
 from admissions.services.imports.pipeline import ImportResult
+from admissions.services.jobs.queue import DISPATCH_KEY
 from admissions.services.storage import store
+from admissions.worker import run_job
 from tests.board_factories import (
     PLANS_HEADER,
     create_board_account,
@@ -210,6 +212,7 @@ def test_a_confirm_by_job_forgets_the_kept_preview(app, client, db, monkeypatch)
     monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
     preview = _upload(client, exam, plans_file()).headers["Location"]
     stored_token = preview.rsplit("/", 1)[1]
+    assert "检查通过" in client.get(preview).get_data(as_text=True)  # checked by a job
     db.session.expire_all()
     assert "preview" in store.info(stored_token).meta
 
@@ -227,3 +230,42 @@ def test_a_confirm_by_job_forgets_the_kept_preview(app, client, db, monkeypatch)
     assert "检查通过" in client.get(preview).get_data(as_text=True)  # parsed once more
     db.session.expire_all()
     assert "preview" in store.info(stored_token).meta
+
+
+def _jobs(db, kind: str) -> list[Job]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Job).where(Job.kind == kind)))
+
+
+def test_a_large_upload_is_checked_by_a_job_once(app, client, db, monkeypatch):
+    exam = _setup(db, client)
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
+    response = _upload(client, exam, _bad_plans(3))
+    assert response.status_code == 302 and _jobs(db, "import_preview") == []
+    preview = response.headers["Location"]
+    html = client.get(preview).get_data(as_text=True)  # the "sync" backend ran the job at once
+    assert "发现 3 个错误，未导入任何数据" in html
+    (job,) = _jobs(db, "import_preview")
+    assert job.status == JobStatus.SUCCEEDED and job.result["token"] == preview.rsplit("/", 1)[1]
+    monkeypatch.setattr("admissions.services.imports.pipeline.read_table", None)
+    assert "发现 3 个错误" in client.get(preview).get_data(as_text=True)
+    assert len(_jobs(db, "import_preview")) == 1
+    page = client.get(f"/board/jobs/{job.id}").get_data(as_text=True)
+    assert "检查导入文件" in page and "查看预览" in page and preview in page
+
+
+def test_while_the_job_runs_the_preview_page_says_so(app, client, db, monkeypatch):
+    exam = _setup(db, client)
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
+    monkeypatch.setitem(app.extensions, DISPATCH_KEY, lambda *args: None)  # queued, not run
+    preview = _upload(client, exam, plans_file()).headers["Location"]
+    for _ in range(2):
+        waiting = client.get(preview)
+        assert waiting.status_code == 200
+        html = waiting.get_data(as_text=True)
+        assert "正在后台检查" in html and "确认导入" not in html
+    (job,) = _jobs(db, "import_preview")
+    assert f"/board/jobs/{job.id}" in html
+    run_job(app, job.id)
+    html = client.get(preview).get_data(as_text=True)
+    assert "检查通过" in html and "确认导入" in html

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import update
 
 from admissions.extensions import db
 from admissions.files.errors import ErrorsNotListed, FileError
-from admissions.models import Account, Exam
+from admissions.models import Account, Exam, StoredFile
 from admissions.services.imports.context import RowChange
 from admissions.services.imports.pipeline import ImportResult, import_file
 from admissions.services.imports.uploads import Upload
@@ -58,13 +58,19 @@ def from_json(kind: str, filename: str, kept: dict[str, Any]) -> ImportResult:
     return result
 
 
+def kept(upload: Upload) -> ImportResult | None:
+    """The upload's kept dry run, or None when it has not been parsed (yet)."""
+    stored = store.info(upload.token)
+    found = stored.meta.get("preview") if stored is not None else None
+    return None if found is None else from_json(upload.kind, upload.filename, found)
+
+
 def preview(exam: Exam, upload: Upload, actor: Account | None) -> ImportResult:
     """The upload's dry run: read from what was kept, or else parsed now (once), the dry run's
     session work rolled back, and the result kept (flushed; the caller commits)."""
-    stored = store.info(upload.token)
-    kept = stored.meta.get("preview") if stored is not None else None
-    if kept is not None:
-        return from_json(upload.kind, upload.filename, kept)
+    found = kept(upload)
+    if found is not None:
+        return found
     result = import_file(exam, upload.kind, upload.data, upload.filename, actor, dry_run=True)
     db.session.rollback()
     keep(upload, result)
@@ -82,21 +88,37 @@ def page_count(result: ImportResult) -> int:
     return max(1, -(-longest // PAGE_SIZE))
 
 
-def keep(upload: Upload, result: ImportResult) -> None:
-    """Keep the dry run's RESULT with the stored upload (flushed; the caller commits)."""
+def _set_meta(upload: Upload, key: str, value: Any) -> None:
+    # an UPDATE (not the ORM object): the upload may be gone meanwhile, imported by a job
     stored = store.info(upload.token)
     if stored is None:
         return
-    stored.meta = {**stored.meta, "preview": as_json(result)}
-    flag_modified(stored, "meta")
+    meta = {k: v for k, v in stored.meta.items() if k != key}
+    if value is not None:
+        meta[key] = value
+    db.session.execute(update(StoredFile).where(StoredFile.id == upload.token).values(meta=meta))
     db.session.flush()
+
+
+def keep(upload: Upload, result: ImportResult) -> None:
+    """Keep the dry run's RESULT with the stored upload (flushed; the caller commits)."""
+    _set_meta(upload, "preview", as_json(result))
+
+
+def remember_job(upload: Upload, job_id: int) -> None:
+    """Note the job parsing the upload for its preview (flushed; the caller commits)."""
+    _set_meta(upload, "preview_job", job_id)
+
+
+def preview_job_id(upload: Upload) -> int | None:
+    """The job noted by ``remember_job``, if any."""
+    stored = store.info(upload.token)
+    found = stored.meta.get("preview_job") if stored is not None else None
+    return int(found) if found is not None else None
 
 
 def forget(upload: Upload) -> None:
     """Drop the kept dry run (the data it was checked against may have changed); the next view
     parses the file once more. Flushed; the caller commits."""
-    stored = store.info(upload.token)
-    if stored is not None and "preview" in stored.meta:
-        stored.meta = {key: value for key, value in stored.meta.items() if key != "preview"}
-        flag_modified(stored, "meta")
-        db.session.flush()
+    _set_meta(upload, "preview", None)
+    _set_meta(upload, "preview_job", None)

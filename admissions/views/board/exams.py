@@ -15,7 +15,7 @@ from admissions.forms.board import (
     ScoreReasonForm,
     UploadForm,
 )
-from admissions.models import Candidate, Exam, PlanLine, Role
+from admissions.models import Candidate, Exam, Job, PlanLine, Role
 from admissions.services import audit_log
 from admissions.services.imports import previews
 from admissions.services.imports import uploads as imports_uploads
@@ -77,8 +77,9 @@ def import_upload(exam_id: int, kind: str):
         else:
             db.session.commit()
             stored = _upload_or_404(exam, token)
-            previews.preview(exam, stored, current_user)  # parsed once, here; kept for every view
-            db.session.commit()
+            if stored.size < current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+                previews.preview(exam, stored, current_user)  # parsed once, here; kept
+                db.session.commit()
             return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
     return render_template(
         "board/import_upload.html", exam=exam, kind=kind, kinds=KIND_NAMES, form=form
@@ -98,8 +99,17 @@ def import_preview(exam_id: int, token: str):
     page = request.args.get("page", "1")
     if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= 1_000_000:
         return render_error(400, "页码须为正整数，例如 ?page=2。")
-    result = previews.preview(exam, upload, current_user)
-    db.session.commit()
+    result = previews.kept(upload)
+    if result is None and upload.size >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+        job = _preview_job(exam, upload)
+        result = previews.kept(upload)  # a job run at once ("sync") has kept it already
+        if result is None:
+            return render_template(
+                "board/import_checking.html", exam=exam, upload=upload, job=job, kinds=KIND_NAMES
+            )
+    if result is None:
+        result = previews.preview(exam, upload, current_user)
+        db.session.commit()
     pages = previews.page_count(result)
     if int(page) > pages:
         return render_error(400, f"页码超出范围：预览共 {pages} 页。")
@@ -110,6 +120,21 @@ def import_preview(exam_id: int, token: str):
         changes=previews.page_of(result.changes, int(page)),
         page_size=previews.PAGE_SIZE,
     )  # fmt: skip
+
+
+def _preview_job(exam: Exam, upload: imports_uploads.Upload) -> Job:
+    """The job checking a large upload for its preview: the one noted, or a new one."""
+    job_id = previews.preview_job_id(upload)
+    job = db.session.get(Job, job_id) if job_id else None
+    if job is None:
+        job = jobs.enqueue(
+            "import_preview", {"token": upload.token, "kind": upload.kind},
+            actor=current_user._get_current_object(), exam_id=exam.id,
+        )  # fmt: skip
+        previews.remember_job(upload, job.id)
+        db.session.commit()
+        db.session.expire_all()
+    return job
 
 
 @bp.post("/exams/<int:exam_id>/uploads/<token>/cancel")
