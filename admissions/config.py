@@ -146,6 +146,8 @@ def from_environment() -> dict[str, object]:
         "SESSION_MAX_HOURS_STUDENT": env_int("SESSION_MAX_HOURS_STUDENT", 24),
         "SESSION_REMEMBER_DAYS": env_int("SESSION_REMEMBER_DAYS", 14),
         "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
+        # Import uploads awaiting confirmation one account may keep in the shared storage.
+        "UPLOAD_QUOTA_BYTES": env_int("UPLOAD_QUOTA_MB", 200) * 1024 * 1024,
         # The largest file a job may leave in the shared storage (a bulk letters PDF).
         "JOB_OUTPUT_MAX_BYTES": env_int("JOB_OUTPUT_MAX_MB", 1024) * 1024 * 1024,
         "JOBS_BACKEND": jobs_backend(),

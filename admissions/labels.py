@@ -47,7 +47,12 @@ JOB_STATUS_NAMES = {
     "succeeded": "已完成",
     "failed": "失败",
 }
-JOB_KIND_NAMES = {"import": "导入文件", "round_run": "正式投档", "letters": "生成录取通知书"}
+JOB_KIND_NAMES = {
+    "import": "导入文件",
+    "import_preview": "检查导入文件",
+    "round_run": "正式投档",
+    "letters": "生成录取通知书",
+}
 SHAPE_NAMES = {"flat": "平行志愿", "grouped": "院校专业组"}
 GROUP_NAMES = {"culture": "文化素质", "vocational": "职业技能"}
 

@@ -46,7 +46,7 @@ def test_a_file_at_the_threshold_is_imported_by_a_job(app, client, db, monkeypat
     monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", len(plans_file()))
     done = _confirm(client, _preview(client, exam, plans_file()))
     assert done.status_code == 302 and "/board/jobs/" in done.location
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "import"))
     assert (job.kind, job.status, job.exam_id, job.created_by_id) == (
         "import", JobStatus.SUCCEEDED, exam.id, account.id,
     )  # fmt: skip
@@ -78,7 +78,7 @@ def test_a_failing_import_job_writes_nothing_and_shows_the_error(app, client, db
         "admissions.services.imports.pipeline.audit", types.SimpleNamespace(record=outage)
     )
     done = _confirm(client, preview)
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "import"))
     assert job.status == JobStatus.FAILED and "磁盘已满" in job.error
     assert _count(db, PlanLine) == 0
     html = client.get(done.location).get_data(as_text=True)
@@ -93,7 +93,7 @@ def test_an_import_whose_upload_is_gone_fails_with_a_message(app, client, db, mo
     gone = types.SimpleNamespace(load_upload=lambda *args: None)
     monkeypatch.setattr("admissions.services.jobs.tasks.imports_uploads", gone)
     _confirm(client, preview)
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "import"))
     assert job.status == JobStatus.FAILED and job.error == "上传的文件已过期或已导入，请重新上传。"
     assert _count(db, PlanLine) == 0
 
@@ -172,7 +172,7 @@ def test_rows_that_became_wrong_after_the_preview_fail_the_job_with_every_error(
     create_candidate(exam, candidate_no="25999999", national_id=taken)  # keyed in meanwhile
     db.session.commit()
     page = client.get(_confirm(client, preview).location).get_data(as_text=True)
-    job = db.session.scalar(select(Job))
+    job = db.session.scalar(select(Job).where(Job.kind == "import"))
     assert job.status == JobStatus.FAILED and job.error == "文件有 1 处错误，未导入任何数据。"
     assert "people.csv:3" in job.result["errors"] and job.result["error_count"] == 1
     assert "people.csv:3" in page and "返回预览，查看全部错误" in page

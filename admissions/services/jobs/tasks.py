@@ -21,6 +21,7 @@ from admissions.models import (
     Job,
 )
 from admissions.services import audit
+from admissions.services.imports import previews
 from admissions.services.imports import uploads as imports_uploads
 from admissions.services.imports.pipeline import import_file
 from admissions.services.jobs.registry import JobFailed, ProgressFn, task
@@ -68,6 +69,22 @@ def import_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     return {
         "summary": result.summary(), "inserted": result.inserted, "updated": result.updated,
         "unchanged": result.unchanged, "import_kind": upload.kind,
+    }  # fmt: skip
+
+
+@task("import_preview")
+def import_preview_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    """Check a large stored upload for its preview (nothing is written but the kept result)."""
+    exam, account_id = _exam(job), job.created_by_id or 0
+    upload = imports_uploads.load_upload(job.args["token"], exam.id, account_id)
+    if upload is None:
+        raise JobFailed("上传的文件已过期、已导入或已取消，请重新上传。")
+    progress(0, 2, f"正在读取 {upload.filename}")
+    result = previews.preview(exam, upload, _actor(job))
+    progress(1, 2, "检查完成，正在保存预览")
+    return {
+        "summary": f"检查完成：{result.error_count} 个错误" if not result.ok else "检查通过",
+        "token": upload.token, "import_kind": upload.kind,
     }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from admissions.access import get_candidate_for_board, get_exam_for_board, roles_required
+from admissions.errors import render_error
 from admissions.extensions import db
 from admissions.files.errors import errors_as_csv, errors_as_text
 from admissions.forms.board import (
@@ -14,8 +15,9 @@ from admissions.forms.board import (
     ScoreReasonForm,
     UploadForm,
 )
-from admissions.models import Candidate, Exam, PlanLine, Role
+from admissions.models import Candidate, Exam, Job, PlanLine, Role
 from admissions.services import audit_log
+from admissions.services.imports import previews
 from admissions.services.imports import uploads as imports_uploads
 from admissions.services.imports.pipeline import KIND_NAMES, import_file
 from admissions.services.jobs import queue as jobs
@@ -61,16 +63,27 @@ def import_upload(exam_id: int, kind: str):
     if kind not in KIND_NAMES:
         abort(404)
     form = UploadForm()
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
-        token = imports_uploads.store_upload(
-            exam.id, kind, upload.filename or "upload", upload.stream, current_user.id
-        )
-        db.session.commit()
-        return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
+        try:
+            token = imports_uploads.store_upload(
+                exam.id, kind, upload.filename or "upload", upload.stream, current_user.id
+            )
+        except imports_uploads.UploadRefused as refused:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(refused)]
+            status = 413
+        else:
+            db.session.commit()
+            stored = _upload_or_404(exam, token)
+            if stored.size < current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+                previews.preview(exam, stored, current_user)  # parsed once, here; kept
+                db.session.commit()
+            return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
     return render_template(
         "board/import_upload.html", exam=exam, kind=kind, kinds=KIND_NAMES, form=form
-    )
+    ), status
 
 
 def _upload_or_404(exam: Exam, token: str) -> imports_uploads.Upload:
@@ -83,14 +96,59 @@ def import_preview(exam_id: int, token: str):
     """What the stored upload would change, or every error in it."""
     exam = get_exam_for_board(exam_id)
     upload = _upload_or_404(exam, token)
-    result = import_file(
-        exam, upload.kind, upload.data, upload.filename, current_user, dry_run=True
-    )
-    db.session.rollback()
+    page = request.args.get("page", "1")
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= 1_000_000:
+        return render_error(400, "页码须为正整数，例如 ?page=2。")
+    result = previews.kept(upload)
+    if result is None and upload.size >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+        job = _preview_job(exam, upload)
+        result = previews.kept(upload)  # a job run at once ("sync") has kept it already
+        if result is None:
+            return render_template(
+                "board/import_checking.html", exam=exam, upload=upload, job=job, kinds=KIND_NAMES
+            )
+    if result is None:
+        result = previews.preview(exam, upload, current_user)
+        db.session.commit()
+    pages = previews.page_count(result)
+    if int(page) > pages:
+        return render_error(400, f"页码超出范围：预览共 {pages} 页。")
     return render_template(
         "board/import_preview.html", exam=exam, upload=upload, result=result, kinds=KIND_NAMES,
-        form=ConfirmForm(),
+        form=ConfirmForm(), page=int(page), pages=pages,
+        errors=previews.page_of(result.errors, int(page)),
+        changes=previews.page_of(result.changes, int(page)),
+        page_size=previews.PAGE_SIZE,
     )  # fmt: skip
+
+
+def _preview_job(exam: Exam, upload: imports_uploads.Upload) -> Job:
+    """The job checking a large upload for its preview: the one noted, or a new one."""
+    job_id = previews.preview_job_id(upload)
+    job = db.session.get(Job, job_id) if job_id else None
+    if job is None:
+        job = jobs.enqueue(
+            "import_preview", {"token": upload.token, "kind": upload.kind},
+            actor=current_user._get_current_object(), exam_id=exam.id,
+        )  # fmt: skip
+        previews.remember_job(upload, job.id)
+        db.session.commit()
+        db.session.expire_all()
+    return job
+
+
+@bp.post("/exams/<int:exam_id>/uploads/<token>/cancel")
+@roles_required(*BOARD)
+def import_cancel(exam_id: int, token: str):
+    """Cancel a preview: the stored upload is removed (it frees the account's upload quota)."""
+    exam = get_exam_for_board(exam_id)
+    upload = _upload_or_404(exam, token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    imports_uploads.discard_upload(upload.token)
+    db.session.commit()
+    flash("已取消该预览，上传的文件已删除。", "info")
+    return redirect(url_for("board.import_upload", exam_id=exam.id, kind=upload.kind))
 
 
 @bp.get("/exams/<int:exam_id>/uploads/<token>/errors.<fmt>")
@@ -101,10 +159,8 @@ def import_errors(exam_id: int, token: str, fmt: str):
     upload = _upload_or_404(exam, token)
     if fmt not in ("txt", "csv"):
         abort(404)
-    result = import_file(
-        exam, upload.kind, upload.data, upload.filename, current_user, dry_run=True
-    )
-    db.session.rollback()
+    result = previews.preview(exam, upload, current_user)
+    db.session.commit()
     if fmt == "txt":
         body, mimetype = errors_as_text(result.errors).encode("utf-8"), "text/plain; charset=utf-8"
     else:
@@ -122,7 +178,8 @@ def import_confirm(exam_id: int, token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if len(upload.data) >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+    if upload.size >= current_app.config["JOBS_IMPORT_MIN_BYTES"]:
+        previews.forget(upload)  # the job checks the file again: a later preview re-reads it once
         job = jobs.active_job("import", exam.id, token=token) or jobs.enqueue(
             "import", {"token": token, "kind": upload.kind, "filename": upload.filename},
             actor=current_user._get_current_object(), exam_id=exam.id,
@@ -134,6 +191,8 @@ def import_confirm(exam_id: int, token: str):
     )
     if not result.ok:
         db.session.rollback()
+        previews.keep(upload, result)  # the preview shows what the import found just now
+        db.session.commit()
         flash("文件有错误，未导入任何数据。", "error")
         return redirect(url_for("board.import_preview", exam_id=exam.id, token=token))
     imports_uploads.discard_upload(token)
