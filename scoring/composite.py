@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Not, evaluate, holds
-from scoring.rules_model import Component, Rules
+from scoring.rules_model import Component, Rules, type_flags
 from scoring.rules_text import COMPARE_SIGNS, expression_text, labels_for, node_text
 
 ScoreValue = Decimal | str | None
@@ -36,6 +36,7 @@ class CandidateInput:
     bonus: Decimal = Decimal(0)
     candidate_no: str = ""
     category: str = ""
+    candidate_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Composite:
     bonus: Decimal
     total: Decimal
     tiebreak: tuple[Decimal | None, ...]
+    candidate_type: str = ""
 
     @property
     def absent(self) -> tuple[str, ...]:
@@ -82,6 +84,7 @@ class Composite:
             culture=self.culture, vocational=self.vocational, bonus=self.bonus,
             raw_total=self.raw_total, total=self.total,
         )  # fmt: skip
+        names.update(type_flags(self.candidate_type))
         return names
 
 
@@ -164,7 +167,7 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
     groups = {"culture": Decimal(0), "vocational": Decimal(0)}
     for comp, score in zip(rules.components, comps, strict=True):
         groups[comp.group] = EXACT.add(groups[comp.group], score.effective)
-    env = {c.code: c.effective for c in comps} | groups
+    env = {c.code: c.effective for c in comps} | groups | type_flags(cand.candidate_type)
     raw = round_half_up(evaluate(scheme.formula.root, env), scheme.decimals)
     bonus = min(cand.bonus, scheme.bonus_cap)
     total = EXACT.add(raw, bonus)
@@ -173,7 +176,7 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
         None if "choice" in e.names else evaluate(e.root, env) for e in scheme.tiebreak
     )
     return Composite(scheme.code, comps, groups["culture"], groups["vocational"], raw,
-                     cand.bonus, bonus, total, tiebreak)  # fmt: skip
+                     cand.bonus, bonus, total, tiebreak, cand.candidate_type)  # fmt: skip
 
 
 def qualify(rules: Rules, composite: Composite) -> Verdict:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from scoring.composite import Composite, Verdict, _fmt
 from scoring.expr import EXACT, Bin, Call, Name, Neg, Node, Num, evaluate
-from scoring.rules_model import Rules, Scheme
+from scoring.rules_model import Rules, Scheme, type_flags
 from scoring.rules_text import expression_text, labels_for
 
 HALF = Decimal("0.5")
@@ -141,7 +141,8 @@ class SchemeReport:
 
 
 def _at(rules: Rules, scheme: Scheme, groups: set[str]) -> Decimal:
-    env = {c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components}
+    """The formula at full marks of ``groups`` (others 0), without any candidate-type credit."""
+    env = type_flags("") | {c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components}
     for g in ("culture", "vocational"):
         env[g] = sum((c.max for c in rules.components if c.group == g and g in groups), Decimal(0))
     return evaluate(scheme.formula.root, env)

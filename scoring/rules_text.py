@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from scoring.expr import EXACT, ExprError, Expression, parse_condition, parse_expression
 from scoring.expr_nodes import Bin, BoolOp, Call, Compare, Name, Neg, Node, Not, Num
-from scoring.rules_model import CHOICE, Rules
+from scoring.rules_model import CHOICE, TYPE_NAMES, Rules
 
 __all__ = [
     "DERIVED_LABELS", "ARITH_SIGNS", "COMPARE_SIGNS", "BOOL_WORDS", "FUNCTION_WORDS",
@@ -35,6 +35,7 @@ DERIVED_LABELS: dict[str, str] = {
     "raw_total": "总分（不含加分）",
     "total": "总分",
     CHOICE: "志愿序号",
+    **TYPE_NAMES,  # 1 for a candidate of that type, else 0
 }
 ARITH_SIGNS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
 COMPARE_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}

@@ -58,7 +58,8 @@ def candidate_input(candidate: Candidate) -> CandidateInput:
         )
     }
     return CandidateInput(scores, credits, candidate.bonus or Decimal(0),
-                          candidate.candidate_no or "", candidate.category_code or "")  # fmt: skip
+                          candidate.candidate_no or "", candidate.category_code or "",
+                          candidate.candidate_type or "")  # fmt: skip
 
 
 def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
