@@ -142,7 +142,9 @@ class SchemeReport:
 
 def _at(rules: Rules, scheme: Scheme, groups: set[str]) -> Decimal:
     """The formula at full marks of ``groups`` (others 0), without any candidate-type credit."""
-    env = type_flags("") | {c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components}
+    env = type_flags("") | {
+        c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components
+    }
     for g in ("culture", "vocational"):
         env[g] = sum((c.max for c in rules.components if c.group == g and g in groups), Decimal(0))
     return evaluate(scheme.formula.root, env)
