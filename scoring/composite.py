@@ -14,7 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Not, evaluate, holds
 from scoring.rules_model import Component, Rules, type_flags
-from scoring.rules_text import COMPARE_SIGNS, expression_text, labels_for, node_text
+from scoring.rules_text import (
+    COMPARE_SIGNS,
+    expression_text,
+    labels_for,
+    node_text,
+    type_test_text,
+)
 
 ScoreValue = Decimal | str | None
 
@@ -202,6 +208,8 @@ def explain_failure(rules: Rules, cond: Expression, env: Mapping[str, Decimal]) 
     """Why ``cond`` fails, in words: "技能测试 130 < 138", "语文 + 数学 180 < 200"."""
     root = cond.root
     labels = labels_for(rules)
+    if isinstance(root, Compare) and (typed := type_test_text(root)):
+        return f"不满足条件：{typed}"
     if isinstance(root, Compare):
         left = evaluate(root.left, env)
         right = evaluate(root.right, env)

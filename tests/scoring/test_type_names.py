@@ -65,7 +65,7 @@ def test_the_rules_render_the_types_in_chinese() -> None:
     rules = _rules("c0 + c4 + 20 * type_work", '["type_work == 1", "not type_former == 1"]')
     (scheme,) = describe_rules(rules).schemes
     assert scheme.formula == "科目0 + 科目4 + 20 × 具有工作经历"
-    assert scheme.qualify == ("具有工作经历 = 1", "非 (往届中职毕业生 = 1)")
+    assert scheme.qualify == ("考生类型为具有工作经历", "非 (考生类型为往届中职毕业生)")
     assert scheme.maximum.startswith("满分 380（")  # the full marks count no type credit
 
 
@@ -99,3 +99,19 @@ def test_a_component_cannot_be_named_like_a_type() -> None:
     )
     with pytest.raises(RulesError):
         load_rules(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("type_work == 1", "考生类型为具有工作经历"),
+        ("type_work != 0", "考生类型为具有工作经历"),
+        ("type_fresh == 0", "考生类型不是应届中职毕业生"),
+        ("type_former != 1", "考生类型不是往届中职毕业生"),
+        ("type_work + type_former >= 1", "具有工作经历 + 往届中职毕业生 ≥ 1"),
+        ("type_work == 2", "具有工作经历 = 2"),
+    ],
+)
+def test_type_tests_read_as_sentences(source: str, words: str) -> None:
+    rules = _rules("c0", f'["{source}"]')
+    assert describe_rules(rules).schemes[0].qualify == (words,)
