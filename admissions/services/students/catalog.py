@@ -11,12 +11,12 @@ from sqlalchemy import or_, select
 
 from admissions.extensions import db
 from admissions.models import Batch, Candidate, Institution, PlanLine
-from admissions.models.plan import split_types
 from admissions.services.published.history import PastCutoff, last_published
 from admissions.services.students.advice import Advice, advise
 from admissions.services.students.explain import (
     computed_values,
     exam_labels,
+    other_types,
     requirement_warnings,
 )
 from admissions.services.students.scores import current_result
@@ -60,10 +60,8 @@ def _base_query(candidate: Candidate, batch: Batch):
 
 def type_warning(candidate: Candidate, line: PlanLine) -> str | None:
     """The warning for a line reserved to types other than the candidate's, else None."""
-    types = split_types(line.types)
-    if not types or candidate.candidate_type in types:
-        return None
-    return f"该专业仅招收{'、'.join(types)}考生，你填报后不会被投档"
+    types = other_types(candidate, line)
+    return f"该专业仅招收{'、'.join(types)}考生，你填报后不会被投档" if types else None
 
 
 def search_lines(

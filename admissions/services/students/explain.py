@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from admissions.extensions import db
-from admissions.models import Candidate, Component, ComponentScore, CreditedScore
+from admissions.models import Candidate, Component, ComponentScore, CreditedScore, PlanLine
+from admissions.models.plan import split_types
 from admissions.services.exam.rules import exam_rules
 from scoring.composite import (
     CandidateInput,
@@ -152,3 +153,10 @@ def exam_labels(candidate: Candidate) -> dict[str, str]:
     """The names a condition of the candidate's exam may use → their Chinese labels."""
     components = db.session.scalars(select(Component).where(Component.exam_id == candidate.exam_id))
     return labels_from((c.code, c.name) for c in components)
+
+
+def other_types(candidate: Candidate, line: PlanLine) -> list[str]:
+    """The types a line is reserved to when the candidate's is not among them, else []: such a
+    line is treated like a failed requirement (listed, never dispatched to the candidate)."""
+    types = split_types(line.types)
+    return [] if not types or candidate.candidate_type in types else types
