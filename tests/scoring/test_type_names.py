@@ -8,6 +8,7 @@ import pytest
 from admissions.models.candidate import CANDIDATE_TYPES
 from scoring.bulk import bulk_compute, qualify_reasons
 from scoring.composite import CandidateInput, compute_candidate, qualify
+from scoring.report import explain
 from scoring.rules import RulesError, load_rules
 from scoring.rules_model import TYPE_NAMES
 from scoring.rules_words import describe_rules
@@ -115,3 +116,13 @@ def test_a_component_cannot_be_named_like_a_type() -> None:
 def test_type_tests_read_as_sentences(source: str, words: str) -> None:
     rules = _rules("c0", f'["{source}"]')
     assert describe_rules(rules).schemes[0].qualify == (words,)
+
+
+def test_the_breakdown_shows_each_type_credit_so_the_rows_add_up() -> None:
+    rules = _rules("c0 + c1 + 12.5 * type_work - 0.25 * type_former")
+    worker = compute_candidate(rules, "s", CandidateInput(SCORES, candidate_type="具有工作经历"))
+    lines = explain(rules, worker).lines()
+    assert "往届中职毕业生：否，计入 0" in lines and "具有工作经历：是，计入 12.5" in lines
+    assert "总分（不含加分）：193" in lines
+    rows = explain(rules, worker).rows
+    assert sum(r.contribution for r in rows if r.contribution is not None) == worker.raw_total
