@@ -161,7 +161,10 @@ def bulk_compute(
         assert g.ints is not None and col.ints is not None
         groups[comp.group] = Column(g.ints + col.ints, decimals, g.bound + col.bound)
     env.update(groups)
-    env.update(_type_flags(frame, decimals))
+    if any(
+        TYPE_NAMES.keys() & e.names for e in (scheme.formula, *scheme.qualify, *scheme.tiebreak)
+    ):
+        env.update(_type_flags(frame, decimals))  # only when read: no cost for other schemes
     raw = round_half_up(value(scheme.formula.root, env, n), scheme.decimals)
     bonus = _bonus(frame, scheme.bonus_cap, decimals)
     total = value_sum(raw, bonus)
