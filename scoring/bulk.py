@@ -2,7 +2,8 @@
 
 Input: a ``pandas.DataFrame`` with one column per component code (numbers, grade letters for
 graded components; NaN/None = absent), optional ``credit_<code>`` columns (credited scores) and an
-optional ``bonus`` column.  Numbers may carry at most ``decimals`` places (default 2).
+optional ``bonus`` column and an optional ``candidate_type`` column (考生类型, read by the
+``type_…`` indicator names; absent = no type, every indicator 0).  Numbers may carry at most ``decimals`` places (default 2).
 
 :func:`bulk_compute` returns a :class:`BulkResult`: exact scaled-integer ``raw_total``/``bonus``/
 ``total``, the ``qualified`` mask with the index of the first failed condition, the tie-break
@@ -23,7 +24,7 @@ import numpy.typing as npt
 
 from scoring.composite import ScoreError, explain_failure
 from scoring.expr import holds
-from scoring.rules_model import Component, Rules
+from scoring.rules_model import TYPE_NAMES, Component, Rules
 from scoring.vector import (
     BoolArray,
     Column,
@@ -142,7 +143,8 @@ def bulk_compute(
         frame = pd.DataFrame(dict(frame))
     scheme = rules.scheme(scheme_code)
     known = {c.code for c in rules.components}
-    allowed = known | {f"credit_{c}" for c in known} | {"bonus", "category", "candidate_no"}
+    allowed = known | {f"credit_{c}" for c in known} | {"bonus", "category", "candidate_no",
+                                                       "candidate_type"}  # fmt: skip
     unknown = set(frame.columns) - allowed
     if unknown:
         raise ScoreError(f"未知列：{', '.join(sorted(map(str, unknown)))}")
@@ -159,6 +161,10 @@ def bulk_compute(
         assert g.ints is not None and col.ints is not None
         groups[comp.group] = Column(g.ints + col.ints, decimals, g.bound + col.bound)
     env.update(groups)
+    if any(
+        TYPE_NAMES.keys() & e.names for e in (scheme.formula, *scheme.qualify, *scheme.tiebreak)
+    ):
+        env.update(_type_flags(frame, decimals))  # only when read: no cost for other schemes
     raw = round_half_up(value(scheme.formula.root, env, n), scheme.decimals)
     bonus = _bonus(frame, scheme.bonus_cap, decimals)
     total = value_sum(raw, bonus)
@@ -168,6 +174,19 @@ def bulk_compute(
         None if "choice" in e.names else value(e.root, env, n) for e in scheme.tiebreak
     )
     return BulkResult(scheme.code, raw, bonus, total, qualified, first, tiebreak, absent, env)
+
+
+def _type_flags(frame: pd.DataFrame, decimals: int) -> dict[str, Column]:
+    """The candidate-type indicators (1 for the row's own type, else 0) as exact columns."""
+    one = 10**decimals
+    if "candidate_type" in frame:
+        types = frame["candidate_type"].to_numpy(dtype=object)
+    else:
+        types = np.full(len(frame), "", dtype=object)
+    return {
+        name: Column((types == label).astype(np.int64) * one, decimals, one)
+        for name, label in TYPE_NAMES.items()
+    }
 
 
 def value_sum(a: Column, b: Column) -> Column:

@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.expr import EXACT, NEGATED, BoolOp, Compare, Expression, Not, evaluate, holds
-from scoring.rules_model import Component, Rules
-from scoring.rules_text import COMPARE_SIGNS, expression_text, labels_for, node_text
+from scoring.rules_model import Component, Rules, type_flags
+from scoring.rules_text import (
+    COMPARE_SIGNS,
+    expression_text,
+    labels_for,
+    node_text,
+    type_test_text,
+)
 
 ScoreValue = Decimal | str | None
 
@@ -36,6 +42,7 @@ class CandidateInput:
     bonus: Decimal = Decimal(0)
     candidate_no: str = ""
     category: str = ""
+    candidate_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Composite:
     bonus: Decimal
     total: Decimal
     tiebreak: tuple[Decimal | None, ...]
+    candidate_type: str = ""
 
     @property
     def absent(self) -> tuple[str, ...]:
@@ -82,6 +90,7 @@ class Composite:
             culture=self.culture, vocational=self.vocational, bonus=self.bonus,
             raw_total=self.raw_total, total=self.total,
         )  # fmt: skip
+        names.update(type_flags(self.candidate_type))
         return names
 
 
@@ -164,7 +173,7 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
     groups = {"culture": Decimal(0), "vocational": Decimal(0)}
     for comp, score in zip(rules.components, comps, strict=True):
         groups[comp.group] = EXACT.add(groups[comp.group], score.effective)
-    env = {c.code: c.effective for c in comps} | groups
+    env = {c.code: c.effective for c in comps} | groups | type_flags(cand.candidate_type)
     raw = round_half_up(evaluate(scheme.formula.root, env), scheme.decimals)
     bonus = min(cand.bonus, scheme.bonus_cap)
     total = EXACT.add(raw, bonus)
@@ -173,7 +182,7 @@ def compute_candidate(rules: Rules, scheme_code: str, cand: CandidateInput) -> C
         None if "choice" in e.names else evaluate(e.root, env) for e in scheme.tiebreak
     )
     return Composite(scheme.code, comps, groups["culture"], groups["vocational"], raw,
-                     cand.bonus, bonus, total, tiebreak)  # fmt: skip
+                     cand.bonus, bonus, total, tiebreak, cand.candidate_type)  # fmt: skip
 
 
 def qualify(rules: Rules, composite: Composite) -> Verdict:
@@ -199,6 +208,8 @@ def explain_failure(rules: Rules, cond: Expression, env: Mapping[str, Decimal]) 
     """Why ``cond`` fails, in words: "技能测试 130 < 138", "语文 + 数学 180 < 200"."""
     root = cond.root
     labels = labels_for(rules)
+    if isinstance(root, Compare) and (typed := type_test_text(root)):
+        return f"不满足条件：{typed}"
     if isinstance(root, Compare):
         left = evaluate(root.left, env)
         right = evaluate(root.right, env)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from scoring.composite import Composite, Verdict, _fmt
 from scoring.expr import EXACT, Bin, Call, Name, Neg, Node, Num, evaluate
-from scoring.rules_model import Rules, Scheme
+from scoring.rules_model import TYPE_NAMES, Rules, Scheme, type_flags
 from scoring.rules_text import expression_text, labels_for
 
 HALF = Decimal("0.5")
@@ -95,6 +95,11 @@ class Explanation:
         """The breakdown as plain Chinese text, one line per item."""
         out = [f"计分公式：{self.formula_text or self.formula}"]
         for r in self.rows:
+            if r.source == "type":  # a candidate-type credit of a linear formula
+                out.append(
+                    f"{r.name}：{'是' if r.score else '否'}，计入 {_fmt(r.contribution or Decimal(0))}"
+                )
+                continue
             src = {"sat": "", "credited": "（认定成绩）", "absent": "（缺考，按 0 分计）"}[r.source]
             part = (
                 f"，权重 {_fmt(r.weight)}，计入 {_fmt(r.contribution)}"
@@ -114,14 +119,21 @@ class Explanation:
 
 def explain(rules: Rules, composite: Composite, rank: int | None = None,
             verdicts: tuple[tuple[str, Verdict], ...] = ()) -> Explanation:  # fmt: skip
-    """Each component, its weight and contribution (linear formulas), bonus, total, rank, verdicts."""
+    """Each component, its weight and contribution (linear formulas; then each candidate-type
+    credit of the formula, source ``"type"``), bonus, total, rank, verdicts."""
     scheme = rules.scheme(composite.scheme)
-    weights = _component_weights(rules, linear_weights(scheme.formula.root))
+    linear = linear_weights(scheme.formula.root)
+    weights = _component_weights(rules, linear)
     rows = []
     for comp, score in zip(rules.components, composite.components, strict=True):
         w = weights.get(comp.code, Decimal(0)) if weights is not None else None
         contrib = None if w is None else EXACT.multiply(w, score.effective)
         rows.append(ExplainRow(comp.code, comp.name, score.effective, score.source, w, contrib))
+    flags = type_flags(composite.candidate_type)
+    for name, label in TYPE_NAMES.items():
+        if linear and linear.get(name):
+            w, is_type = linear[name], flags[name]
+            rows.append(ExplainRow(name, label, is_type, "type", w, EXACT.multiply(w, is_type)))
     return Explanation(tuple(rows), scheme.formula.source, composite.raw_total,
                        composite.bonus_claimed, composite.bonus, composite.total, rank, verdicts,
                        expression_text(scheme.formula, labels_for(rules)))  # fmt: skip
@@ -141,7 +153,10 @@ class SchemeReport:
 
 
 def _at(rules: Rules, scheme: Scheme, groups: set[str]) -> Decimal:
-    env = {c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components}
+    """The formula at full marks of ``groups`` (others 0), without any candidate-type credit."""
+    env = type_flags("") | {
+        c.code: (c.max if c.group in groups else Decimal(0)) for c in rules.components
+    }
     for g in ("culture", "vocational"):
         env[g] = sum((c.max for c in rules.components if c.group == g and g in groups), Decimal(0))
     return evaluate(scheme.formula.root, env)

@@ -17,7 +17,7 @@ from typing import Any
 
 from scoring.expr import ExprError, Expression, parse_condition, parse_expression
 from scoring.rules_dump import dump_rules
-from scoring.rules_errors import locate, toml_problem
+from scoring.rules_errors import locate, toml_problem, unknown_type_name
 from scoring.rules_model import (
     CHOICE,
     DERIVED,
@@ -26,6 +26,7 @@ from scoring.rules_model import (
     RESERVED,
     SHAPES,
     TIES,
+    TYPE_NAMES,
     Batch,
     Component,
     Exam,
@@ -193,6 +194,9 @@ class _Validator:
         if not isinstance(source, str):
             self.err(key, '须为加引号的表达式，如 "skill >= 138"')
             return None
+        if unknown := unknown_type_name(source, names, TYPE_NAMES):
+            self.err(key, *unknown)
+            return None
         try:
             if condition:
                 return parse_condition(source, names)
@@ -290,9 +294,10 @@ class _Validator:
                 body, path, {"formula", "decimals", "bonus_cap", "qualify", "tiebreak", "ties"}
             )
             formula = self.expr(
-                body.get("formula"), f"{path}formula", {*comps, "culture", "vocational"}, False
-            )
-            every = {*comps, *DERIVED}
+                body.get("formula"), f"{path}formula",
+                {*comps, "culture", "vocational", *TYPE_NAMES}, False,
+            )  # fmt: skip
+            every = {*comps, *DERIVED, *TYPE_NAMES}
             decimals = self.integer(body, "decimals", path, 0, 6, 2)
             cap = self.number(body, "bonus_cap", path, Decimal(0), _MAX_SCORE, Decimal(0))
             qualify = self.expr_list(body, "qualify", path, every, True)

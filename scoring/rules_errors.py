@@ -11,7 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["locate", "toml_problem"]
+__all__ = ["locate", "toml_problem", "unknown_type_name"]
+
+_TYPE_NAME = re.compile(r"(?<![A-Za-z0-9_])type_[A-Za-z0-9_]*")
+
+
+def unknown_type_name(
+    source: str, names: set[str], types: dict[str, str]
+) -> tuple[str, int] | None:
+    """The first ``type_…`` name of an expression that is not allowed, as (message, 1-based
+    column), naming the candidate types' indicators that exist; None when there is none."""
+    for m in _TYPE_NAME.finditer(source):
+        if m.group() in types and m.group() not in names:
+            return f"考生类型“{m.group()}”（{types[m.group()]}）不能用于此处", m.start() + 1
+        if m.group() not in names:
+            known = "、".join(f"{k}（{v}）" for k, v in types.items())
+            return f"未知的考生类型“{m.group()}”，可用：{known}", m.start() + 1
+    return None
+
 
 _AT = re.compile(
     r"^(?P<message>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$", re.S

@@ -2,7 +2,9 @@
 
 Derived names available to expressions: ``culture`` and ``vocational`` (sums of the component
 groups), ``bonus`` (capped), ``raw_total`` (rounded formula), ``total`` (raw_total + bonus) and, in
-``tiebreak`` only, ``choice``.
+``tiebreak`` only, ``choice``.  The candidate type (考生类型) is read through indicator names,
+usable in formulas, qualification and tie-breaks: ``type_fresh``, ``type_former`` and ``type_work``
+are 1 for a candidate of that type and 0 otherwise (``TYPE_NAMES``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,21 @@ from scoring.expr import Expression
 GROUPS = ("culture", "vocational")
 DERIVED = ("culture", "vocational", "bonus", "raw_total", "total")
 CHOICE = "choice"
-RESERVED = frozenset({*DERIVED, CHOICE, "max", "min", "and", "or", "not"})
+#: Indicator name → candidate type (考生类型) it is 1 for.
+TYPE_NAMES = {
+    "type_fresh": "应届中职毕业生",
+    "type_former": "往届中职毕业生",
+    "type_work": "具有工作经历",
+}
+RESERVED = frozenset({*DERIVED, *TYPE_NAMES, CHOICE, "max", "min", "and", "or", "not"})
 TIES = ("share", "candidate_no")
 SHAPES = ("flat", "grouped")
 LEVELS = ("本科", "专科")  # a batch's level (层次), matched against the approved scale
+
+
+def type_flags(candidate_type: str) -> dict[str, Decimal]:
+    """The indicator names of a candidate type: 1 for its own name, 0 for the others."""
+    return {name: Decimal(int(label == candidate_type)) for name, label in TYPE_NAMES.items()}
 
 
 @dataclass(frozen=True)

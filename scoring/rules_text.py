@@ -19,12 +19,12 @@ from decimal import Decimal
 
 from scoring.expr import EXACT, ExprError, Expression, parse_condition, parse_expression
 from scoring.expr_nodes import Bin, BoolOp, Call, Compare, Name, Neg, Node, Not, Num
-from scoring.rules_model import CHOICE, Rules
+from scoring.rules_model import CHOICE, TYPE_NAMES, Rules
 
 __all__ = [
     "DERIVED_LABELS", "ARITH_SIGNS", "COMPARE_SIGNS", "BOOL_WORDS", "FUNCTION_WORDS",
     "condition_sources_text", "expression_text", "labels_for", "labels_from", "node_text",
-    "number_text", "source_text", "tiebreak_item_text",
+    "number_text", "source_text", "tiebreak_item_text", "type_test_text",
 ]  # fmt: skip
 
 #: Labels of the names every rules file may use besides its component codes.
@@ -35,6 +35,7 @@ DERIVED_LABELS: dict[str, str] = {
     "raw_total": "总分（不含加分）",
     "total": "总分",
     CHOICE: "志愿序号",
+    **TYPE_NAMES,  # 1 for a candidate of that type, else 0
 }
 ARITH_SIGNS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
 COMPARE_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
@@ -56,6 +57,18 @@ def labels_from(components: Iterable[tuple[str, str]]) -> dict[str, str]:
     labels = dict(DERIVED_LABELS)
     labels.update({code: name for code, name in components})
     return labels
+
+
+def type_test_text(node: Compare) -> str | None:
+    """A test of a candidate-type indicator in words: ``type_work == 1`` → ``考生类型为具有工作经历``,
+    ``type_work == 0`` (or ``!= 1``) → ``考生类型不是具有工作经历``; None for any other comparison."""
+    left, right = node.left, node.right
+    if not (isinstance(left, Name) and left.name in TYPE_NAMES and isinstance(right, Num)):
+        return None
+    if node.op not in ("==", "!=") or right.value not in (0, 1):
+        return None
+    is_type = (node.op == "==") == (right.value == 1)
+    return f"考生类型{'为' if is_type else '不是'}{TYPE_NAMES[left.name]}"
 
 
 def number_text(value: Decimal) -> str:
@@ -118,6 +131,8 @@ def _render(node: Node, labels: Mapping[str, str]) -> tuple[str, int]:
         right = _wrap(node.right, labels, level, right=True)
         return f"{left} {ARITH_SIGNS[node.op]} {right}", level
     if isinstance(node, Compare):
+        if typed := type_test_text(node):
+            return typed, _COMPARE
         left, right = _render(node.left, labels)[0], _render(node.right, labels)[0]
         return f"{left} {COMPARE_SIGNS[node.op]} {right}", _COMPARE
     if isinstance(node, BoolOp):

@@ -67,6 +67,8 @@ def test_allocation_and_compute_read_the_same_columns(db):
     frame = gather_columns(exam)
     assert list(columns.candidate_ids) == [first.id, second.id] == list(frame["candidate_id"])
     assert list(columns.candidate_nos) == list(frame["candidate_no"])
-    assert list(columns.frame.columns) == ["chinese", "skill", "bonus"]
-    assert np.array_equal(columns.frame.to_numpy(), frame[["chinese", "skill", "bonus"]].to_numpy())
+    assert list(columns.frame.columns) == ["chinese", "skill", "bonus", "candidate_type"]
+    numbers = ["chinese", "skill", "bonus"]
+    assert np.array_equal(columns.frame[numbers].to_numpy(), frame[numbers].to_numpy())
+    assert columns.frame["candidate_type"].tolist() == ["应届中职毕业生"] * 2
     assert columns.frame["bonus"].tolist() == [2.5, 0.0]

@@ -82,6 +82,17 @@ def test_requirements_not_met(db):
     assert "不满足报考要求：语文 ≥ 90" in result.listed[0].explanation
 
 
+def test_a_line_reserved_to_other_types_reads_as_a_requirement_not_met(db):
+    exam, bk, _ = _season(db)
+    line = create_line(exam, "BK", 5, types="具有工作经历")
+    me = create_scored(exam, 80, 170, candidate_type="往届中职毕业生")
+    submit_flat(me, bk, 1, [line])
+    create_run(exam, bk)
+    result = _results(db, me)[("BK", 1)]
+    assert result.case == "requirements"
+    assert result.listed[0].explanation == "不满足报考要求：该专业仅招收具有工作经历考生"
+
+
 def test_below_every_cutoff_lists_each_line_with_cutoff_and_rank(db):
     exam, bk, _ = _season(db)
     hot, warm = create_line(exam, "BK", 1), create_line(exam, "BK", 1)

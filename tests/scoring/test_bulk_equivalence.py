@@ -30,8 +30,11 @@ TIEBREAKS = [
     "c3 / 3",
     "-choice",
     "c0 * c1 * c2 * c3 / 7",
+    "type_former * c1",
 ]
-QUALIFY = ["c4 >= 100", "culture > vocational / 2 or c0 == 150", "not c1 < 30", "total / 3 >= 50"]
+QUALIFY = ["c4 >= 100", "culture > vocational / 2 or c0 == 150", "not c1 < 30", "total / 3 >= 50",
+           "type_work == 1 or c0 >= 60", "not type_fresh == 1"]  # fmt: skip
+TYPE_CREDITS = ["", " + 7.5 * type_work", " + type_fresh - 0.25 * type_former"]
 
 row = st.fixed_dictionaries(
     {c: score(c, 1) for c in CODES}
@@ -39,6 +42,7 @@ row = st.fixed_dictionaries(
         "credit": st.one_of(st.none(), st.tuples(st.sampled_from(CODES), st.integers(0, 100))),
         "bonus": st.one_of(st.none(), st.decimals(0, 20, places=1)),
         "category": st.sampled_from(["A", "B", "C"]),
+        "type": st.sampled_from(["应届中职毕业生", "往届中职毕业生", "具有工作经历", ""]),
     }  # fmt: skip
 )
 
@@ -52,6 +56,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
             float(r["credit"][1]) if r["credit"] and r["credit"][0] == c else np.nan for r in rows
         ]  # type: ignore[index]
     data["bonus"] = [np.nan if r["bonus"] is None else float(r["bonus"]) for r in rows]  # type: ignore[arg-type]
+    data["candidate_type"] = [r["type"] for r in rows]
     return pd.DataFrame(data)
 
 
@@ -59,7 +64,8 @@ def _inputs(rows: list[dict[str, object]]) -> list[CandidateInput]:
     out = []
     for r in rows:
         credits = {r["credit"][0]: Credit(D(r["credit"][1]))} if r["credit"] else {}  # type: ignore[index]
-        out.append(CandidateInput({c: r[c] for c in CODES}, credits, r["bonus"] or D(0)))  # type: ignore[misc, arg-type]
+        out.append(CandidateInput({c: r[c] for c in CODES}, credits, r["bonus"] or D(0),  # type: ignore[misc, arg-type]
+                                  candidate_type=r["type"]))  # type: ignore[arg-type]  # fmt: skip
     return out
 
 
@@ -69,11 +75,12 @@ def _inputs(rows: list[dict[str, object]]) -> list[CandidateInput]:
     tiebreak=st.lists(st.sampled_from(TIEBREAKS), max_size=3, unique=True),
     conds=st.lists(st.sampled_from(QUALIFY), max_size=2, unique=True),
     rows=st.lists(row, min_size=1, max_size=25),
+    credit=st.sampled_from(TYPE_CREDITS),
 )
-def test_bulk_equals_exact_path(formula, decimals, tiebreak, conds, rows) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_equals_exact_path(formula, decimals, tiebreak, conds, rows, credit) -> None:  # type: ignore[no-untyped-def]
     tb = "[" + ", ".join(f'"{t}"' for t in tiebreak) + "]"
     q = "[" + ", ".join(f'"{t}"' for t in conds) + "]"
-    rules = load_rules(rules_text(formula.text, decimals, "12.5", q, tb))
+    rules = load_rules(rules_text(f"({formula.text}){credit}", decimals, "12.5", q, tb))
     try:
         exact = [compute_candidate(rules, "s", c) for c in _inputs(rows)]
     except ZeroDivisionError:

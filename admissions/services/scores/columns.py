@@ -48,17 +48,18 @@ def _letters(comp: Component, grades: np.ndarray, values: np.ndarray) -> np.ndar
 def gather_columns(exam: Exam) -> pd.DataFrame:
     """One row per candidate with at least one score or credit: ``candidate_id``,
     ``candidate_no``, ``category``, one column per component code (numbers, or grade letters
-    for graded components; NaN/None = absent), ``credit_<code>`` columns and ``bonus``.
+    for graded components; NaN/None = absent), ``credit_<code>`` columns, ``bonus`` and
+    ``candidate_type`` (考生类型).
 
     Reads run on the session's connection (Core rows, no ORM loading: 10⁵–10⁶ rows).
     """
     db.session.flush()
     read = db.session.connection().execute
-    cand_id, cand_no, category, bonus = _columns(read(
+    cand_id, cand_no, category, bonus, types = _columns(read(
         select(Candidate.id, Candidate.candidate_no, Candidate.category_code,
-               _as_float(Candidate.bonus))
+               _as_float(Candidate.bonus), Candidate.candidate_type)
         .where(Candidate.exam_id == exam.id).order_by(Candidate.id)
-    ).all(), 4)  # fmt: skip
+    ).all(), 5)  # fmt: skip
     ids = pd.Index(cand_id.astype(np.int64))
     n = len(ids)
     components = db.session.scalars(select(Component).where(Component.exam_id == exam.id)).all()
@@ -98,6 +99,7 @@ def gather_columns(exam: Exam) -> pd.DataFrame:
             col[c_pos[mask]] = c_value[mask].astype(np.float64)
             frame[f"credit_{comp.code}"] = col
     frame["bonus"] = bonus.astype(np.float64)
+    frame["candidate_type"] = types
     out = pd.DataFrame(frame)
     out.insert(0, "candidate_id", ids.to_numpy())
     out.insert(1, "candidate_no", cand_no)

@@ -1,12 +1,13 @@
 """What a candidate chooses from: the plan lines open to their category, with filters, the last
-published cutoffs, and warnings for requirements they do not meet."""
+published cutoffs, and warnings for requirements they do not meet and for lines reserved to other
+candidate types (shown and savable, like a failed requirement, but never dispatched to them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import or_, select
 
 from admissions.extensions import db
 from admissions.models import Batch, Candidate, Institution, PlanLine
@@ -15,6 +16,7 @@ from admissions.services.students.advice import Advice, advise
 from admissions.services.students.explain import (
     computed_values,
     exam_labels,
+    other_types,
     requirement_warnings,
 )
 from admissions.services.students.scores import current_result
@@ -49,22 +51,23 @@ class LineRow:
 
 
 def _base_query(candidate: Candidate, batch: Batch):
-    query = (
+    return (
         select(PlanLine)
         .join(Institution, PlanLine.institution_id == Institution.id)
         .where(PlanLine.batch_id == batch.id, PlanLine.category_code == candidate.category_code)
     )
-    listed = literal(";") + PlanLine.types + literal(";")  # lines reserved to types: "a;b"
-    return query.where(
-        or_(PlanLine.types.is_(None), PlanLine.types == "",
-            listed.contains(f";{candidate.candidate_type};"))
-    )  # fmt: skip
+
+
+def type_warning(candidate: Candidate, line: PlanLine) -> str | None:
+    """The warning for a line reserved to types other than the candidate's, else None."""
+    types = other_types(candidate, line)
+    return f"该专业仅招收{'、'.join(types)}考生，你填报后不会被投档" if types else None
 
 
 def search_lines(
     candidate: Candidate, batch: Batch, filters: LineFilters, limit: int = PAGE_SIZE
 ) -> tuple[list[PlanLine], bool]:
-    """Lines of the batch open to the candidate that match the filters; True if cut at ``limit``."""
+    """Lines of the batch in the candidate's category matching the filters; True if cut at ``limit``."""
     query = _base_query(candidate, batch)
     text = filters.text.strip()
     if text:
@@ -83,7 +86,7 @@ def search_lines(
 
 
 def lines_by_id(candidate: Candidate, batch: Batch, ids: set[int]) -> dict[int, PlanLine]:
-    """The batch's lines open to the candidate among ``ids``."""
+    """The batch's lines of the candidate's category among ``ids``."""
     if not ids:
         return {}
     query = _base_query(candidate, batch).where(PlanLine.id.in_(ids))
@@ -115,8 +118,10 @@ def rows_for(candidate: Candidate, lines: list[PlanLine], scores_visible: bool) 
     rows = []
     for line in lines:
         cut = cutoffs.get(line.id)
+        warnings = requirement_warnings(line.requirements, scores_visible, computed, labels)
+        reserved = type_warning(candidate, line)
         rows.append(LineRow(
-            line, cut, requirement_warnings(line.requirements, scores_visible, computed, labels),
+            line, cut, [reserved, *warnings] if reserved else warnings,
             advise(rank, cut.min_rank if cut else None, candidate.exam),
         ))  # fmt: skip
     return rows

@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from admissions.extensions import db
-from admissions.models import Candidate, Component, ComponentScore, CreditedScore
+from admissions.models import Candidate, Component, ComponentScore, CreditedScore, PlanLine
+from admissions.models.plan import split_types
 from admissions.services.exam.rules import exam_rules
 from scoring.composite import (
     CandidateInput,
@@ -58,7 +59,8 @@ def candidate_input(candidate: Candidate) -> CandidateInput:
         )
     }
     return CandidateInput(scores, credits, candidate.bonus or Decimal(0),
-                          candidate.candidate_no or "", candidate.category_code or "")  # fmt: skip
+                          candidate.candidate_no or "", candidate.category_code or "",
+                          candidate.candidate_type or "")  # fmt: skip
 
 
 def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
@@ -151,3 +153,10 @@ def exam_labels(candidate: Candidate) -> dict[str, str]:
     """The names a condition of the candidate's exam may use → their Chinese labels."""
     components = db.session.scalars(select(Component).where(Component.exam_id == candidate.exam_id))
     return labels_from((c.code, c.name) for c in components)
+
+
+def other_types(candidate: Candidate, line: PlanLine) -> list[str]:
+    """The types a line is reserved to when the candidate's is not among them, else []: such a
+    line is treated like a failed requirement (listed, never dispatched to the candidate)."""
+    types = split_types(line.types)
+    return [] if not types or candidate.candidate_type in types else types

@@ -31,7 +31,6 @@ from admissions.models import (
     Round,
     utcnow,
 )
-from admissions.models.plan import split_types
 from admissions.services import audit
 from admissions.services.exam.locks import lock_round
 from admissions.services.exam.state import window_open
@@ -122,11 +121,6 @@ def _open_lines(candidate: Candidate, batch: Batch, ids: set[int]) -> dict[int, 
             raise PreferenceError("所选专业不属于本批次，请刷新页面后重新选择")
         if line.category_code != candidate.category_code:
             raise PreferenceError(f"{line.program_name}（{line.program_code}）不招收您的专业类别")
-        types = split_types(line.types)
-        if types and candidate.candidate_type not in types:
-            raise PreferenceError(
-                f"{line.program_name}（{line.program_code}）仅招收{'、'.join(types)}考生"
-            )
     return found
 
 

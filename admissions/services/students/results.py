@@ -31,7 +31,12 @@ from admissions.models import (
 )
 from admissions.services.students import preferences, standing
 from admissions.services.students.catalog import plain
-from admissions.services.students.explain import computed_values, exam_labels, requirement_warnings
+from admissions.services.students.explain import (
+    computed_values,
+    exam_labels,
+    other_types,
+    requirement_warnings,
+)
 from admissions.services.students.scores import current_result
 
 
@@ -101,6 +106,8 @@ def _listed_lines(
             w for w in requirement_warnings(lines[i].requirements, True, computed, labels)
             if w.startswith("不满足")
         ]  # fmt: skip
+        if types := other_types(candidate, lines[i]):
+            failed.insert(0, f"不满足报考要求：该专业仅招收{'、'.join(types)}考生")
         text = "；".join(failed) if failed else _explain(cutoffs.get(i), total, rank)
         listed.append(ListedLine(position, lines[i], cutoffs.get(i), text, not failed))
     return listed
