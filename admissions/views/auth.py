@@ -95,12 +95,21 @@ def logout_all():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-@roles_required("board", "university", "admin")
-def change_password():
-    """Staff choose their own password (required after an administrator's temporary one)."""
+STAFF_WORDS = {
+    "forced": "您正在使用管理员设置的临时密码。请输入该临时密码，并设置只有您自己知道的新密码，之后才能继续使用系统。",
+    "hint": "密码至少 8 位，不能包含用户名，不能是常见密码（如 12345678、aaaaaaaa、password1）。几个不相关的词或拼音夹杂数字最好记也最难猜。",
+    "done": "密码已修改，其他设备上的登录已全部退出。",
+    "current": "当前密码（或管理员给出的临时密码）",
+}  # fmt: skip
+
+
+def password_change_page(words: dict[str, str], home_endpoint: str):
+    """The password change of the signed-in account (staff or student): the current or temporary
+    password asked again, the new one checked by the password rules; ``words`` give the page's
+    notice, hint, done message and (optionally) the current-password label."""
     form = PasswordChangeForm()
-    form.current.label.text = "当前密码（或管理员给出的临时密码）"
+    if "current" in words:
+        form.current.label.text = words["current"]
     account = current_user._get_current_object()
     forced = account.must_change_password
     if form.validate_on_submit():
@@ -113,9 +122,16 @@ def change_password():
         else:
             sign_in(account)  # the change ended every session, this one included
             db.session.commit()
-            flash("密码已修改，其他设备上的登录已全部退出。", "info")
-            return redirect(url_for(HOME_ENDPOINTS[account.role]))
+            flash(words["done"], "info")
+            return redirect(url_for(home_endpoint))
     status = 400 if form.errors else 200
     return render_template(
-        "auth/password.html", form=form, forced=forced, logout_all=LogoutAllForm()
+        "auth/password.html", form=form, forced=forced, words=words, logout_all=LogoutAllForm()
     ), status  # fmt: skip
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required("board", "university", "admin")
+def change_password():
+    """Staff choose their own password (required after an administrator's temporary one)."""
+    return password_change_page(STAFF_WORDS, HOME_ENDPOINTS[current_user.role])

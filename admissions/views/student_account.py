@@ -6,37 +6,19 @@ nothing else until they chose a new password (``admissions.login_sessions``).
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
-
 from admissions.access import roles_required
-from admissions.extensions import db
-from admissions.forms.auth import LogoutAllForm, PasswordChangeForm
-from admissions.login_sessions import sign_in
-from admissions.services.accounts import PasswordChangeError, change_own_password
+from admissions.views.auth import password_change_page
 from admissions.views.student import bp
+
+STUDENT_WORDS = {
+    "forced": "您的密码已由考试院重置。请输入考试院给出的临时密码，并设置只有您自己知道的新密码。",
+    "hint": "密码至少 8 位，不能包含身份证号（或其后六位）、出生日期、考生号，不能是常见密码（如 12345678、aaaaaaaa、woaini1314）。",
+    "done": "密码已修改，请牢记新密码。其他设备上的登录已全部退出。",
+}  # fmt: skip
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @roles_required("student")
 def change_password():
     """Choose a new password (the current or temporary one is asked again)."""
-    form = PasswordChangeForm()
-    account = current_user._get_current_object()
-    forced = account.must_change_password
-    if form.validate_on_submit():
-        try:
-            change_own_password(account, form.current.data or "", form.new.data or "")
-        except PasswordChangeError as error:
-            db.session.rollback()
-            field = form.current if error.field == "current" else form.new
-            field.errors = [*field.errors, str(error)]
-        else:
-            sign_in(account)  # the change ended every session, this one included
-            db.session.commit()
-            flash("密码已修改，请牢记新密码。其他设备上的登录已全部退出。", "info")
-            return redirect(url_for("student.home"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "student/password.html", form=form, forced=forced, logout_all=LogoutAllForm()
-    ), status  # fmt: skip
+    return password_change_page(STUDENT_WORDS, "student.home")
