@@ -83,7 +83,14 @@ def check_xlsx(data: bytes) -> Extent:
     """Open `data` as a workbook and check it against the limits; GuardError if refused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ):  # a damaged header may claim a zip version or feature the module does not read
         raise GuardError("不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）") from None
     extent = Extent()
     with archive:

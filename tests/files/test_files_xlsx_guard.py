@@ -136,6 +136,13 @@ def test_reference_inside_another_attribute_does_not_hide_a_cell() -> None:
     assert "延伸到 D1048576（1048576 行 × 4 列" in error
 
 
+def _claiming_zip_version(data: bytes, version: int) -> bytes:
+    """`data` with its first central-directory entry claiming a zip version Python does not read
+    (zipfile raises NotImplementedError, not BadZipFile, for it)."""
+    at = data.index(b"PK\x01\x02") + 6  # "version needed to extract"
+    return data[:at] + version.to_bytes(2, "little") + data[at + 2 :]
+
+
 @pytest.mark.parametrize(
     ("case", "data", "message"),
     [
@@ -144,6 +151,8 @@ def test_reference_inside_another_attribute_does_not_hide_a_cell() -> None:
         ("not a zip", b"PK\x03\x04" + b"\x00" * 200,
          "b.xlsx: 不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）"),
         ("truncated", bombs.far_cell("B2")[:-40],
+         "b.xlsx: 不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）"),
+        ("unknown zip version", _claiming_zip_version(bombs.far_cell("B2"), 64),
          "b.xlsx: 不是有效的 XLSX 文件（请用 Excel 另存为 .xlsx 或 CSV）"),
         ("bad reference", bombs.workbook(bombs.sheet('<row r="1"><c r="A1B"><v>1</v></c></row>')),
          "b.xlsx: 单元格位置「A1B」无效，文件已损坏"),
