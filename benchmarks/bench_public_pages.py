@@ -16,7 +16,6 @@ starts gunicorn (2 sync workers) and drives it with concurrent anonymous clients
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -32,6 +31,7 @@ from bench_student_pages import (  # noqa: E402
     drive,
     free_port,
     prepare_database,
+    report,
     seed,
     start_gunicorn,
 )
@@ -103,13 +103,7 @@ def main() -> None:
         server.wait(timeout=10)
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, {seconds:.0f} s per page, "
           f"{lines} plan lines with published cutoffs")  # fmt: skip
-    trivial = figures["trivial"]["rps"]
-    for name, f in figures.items():
-        print(f"{name:9} {f['rps']:8.1f} req/s  p50 {f['p50_ms']:7.1f} ms  p99 {f['p99_ms']:7.1f} ms"
-              f"  ratio {f['rps'] / trivial:5.2f}  ({f['requests']} requests, {f['errors']} errors)")  # fmt: skip
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "public_pages.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    report(figures, "public_pages")
 
 
 if __name__ == "__main__":

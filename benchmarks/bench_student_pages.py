@@ -291,13 +291,18 @@ def main() -> None:
         server.wait(timeout=10)
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, {seconds:.0f} s per page, "
           f"{candidates:,} candidates")  # fmt: skip
+    report(figures, "student_pages")
+
+
+def report(figures: dict[str, dict], name: str) -> None:
+    """Print each page's figures with its ratio to the trivial page; write results/NAME.json."""
     trivial = figures["trivial"]["rps"]
-    for name, f in figures.items():
-        print(f"{name:8} {f['rps']:8.1f} req/s  p50 {f['p50_ms']:7.1f} ms  p99 {f['p99_ms']:7.1f} ms"
+    for page, f in figures.items():
+        print(f"{page:9} {f['rps']:8.1f} req/s  p50 {f['p50_ms']:7.1f} ms  p99 {f['p99_ms']:7.1f} ms"
               f"  ratio {f['rps'] / trivial:5.2f}  ({f['requests']} requests, {f['errors']} errors)")  # fmt: skip
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
-    (out / "student_pages.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    (out / f"{name}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
