@@ -19,6 +19,7 @@ def _sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
 
 
 def _fits(page) -> None:
+    page.wait_for_load_state()  # a click may still be navigating: measure the page it lands on
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
@@ -53,6 +54,7 @@ def test_a_student_signs_out_of_every_device(live_server, browser, phone, db):
     _sign_in(phone, live_server, candidate.candidate_no)
     phone.wait_for_url(f"{live_server}/student/")
     phone.get_by_role("link", name="修改密码").first.click()
+    phone.wait_for_url(f"{live_server}/account/password")
     _fits(phone)
     phone.get_by_role("button", name="退出所有设备").click()
     phone.wait_for_url(f"{live_server}/login")
@@ -71,6 +73,7 @@ def test_the_board_voids_a_registration_from_the_search(live_server, phone, db):
     phone.wait_for_url(f"{live_server}/board/")
     phone.goto(f"{live_server}/board/exams/{exam.id}/candidates?q={candidate.candidate_no}")
     phone.get_by_role("link", name="作废报名").click()
+    phone.wait_for_url(f"{live_server}/board/candidates/{candidate.id}/void")
     _fits(phone)
     phone.get_by_role("button", name="作废此报名").click()
     expect(phone.get_by_text("请填写作废原因", exact=False).first).to_be_visible()

@@ -27,6 +27,7 @@ def demo(db):
 
 
 def _fits_and_passes_axe(page) -> None:
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert re.match(r"^确认：", page.title())
     page.evaluate(AXE)
@@ -41,6 +42,7 @@ def test_confirmation_pages_on_a_phone(live_server, phone, db, demo):
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server}/board/")
     page.get_by_role("link", name=demo.exam_code).click()
+    page.wait_for_url(re.compile(r".*/board/exams/\d+$"))
     exam_url = page.url
 
     page.get_by_role("main").get_by_role("link", name="成绩与一分一段").click()
