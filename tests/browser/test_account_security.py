@@ -27,7 +27,7 @@ def test_a_clerk_with_a_temporary_password_must_choose_their_own(live_server, ph
     clerk = create_account(Role.BOARD, password="given-by-admin-7", must_change_password=True)
     db.session.commit()
     _sign_in(phone, live_server, clerk.username, "given-by-admin-7")
-    phone.wait_for_url(f"{live_server}/student/password")
+    phone.wait_for_url(f"{live_server}/account/password")
     expect(phone.get_by_text("您正在使用管理员设置的临时密码", exact=False).first).to_be_visible()
     _fits(phone)
     phone.get_by_label("当前密码", exact=False).fill("given-by-admin-7")
