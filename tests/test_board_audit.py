@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from admissions.audit_names import ACTION_NAMES, action_name
-from admissions.models import AllocationRun, Dispatch
+from admissions.models import AllocationRun, AuditEvent, Dispatch
 from admissions.services import audit
 from tests.board_factories import create_board_account, create_board_exam
 from tests.factories import create_candidate, login
@@ -84,3 +84,28 @@ def test_csv_is_for_the_exam_board_only(client, db):
     db.session.commit()
     login(client, other.username)
     assert client.get(f"/board/exams/{exam.id}/audit.csv").status_code == 403
+
+
+def test_objects_are_named_not_numbered(client, db):
+    exam, account, first, second = _setup(db, client)
+    run = AllocationRun(exam_id=exam.id, batch_id=exam.batches[0].id, round_number=1)
+    db.session.add(run)
+    db.session.flush()
+    dispatch = Dispatch(run_id=run.id, candidate_id=second.id)
+    db.session.add(dispatch)
+    db.session.flush()
+    audit.record(account, "dispatch.admit", dispatch, exam_id=exam.id)
+    db.session.add(
+        AuditEvent(**audit.event_row(account, "job.retry", "job", 987654, exam_id=exam.id))
+    )
+    db.session.commit()
+    body = client.get(f"/board/exams/{exam.id}/audit").get_data(as_text=True).split("<tbody>")[1]
+    assert f"<td>考生 {first.candidate_no} {first.name}</td>" in body
+    assert f"<td>投档记录 {second.candidate_no} {second.name}</td>" in body
+    assert f"<td>考试 {exam.name}</td>" in body
+    assert "<td>后台任务 #987654</td>" in body  # an object the page cannot name keeps its number
+    assert f"#{first.id}<" not in body
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/board/exams/{exam.id}/audit.csv").data.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert f"考生 {first.candidate_no} {first.name}" in [r["对象"] for r in rows]

@@ -12,7 +12,19 @@ from admissions.audit_names import action_name, object_name
 from admissions.extensions import db
 from admissions.files.columns import ExportColumn
 from admissions.files.writers import to_csv
-from admissions.models import Account, AuditEvent, Candidate, Dispatch, PreferenceList
+from admissions.models import (
+    Account,
+    AuditEvent,
+    Batch,
+    Candidate,
+    Dispatch,
+    Exam,
+    Institution,
+    PlanLine,
+    PreferenceList,
+    Province,
+    Round,
+)
 from admissions.services.local_time import SHANGHAI, local_text
 
 SCORE_ACTIONS = ("score.import", "score.correct", "score.double_entry", "credit.import")
@@ -82,15 +94,63 @@ CSV_COLUMNS = [
 ]
 
 
+def object_labels(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    """What each event is about, as a person names it ("考试 山东省2026年职教高考", "考生 2637… 王小明"),
+    read with one query per kind of object; an object gone or of another kind keeps "kind #id"."""
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_id:
+            wanted.setdefault(e.object_type, set()).add(e.object_id)
+    labels: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        for object_id, text in _names_of(kind, sorted(ids)):
+            labels[(kind, object_id)] = f"{object_name(kind)} {text}"
+    for kind, ids in wanted.items():
+        for object_id in ids:
+            labels.setdefault((kind, object_id), f"{object_name(kind)} #{object_id}")
+    return labels
+
+
+def _names_of(kind: str, ids: list[int]) -> list[tuple[int, str]]:
+    candidate_text = Candidate.candidate_no + " " + Candidate.name
+    queries: dict[str, Any] = {
+        "exam": select(Exam.id, Exam.name).where(Exam.id.in_(ids)),
+        "province": select(Province.id, Province.name).where(Province.id.in_(ids)),
+        "account": select(Account.id, Account.username).where(Account.id.in_(ids)),
+        "institution": select(Institution.id, Institution.name).where(Institution.id.in_(ids)),
+        "candidate": select(Candidate.id, candidate_text).where(Candidate.id.in_(ids)),
+        "dispatch": select(Dispatch.id, candidate_text)
+        .join(Candidate, Candidate.id == Dispatch.candidate_id)
+        .where(Dispatch.id.in_(ids)),
+        "preference_list": select(PreferenceList.id, candidate_text)
+        .join(Candidate, Candidate.id == PreferenceList.candidate_id)
+        .where(PreferenceList.id.in_(ids)),
+        "plan_line": select(PlanLine.id, Institution.name + " " + PlanLine.program_name)
+        .join(Institution, Institution.id == PlanLine.institution_id)
+        .where(PlanLine.id.in_(ids)),
+        "round": select(Round.id, Batch.name, Round.number)
+        .join(Batch, Batch.id == Round.batch_id)
+        .where(Round.id.in_(ids)),
+    }
+    query = queries.get(kind)
+    if query is None:
+        return []
+    rows = db.session.execute(query).all()
+    if kind == "round":
+        return [(row[0], f"{row[1]} 第 {row[2]} 轮") for row in rows]
+    return [(row[0], row[1]) for row in rows]
+
+
 def events_csv(events: list[AuditEvent]) -> bytes:
     """The events as CSV (UTF-8 with BOM, Chinese headers, formula-safe cells)."""
+    labels = object_labels(events)
     rows = [
         {
             "at": local_text(e.at, seconds=True),
             "actor": e.actor.username if e.actor else "系统（命令行）",
             "action": action_name(e.action),
             "code": e.action,
-            "object": f"{object_name(e.object_type)} #{e.object_id}"
+            "object": labels[(e.object_type, e.object_id)]
             if e.object_id
             else object_name(e.object_type),
             "before": _json(e.before),

@@ -11,6 +11,7 @@ from admissions.access import roles_required
 from admissions.extensions import db
 from admissions.forms.admin import ExamForm, ProvinceForm, RenameForm
 from admissions.models import Account, AuditEvent, Exam, Institution, Province
+from admissions.services import audit_log
 from admissions.services.admin import places as admin_places
 from admissions.services.admin.places import AdminInputError
 
@@ -37,7 +38,8 @@ def home():
         "账号": db.session.scalar(select(func.count(Account.id))),
     }
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(20)).all()
-    return render_template("admin/home.html", counts=counts, events=events)
+    labels = audit_log.object_labels(events)
+    return render_template("admin/home.html", counts=counts, events=events, labels=labels)
 
 
 @bp.route("/provinces", methods=["GET", "POST"])

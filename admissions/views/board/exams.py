@@ -246,7 +246,8 @@ def audit(exam_id: int):
     """The exam's audit log, filtered by action, actor, candidate and dates."""
     exam = get_exam_for_board(exam_id)
     form, events = _audit_events(exam, limit=500)
-    return render_template("board/audit.html", exam=exam, form=form, events=events)
+    labels = audit_log.object_labels(events)
+    return render_template("board/audit.html", exam=exam, form=form, events=events, labels=labels)
 
 
 @bp.get("/exams/<int:exam_id>/audit.csv")
