@@ -6,7 +6,16 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from admissions.models import Account, AuditEvent, Candidate, ComponentScore, LoginSession, Role
+from admissions.models import (
+    Account,
+    ActivationCode,
+    AuditEvent,
+    Candidate,
+    ComponentScore,
+    LoginSession,
+    Role,
+)
+from admissions.services.students.activation import issue_code
 from tests.factories import PASSWORD, create_account, create_exam, csrf_token, login
 from tests.student_factories import create_open_exam, create_student
 
@@ -134,3 +143,34 @@ def test_the_voided_accounts_sessions_are_ended_in_the_database(db, client):
     _void(client, candidate.id, "冒用身份证号")
     live = select(func.count()).select_from(LoginSession).where(LoginSession.ended_at.is_(None))
     assert db.session.scalar(live) == 1  # the board's own session only
+
+
+def test_a_candidate_given_activation_codes_can_still_be_voided(app, client, db):
+    exam = create_open_exam()
+    candidate = create_student(exam)
+    board = _board_for(db, exam)
+    code = issue_code(board, candidate)
+    issue_code(board, candidate)  # a reissue: two rows, the first revoked
+    db.session.commit()
+    candidate_id, candidate_no, national_id = (
+        candidate.id,
+        candidate.candidate_no,
+        candidate.national_id,
+    )
+    login(client, board.username)
+    assert _void(client, candidate_id, "冒用身份证号").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate_id) is None
+    left = select(func.count()).select_from(ActivationCode)
+    assert db.session.scalar(left) == 0  # the codes went with the registration
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "registration.void"))
+    assert event.before["activation_codes"] == "2" and code not in str(event.before)
+    stranger = app.test_client()
+    page = stranger.post(
+        "/activate",
+        data={"candidate_no": candidate_no, "national_id": national_id, "code": code,
+              "password": "lantern-river-42", "confirm": "lantern-river-42",
+              "csrf_token": csrf_token(stranger, "/activate")},
+    )  # fmt: skip
+    assert page.status_code == 400  # the old code no longer opens anything
+    assert db.session.scalar(select(func.count()).select_from(Account).where(Account.active)) == 1

@@ -4,16 +4,17 @@ The board, having checked the person's papers, voids the registration with a rea
 registration is removed so the number's holder can register, and its account is deactivated,
 signed out everywhere and detached (it stays, since the audit names it as an actor). Only a
 registration that nothing else refers to yet (no scores, preferences, dispatches, keying rows)
-can be voided; the audit keeps what it held, the ID number masked.
+can be voided; its activation codes are credentials, not records, and go with it. The audit keeps
+what it held, the ID number masked.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from admissions import idcard
 from admissions.extensions import db
-from admissions.models import Account, Base, Candidate
+from admissions.models import Account, ActivationCode, Base, Candidate
 from admissions.services import audit
 from admissions.services.auth import sessions
 from admissions.services.students.registration import EDITABLE_FIELDS
@@ -23,12 +24,15 @@ class VoidError(ValueError):
     """A void the rules refuse (Chinese message)."""
 
 
+_CREDENTIALS = {Account.__tablename__, ActivationCode.__tablename__}
+
+
 def _references(candidate: Candidate) -> list[str]:
     """Tables (other than the account) whose rows point at the candidate."""
     found = []
     for table in Base.metadata.sorted_tables:
         column = table.columns.get("candidate_id")
-        if column is None or table.name == Account.__tablename__:
+        if column is None or table.name in _CREDENTIALS:
             continue
         count = db.session.scalar(
             select(func.count()).select_from(table).where(column == candidate.id)
@@ -57,6 +61,11 @@ def void_registration(board_account: Account, candidate: Candidate, reason: str)
         account.active = False
         account.candidate_id = None
         sessions.end_all_sessions(account)
+    codes = db.session.execute(
+        delete(ActivationCode).where(ActivationCode.candidate_id == candidate.id)
+    ).rowcount
+    if codes:
+        before["activation_codes"] = str(codes)
     audit.record(
         board_account, "registration.void", candidate, before=before, reason=reason,
         exam_id=candidate.exam_id,
