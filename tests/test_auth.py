@@ -66,6 +66,13 @@ def test_password_is_hashed_with_scrypt(db):
     assert PASSWORD not in account.password_hash
 
 
+def test_an_unknown_login_is_checked_against_a_hash_as_costly_as_an_accounts(db):
+    from admissions.services.accounts import _DUMMY_HASH, hash_password
+
+    # the same method and scrypt parameters: an unknown name takes as long as a wrong password
+    assert _DUMMY_HASH.split("$")[0] == hash_password("any-password").split("$")[0]
+
+
 def test_short_password_is_refused(db):
     import pytest
 

@@ -29,16 +29,16 @@ ARGS = {"batch_code": "BK", "number": 1}
 # A worker process running one job, its engine slowed down so that it can be killed mid-run.
 WORKER = textwrap.dedent("""
     import sys, time
-    import admissions.services.jobs.tasks as tasks
+    import scoring.allocation as allocation
     from admissions import create_app
     from admissions.worker import run_job
     from tests.conftest import app_config
 
-    real = tasks.allocate
+    real = allocation.allocate  # the job imports the engine when it runs: it finds this one
     def slow(inp):
         time.sleep(120)
         return real(inp)
-    tasks.allocate = slow
+    allocation.allocate = slow
     app = create_app(app_config(sys.argv[1]) | {"JOBS_HEARTBEAT_SECONDS": 0.2})
     run_job(app, int(sys.argv[2]))
 """)

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from zxcvbn import zxcvbn
-
 from admissions.models import Account
 
 MIN_LENGTH = 8
@@ -107,6 +105,8 @@ def password_problem(password: str, person: Person | None = None) -> str | None:
     if person.birth_date is not None:
         own += list(_date_forms(person.birth_date))
     inputs = [value for value in own if value] + list(COMMON_IN_CHINA)
+    from zxcvbn import zxcvbn  # its dictionaries load when a password is judged, not at start-up
+
     if zxcvbn(password[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < MIN_SCORE:
         return WEAK_MESSAGE
     return None

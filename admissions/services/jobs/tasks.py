@@ -25,11 +25,9 @@ from admissions.services.imports import previews
 from admissions.services.imports import uploads as imports_uploads
 from admissions.services.imports.pipeline import import_file
 from admissions.services.jobs.registry import JobFailed, ProgressFn, task
-from admissions.services.rounds.build import RoundError
-from admissions.services.rounds.run import find_batch, run_allocation
+from admissions.services.rounds.guards import RoundError, find_batch
 from admissions.services.storage import store
 from admissions.services.universities.letters import run_letters
-from scoring.allocation import allocate
 
 MAX_LISTED = 50
 
@@ -91,6 +89,10 @@ def import_preview_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
 @task("round_run")
 def round_run_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     """The real allocation run of a batch's round; saved only when verified."""
+    # the engine and its input load numpy, pandas and numba: in the job, not at a worker's boot
+    from admissions.services.rounds.run import run_allocation
+    from scoring.allocation import allocate
+
     exam = _exam(job)
     number = int(job.args["number"])
 

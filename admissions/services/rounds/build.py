@@ -27,6 +27,7 @@ from admissions.models import (
 )
 from admissions.models.base import utcnow
 from admissions.services.local_time import show_local
+from admissions.services.rounds.guards import RoundError
 from admissions.services.rounds.reserved import reserved_inputs
 from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.scores.inputs import (
@@ -41,10 +42,6 @@ from scoring.allocation import AllocationInput, FlatPreferences, GroupedPreferen
 from scoring.bulk import bulk_lines
 from scoring.expr import ExprError, parse_condition
 from scoring.vector import truth
-
-
-class RoundError(ValueError):
-    """A run or close that cannot proceed; the message is for the user (Chinese)."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from admissions.models import (
 from admissions.models.base import utcnow
 from admissions.services import audit, letter_codes
 from admissions.services.exam.locks import lock_batch
-from admissions.services.rounds.build import RoundError
+from admissions.services.rounds.guards import RoundError
 from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.wording import command_hint
 

@@ -26,12 +26,8 @@ from admissions.models import (
 from admissions.models.base import utcnow
 from admissions.services import audit
 from admissions.services.exam.locks import lock_batch
-from admissions.services.rounds.build import (
-    RoundError,
-    RoundInput,
-    build_round_input,
-    check_can_run,
-)
+from admissions.services.rounds.build import RoundInput, build_round_input, check_can_run
+from admissions.services.rounds.guards import RoundError, find_batch
 from scoring.allocation import REASONS, AllocationResult, allocate
 from scoring.verify import reserved_violations, verify
 
@@ -58,15 +54,6 @@ class RunOutcome:
     def saved(self) -> bool:
         """True when the run and its dispatches were written."""
         return self.run_id is not None
-
-
-def find_batch(exam: Exam, code: str) -> Batch:
-    """The exam's batch with ``code``; RoundError if there is none."""
-    for batch in exam.batches:
-        if batch.code == code:
-            return batch
-    known = "、".join(b.code for b in exam.batches) or "无"
-    raise RoundError(f"考试 {exam.code} 没有批次 {code}（已有：{known}）")
 
 
 def run_allocation(

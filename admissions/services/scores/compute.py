@@ -11,9 +11,8 @@ Flushes, never commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 
 from admissions.extensions import db
@@ -28,13 +27,13 @@ from admissions.services import audit
 from admissions.services.exam import lifecycle as exam_lifecycle
 from admissions.services.exam.rules import exam_rules
 from admissions.services.exam.state import scores_published
-from admissions.services.scores.columns import INPUT_PLACES, engine_frame, gather_columns
 from admissions.services.scores.store import replace_results
 from admissions.services.wording import command_hint
-from scoring.bulk import BulkResult, bulk_compute, qualify_reasons
 from scoring.composite import ScoreError
-from scoring.order import rank_category
 from scoring.rules_model import Rules
+
+if TYPE_CHECKING:
+    from scoring.bulk import BulkResult
 
 
 class ComputeRefused(ValueError):
@@ -95,6 +94,11 @@ def compute_scores(
     exam: Exam, *, actor: Account | None = None, force: bool = False
 ) -> ComputeSummary:
     """Compute and store the results of every candidate with scores; see the module docstring."""
+    # numpy and pandas load with the engine, here, not when a page or command imports this module
+    from admissions.services.scores.columns import INPUT_PLACES, engine_frame, gather_columns
+    from scoring.bulk import bulk_compute
+    from scoring.order import rank_category
+
     refused = compute_refusal(exam, force)
     if refused:
         raise ComputeRefused(refused)
@@ -137,6 +141,10 @@ def compute_scores(
 
 
 def _reasons(rules: Rules, results: dict[str, BulkResult], n: int) -> list[list[dict[str, str]]]:
+    import numpy as np
+
+    from scoring.bulk import qualify_reasons
+
     out: list[list[dict[str, str]]] = [[] for _ in range(n)]
     for code, result in results.items():
         for i in np.flatnonzero(~result.qualified):

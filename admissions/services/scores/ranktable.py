@@ -10,13 +10,14 @@ from admissions.extensions import db
 from admissions.models import Candidate, Exam, ScoreResult
 from admissions.services.exam.rules import current_version
 from admissions.services.scores.compute import ComputeRefused
-from scoring.order import score_rank_table
 
 
 def ranktable_rows(exam: Exam, category: str | None = None) -> list[dict[str, object]]:
     """Rows ``category, score, count, cumulative``, each category from its top score down.
 
     Refused (``ComputeRefused``) when scores were not computed under the current rules."""
+    from scoring.order import score_rank_table  # pandas: loaded when a table is made
+
     version = current_version(exam)
     query = (
         select(Candidate.category_code, ScoreResult.total)

@@ -13,16 +13,6 @@ from admissions.access import get_exam_for_board, roles_required
 from admissions.extensions import db
 from admissions.labels import category_label
 from admissions.models import Batch, Exam
-from admissions.services.rounds.control_lines import (
-    PARTS,
-    LineRefused,
-    batch_lines,
-    fix_line,
-    lock_reason,
-    parse_proposal,
-    parse_ratio,
-    proposal_result,
-)
 from admissions.templating import line_words
 from admissions.views.board import bp
 
@@ -36,6 +26,16 @@ def _batch(exam: Exam, code: str | None) -> Batch:
 
 
 def _page(exam: Exam, batch: Batch, args: dict[str, str], status: int = 200):
+    # control_lines counts with the engine (numpy, pandas): loaded by this page, not at start-up
+    from admissions.services.rounds.control_lines import (
+        PARTS,
+        batch_lines,
+        lock_reason,
+        parse_proposal,
+        parse_ratio,
+        proposal_result,
+    )
+
     try:
         ratio, ratio_error = parse_ratio(args.get("ratio"))
         rows = batch_lines(exam, batch, ratio)
@@ -71,6 +71,8 @@ def control_lines(exam_id: int):
 @roles_required("board", "admin")
 def control_lines_fix(exam_id: int):
     """Fix the proposed line of one category (audited); refused once the batch has run."""
+    from admissions.services.rounds.control_lines import LineRefused, fix_line, parse_proposal
+
     exam = get_exam_for_board(exam_id)
     batch = _batch(exam, request.form.get("batch"))
     args = request.form.to_dict()

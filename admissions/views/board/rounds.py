@@ -16,10 +16,9 @@ from admissions.models import Batch, Exam, Round, RunStatus
 from admissions.services.exam.locks import lock_batch
 from admissions.services.exports.admissions import cutoff_rows
 from admissions.services.jobs import queue as jobs
-from admissions.services.rounds.build import RoundError, check_can_run
 from admissions.services.rounds.close import close_round, open_round_run, publish_run
+from admissions.services.rounds.guards import RoundError, find_batch
 from admissions.services.rounds.impact import DecisionCounts, decision_counts, run_impact
-from admissions.services.rounds.run import find_batch, run_allocation
 from admissions.services.rounds.runs import saved_runs
 from admissions.services.rounds.windows import window_state
 from admissions.views.board import bp
@@ -81,6 +80,8 @@ def round_page(exam_id: int, batch_code: str, number: int):
 @roles_required("board", "admin")
 def round_mock(exam_id: int, batch_code: str, number: int):
     """Mock run (模拟投档): the result and cutoffs are shown; nothing is saved."""
+    from admissions.services.rounds.run import run_allocation  # the engine: numpy, pandas
+
     exam, batch = _load(exam_id, batch_code)
     try:
         outcome = run_allocation(exam, batch, number, dry_run=True)
@@ -96,6 +97,8 @@ def round_mock(exam_id: int, batch_code: str, number: int):
 def round_run(exam_id: int, batch_code: str, number: int):
     """The real run (正式投档) as a background job, after its confirmation page; saved only
     when verified (the job page shows the violations otherwise)."""
+    from admissions.services.rounds.build import check_can_run  # the engine's input: numpy
+
     exam, batch = _load(exam_id, batch_code)
     args = {"batch_code": batch.code, "number": number}
     lock_batch(batch.id)  # a double POST: the second waits here, then finds the first's job

@@ -24,7 +24,6 @@ from admissions.services.exam.rules import (
 from admissions.services.exam.state import result_count, scores_published
 from admissions.services.exports.ranktable import ranktable_bytes
 from admissions.services.scores.compute import ComputeRefused, compute_refusal, compute_scores
-from admissions.services.scores.inputs import scored_count
 from admissions.services.scores.publish import publish_scores
 from admissions.services.scores.ranktable import categories_with_results, ranktable_rows
 from admissions.views.board import bp
@@ -126,6 +125,8 @@ def exam_scores_compute(exam_id: int):
         flash(refused, "error")
         return redirect(url_for("board.exam_scores", exam_id=exam.id))
     if not confirmed():
+        from admissions.services.scores.inputs import scored_count  # numpy: not at start-up
+
         count = scored_count(exam)
         lines = [f"按当前规则计算 {count:,} 名有成绩考生的总成绩、资格与位次，替换已有结果"]
         if force:
