@@ -87,9 +87,9 @@ def publish_a_round(url: str) -> int:
 class Visitor:
     """An anonymous visitor (its own connection pool), for the fallback without wrk."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, encoding: str) -> None:
         self.base, self.session = base, requests.Session()
-        self.session.headers["Accept-Encoding"] = BROWSER_ENCODINGS
+        self.session.headers["Accept-Encoding"] = encoding
 
     def trivial(self) -> int:
         return self.session.get(self.base + PAGES["trivial"]).status_code
@@ -106,11 +106,11 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(url: str, clients: int, seconds: float) -> dict[str, float]:
+def wrk(url: str, clients: int, seconds: float, encoding: str) -> dict[str, float]:
     """One wrk run: requests/s, median and p99 latency, requests, errors (non-2xx, sockets)."""
     out = subprocess.run(
         ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds:g}s", "--latency",
-         "-H", f"Accept-Encoding: {BROWSER_ENCODINGS}", url],
+         "-H", f"Accept-Encoding: {encoding}", url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     found = re.search(r"(\d+) requests in", out)
@@ -126,15 +126,15 @@ def wrk(url: str, clients: int, seconds: float) -> dict[str, float]:
     }
 
 
-def measure(base: str, clients: int, rounds: int, seconds: float) -> dict[str, dict]:
+def measure(base: str, clients: int, rounds: int, seconds: float, encoding: str) -> dict[str, dict]:
     """The pages take turns for ``rounds`` rounds; per page the median round and its ratio."""
     use_wrk = shutil.which("wrk") is not None
-    visitors = [] if use_wrk else [Visitor(base) for _ in range(clients)]
+    visitors = [] if use_wrk else [Visitor(base, encoding) for _ in range(clients)]
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in PAGES}
     for _ in range(rounds):
         for name, path in PAGES.items():
             if use_wrk:
-                runs[name].append(wrk(base + path, clients, seconds))
+                runs[name].append(wrk(base + path, clients, seconds, encoding))
             else:
                 runs[name].append(drive(visitors, name, seconds))  # type: ignore[arg-type]
     figures = {}
@@ -147,11 +147,12 @@ def measure(base: str, clients: int, rounds: int, seconds: float) -> dict[str, d
     return figures
 
 
-def page_sizes(base: str) -> str:
+def page_sizes(base: str, encoding: str) -> str:
     sizes = []
     for name, path in PAGES.items():
         plain = requests.get(base + path, headers={"Accept-Encoding": "identity"}).content
-        packed = requests.get(base + path, stream=True).raw.read()  # as sent, gzip when kept
+        sent = requests.get(base + path, headers={"Accept-Encoding": encoding}, stream=True)
+        packed = sent.raw.read()  # the bytes as sent (gzip when kept and accepted)
         sizes.append(f"{name} {len(plain):,} B ({len(packed):,} B as sent)")
     return ", ".join(sizes)
 
@@ -160,6 +161,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--encoding", default=BROWSER_ENCODINGS,
+                        help=f"the visitors' Accept-Encoding (default {BROWSER_ENCODINGS!r})")  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
     candidates, rounds, seconds = (2_000, 3, 2.0) if args.quick else (20_000, 5, 5.0)
@@ -171,15 +174,18 @@ def main() -> None:
     server = start_gunicorn(url, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        sizes = page_sizes(base)
-        figures = measure(base, args.clients, rounds, seconds)
+        sizes = page_sizes(base, args.encoding)
+        figures = measure(base, args.clients, rounds, seconds, args.encoding)
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, {rounds} rounds of "
           f"{seconds:g} s a page, {lines} plan lines with published cutoffs")  # fmt: skip
     print(f"pages: {sizes}")
-    save(figures, load_before, "--quick" if args.quick else "")
+    options = ("--quick " if args.quick else "") + (
+        f"--encoding '{args.encoding}'" if args.encoding != BROWSER_ENCODINGS else ""
+    )
+    save(figures, load_before, options)
 
 
 def save(figures: dict[str, dict], load_before: tuple[float, ...], options: str) -> None:
