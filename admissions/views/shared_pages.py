@@ -5,8 +5,9 @@ A kept page is found by its address alone; it is served while the exam's publica
 the one it was made under (the stamp is read again at most every ``PUBLIC_CHECK_SECONDS``) and it
 is younger than ``PUBLIC_PAGE_SECONDS`` (``services.published.cache``). A signed-in user, or one
 with a message waiting to be shown, gets their own page, neither kept nor taken from the kept
-ones. A kept page is also kept gzip-compressed, sent to browsers that accept it (a tenth of the
-bytes on a phone), and carries an ETag: a browser asking again with it gets 304 without the page.
+ones. A page is kept gzip-compressed and sent so to browsers that accept it (a tenth of the
+bytes on a phone; unpacked for the others). It carries an ETag: a browser asking again with it
+gets 304 without the page.
 """
 
 from __future__ import annotations
@@ -47,18 +48,19 @@ def shared_page(code: str, render: Callable[[], Any]) -> Any:
         if not isinstance(result, str):
             return result
         body = result.encode()
-        kept = (body, gzip.compress(body, mtime=0), hashlib.sha256(body).hexdigest()[:32])
+        kept = (gzip.compress(body, mtime=0), hashlib.sha256(body).hexdigest()[:32])
         cache.put(key, stamp, kept)
     return _response(*kept)
 
 
-def _response(body: bytes, compressed: bytes, etag: str) -> Response:
+def _response(compressed: bytes, etag: str) -> Response:
+    """The kept page, as kept (gzip) when the browser accepts it, else unpacked."""
     if request.accept_encodings["gzip"]:
         response = Response(compressed, content_type=HTML)
         response.content_encoding = "gzip"
         response.set_etag(etag + "-gzip")
     else:
-        response = Response(body, content_type=HTML)
+        response = Response(gzip.decompress(compressed), content_type=HTML)
         response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.update(("Cookie", "Accept-Encoding"))
