@@ -126,9 +126,10 @@ def wrk(url: str, clients: int, seconds: float, encoding: str) -> dict[str, floa
     }
 
 
-def measure(base: str, clients: int, rounds: int, seconds: float, encoding: str) -> dict[str, dict]:
+def measure(
+    base: str, clients: int, rounds: int, seconds: float, encoding: str, use_wrk: bool
+) -> dict[str, dict]:
     """The pages take turns for ``rounds`` rounds; per page the median round and its ratio."""
-    use_wrk = shutil.which("wrk") is not None
     visitors = [] if use_wrk else [Visitor(base, encoding) for _ in range(clients)]
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in PAGES}
     for _ in range(rounds):
@@ -143,7 +144,7 @@ def measure(base: str, clients: int, rounds: int, seconds: float, encoding: str)
         middle = sorted(found, key=lambda f: f["rps"])[len(found) // 2]
         figures[name] = {**middle, "ratio": statistics.median(ratios),
                          "rounds_rps": [round(f["rps"], 1) for f in found]}  # fmt: skip
-    print(f"load generator: {'wrk' if use_wrk else 'Python clients (wrk not installed)'}")
+    print(f"load generator: {'wrk' if use_wrk else 'Python clients'}")
     return figures
 
 
@@ -163,6 +164,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--encoding", default=BROWSER_ENCODINGS,
                         help=f"the visitors' Accept-Encoding (default {BROWSER_ENCODINGS!r})")  # fmt: skip
+    parser.add_argument("--python-clients", action="store_true",
+                        help="drive with Python clients even when wrk is installed")  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
     candidates, rounds, seconds = (2_000, 3, 2.0) if args.quick else (20_000, 5, 5.0)
@@ -175,15 +178,18 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         sizes = page_sizes(base, args.encoding)
-        figures = measure(base, args.clients, rounds, seconds, args.encoding)
+        use_wrk = not args.python_clients and shutil.which("wrk") is not None
+        figures = measure(base, args.clients, rounds, seconds, args.encoding, use_wrk)
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(f"gunicorn 2 workers, {args.clients} concurrent clients, {rounds} rounds of "
           f"{seconds:g} s a page, {lines} plan lines with published cutoffs")  # fmt: skip
     print(f"pages: {sizes}")
-    options = ("--quick " if args.quick else "") + (
-        f"--encoding '{args.encoding}'" if args.encoding != BROWSER_ENCODINGS else ""
+    options = (
+        ("--quick " if args.quick else "")
+        + ("--python-clients " if args.python_clients else "")
+        + (f"--encoding '{args.encoding}'" if args.encoding != BROWSER_ENCODINGS else "")
     )
     save(figures, load_before, options)
 
