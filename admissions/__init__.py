@@ -57,10 +57,11 @@ def trust_proxies(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     """Bind every extension of ``admissions.extensions`` to this app."""
     from admissions import models  # noqa: F401  (every table known to the migrations)
-    from admissions.extensions import csrf, db, limiter, login_manager, migrate
+    from admissions.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    cache.init_app(app)

@@ -154,4 +154,12 @@ def from_environment() -> dict[str, object]:
         "REDIS_URL": redis_url(),
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "admissions"),
         "JOBS_IMPORT_MIN_BYTES": int(os.environ.get("JOBS_IMPORT_MIN_BYTES", 1_000_000)),
+        # Public pages (catalogue, cutoffs): how often each process looks for a new publication,
+        # and how long a page is kept at most (services/published/cache.py).
+        "PUBLIC_CHECK_SECONDS": env_int("PUBLIC_CHECK_SECONDS", 5),
+        "PUBLIC_PAGE_SECONDS": env_int("PUBLIC_PAGE_SECONDS", 30),
+        # Flask-Caching's store: in each process, at most this many pages and figures.
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_THRESHOLD": 1000,
+        "CACHE_DEFAULT_TIMEOUT": 30,
     }

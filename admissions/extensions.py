@@ -3,6 +3,7 @@
 import sqlite3
 from typing import Any
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,6 +20,8 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Public pages kept a short while (services/published/cache.py); in each process by default.
+cache = Cache()
 
 # SQLite has one writer and no queue: a waiting writer polls, and newcomers overtake it. During
 # a burst of saves, a writer may wait for the whole burst, so it waits up to this long (ms)

@@ -32,6 +32,8 @@ def app_config(database_uri: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "JOBS_BACKEND": "sync",
+        # a publication shows on the next request (tests of the delay set their own)
+        "PUBLIC_CHECK_SECONDS": 0,
     }
 
 
@@ -103,13 +105,14 @@ def _forget_request_caches(sender, **extra) -> None:
 @pytest.fixture
 def db(app):
     """The database inside an app context; every table is emptied after the test."""
+    from admissions.extensions import cache, limiter
     from admissions.extensions import db as database
-    from admissions.extensions import limiter
 
     with app.app_context():
         yield database
         database.session.remove()
         _empty_tables(database)
+        cache.clear()
     limiter.reset()
 
 

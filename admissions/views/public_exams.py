@@ -7,35 +7,25 @@ Routes attach to the ``public`` blueprint. A bad query parameter gets 400 with a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from io import BytesIO
 
-from flask import abort, render_template, request, send_file, session
-from flask_login import current_user
+from flask import abort, render_template, request, send_file
 
 from admissions.access import public
 from admissions.errors import render_error
 from admissions.files.columns import ExportColumn
 from admissions.files.writers import to_csv
 from admissions.models import Exam
-from admissions.services.published import cache, catalogue, cutoffs, exams, ranktable
+from admissions.services.published import catalogue, cutoffs, exams, ranktable
 from admissions.templating import condition_words
 from admissions.views.public import bp
+from admissions.views.shared_pages import shared_page
 
 CSV = "text/csv; charset=utf-8"
 RANKTABLE_COLUMNS = (
     ExportColumn("category", "专业类别"), ExportColumn("score", "分数", numeric=True),
     ExportColumn("count", "人数", numeric=True), ExportColumn("cumulative", "累计人数", numeric=True),
 )  # fmt: skip
-
-
-def _shared_page(exam: Exam, build: Callable[[], str]) -> str:
-    """The page as every anonymous visitor sees it, kept a short while (``services.published.
-    cache``: a publication or a plans import shows at once). A signed-in user, or one with a
-    message waiting to be shown, gets their own page."""
-    if current_user.is_authenticated or session.get("_flashes"):
-        return build()
-    return cache.cached(("html", request.full_path, cache.publication_stamp(exam)), build)
 
 
 def _exam(code: str) -> Exam:
@@ -71,6 +61,10 @@ def _requirement_words(exam: Exam):
 @public
 def exam_plans(code: str):
     """The plan catalogue: every line, filtered, paginated, or as CSV."""
+    return shared_page(code, lambda: _plans(code))
+
+
+def _plans(code: str):
     exam = _exam(code)
     try:
         wanted = _format()
@@ -81,17 +75,13 @@ def exam_plans(code: str):
             return _csv(
                 [r.csv_row() for r in rows], catalogue.CSV_COLUMNS, f"招生计划-{exam.code}.csv"
             )
-
-        def build() -> str:
-            rows, total, pages = catalogue.catalogue_page(exam, filters, words)
-            return render_template(
-                "public/exam_plans.html", exam=exam, filters=filters, rows=rows, total=total,
-                pages=pages, has_plans=catalogue.has_plans(exam),
-                optional=catalogue.available_filters(), ownerships=catalogue.OWNERSHIPS,
-                institution_types=catalogue.INSTITUTION_TYPES, rounds=exams.first_rounds(exam),
-            )  # fmt: skip
-
-        return _shared_page(exam, build)
+        rows, total, pages = catalogue.catalogue_page(exam, filters, words)
+        return render_template(
+            "public/exam_plans.html", exam=exam, filters=filters, rows=rows, total=total,
+            pages=pages, has_plans=catalogue.has_plans(exam),
+            optional=catalogue.available_filters(), ownerships=catalogue.OWNERSHIPS,
+            institution_types=catalogue.INSTITUTION_TYPES, rounds=exams.first_rounds(exam),
+        )  # fmt: skip
     except catalogue.FilterError as error:
         return render_error(400, str(error))
 
@@ -100,21 +90,24 @@ def exam_plans(code: str):
 @public
 def exam_cutoffs(code: str):
     """Each published round's 投档线 per line (per group in grouped batches), last year beside."""
+    return shared_page(code, lambda: _cutoffs(code))
+
+
+def _cutoffs(code: str):
     exam = _exam(code)
     try:
         wanted = _format()
         batch, category = cutoffs.parse_filters(exam, request.args)
     except catalogue.FilterError as error:
         return render_error(400, str(error))
+    rounds = cutoffs.published_rounds(exam, batch, category)
     if wanted == "csv":
-        rounds = cutoffs.published_rounds(exam, batch, category)
         rows = [row.csv_row(r.batch.name, r.number) for r in rounds for row in r.rows]
         return _csv(rows, cutoffs.CSV_COLUMNS, f"投档线-{exam.code}.csv")
-    return _shared_page(exam, lambda: render_template(
-        "public/exam_cutoffs.html", exam=exam, rounds=cutoffs.published_rounds(exam, batch, category),
-        batch=batch, category=category, last_year=cutoffs.last_year_name(exam),
-        planned=exams.first_rounds(exam),
-    ))  # fmt: skip
+    return render_template(
+        "public/exam_cutoffs.html", exam=exam, rounds=rounds, batch=batch, category=category,
+        last_year=cutoffs.last_year_name(exam), planned=exams.first_rounds(exam),
+    )  # fmt: skip
 
 
 @bp.get("/exams/<code>/ranktable")

@@ -28,7 +28,7 @@ from admissions.models import (
     PlanLine,
     RunStatus,
 )
-from admissions.services.published.cache import cached, publication_stamp
+from admissions.services.published.cache import cached
 
 PAGE_SIZE = 50
 OWNERSHIPS = ("公办", "民办")
@@ -202,8 +202,8 @@ def catalogue_page(
 ) -> tuple[list[CatalogueRow], int, int]:
     """(rows of the page, lines found, pages); ``FilterError`` past the last page. Kept a short
     while (``cache``)."""
-    key = ("plans", publication_stamp(exam), filters, page_size)
-    rows, total, pages = cached(key, lambda: _page(exam, filters, words, page_size))
+    key = ("plans", filters, page_size)
+    rows, total, pages = cached(exam, key, lambda: _page(exam, filters, words, page_size))
     if filters.page > pages:
         raise FilterError(f"页码超出范围：共 {pages} 页")
     return rows, total, pages

@@ -21,7 +21,7 @@ from admissions.models import (
     PlanLine,
     RunStatus,
 )
-from admissions.services.published.cache import cached, publication_stamp
+from admissions.services.published.cache import cached
 from admissions.services.published.catalogue import FilterError
 from admissions.services.published.history import PastCutoff, last_year, previous_exam
 from scoring.rules_text import number_text
@@ -101,8 +101,11 @@ def parse_filters(exam: Exam, args: Mapping[str, str]) -> tuple[str, str]:
 def published_rounds(exam: Exam, batch_code: str = "", category: str = "") -> list[PublishedRound]:
     """Every published round of the exam (batch order, then round), its rows in institution and
     program order; only published, non-trial runs. Kept a short while (``cache``)."""
-    key = ("cutoffs", publication_stamp(exam), batch_code, category)
-    return cached(key, lambda: _published_rounds(exam, batch_code, category))
+    return cached(
+        exam,
+        ("cutoffs", batch_code, category),
+        lambda: _published_rounds(exam, batch_code, category),
+    )
 
 
 def _published_rounds(exam: Exam, batch_code: str, category: str) -> list[PublishedRound]:
