@@ -77,8 +77,8 @@ def test_wrapping_keeps_closing_marks_off_the_start_of_a_line() -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     from admissions.files.pdf import load_font
-    from admissions.files.pdf_canvas import TextOps
     from admissions.files.pdf_table import _Wrapper
+    from admissions.files.pdf_text import TextOps
 
     font = load_font()
     ops = TextOps(Canvas(io.BytesIO()), font, 10)
