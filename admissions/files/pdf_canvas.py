@@ -90,13 +90,24 @@ def _row_text(
 ) -> None:
     # A line's baseline sits so that CJK glyphs (ascent ~0.88 em) are centred in the line.
     first_baseline = (grid.line + grid.size * 0.76) / 2
+    number, width = block.number, block.ops.width
+    one_line = number(top - (height - grid.line) / 2 - first_baseline)  # most cells
     for index, cell in enumerate(cells):
-        lines = cell if isinstance(cell, tuple) else (cell,)
+        if not cell:
+            continue
+        right = grid.numeric[index] and not header
+        if isinstance(cell, str):
+            if right:
+                x = grid.edges[index + 1] - grid.pad_x - width(cell)
+            else:
+                x = grid.edges[index] + grid.pad_x
+            block.place(number(x), one_line, cell)
+            continue
         # Cells with fewer lines than the row are centred vertically, like the rest of the row.
-        y = top - (height - len(lines) * grid.line) / 2 - first_baseline
-        for line in lines:
-            if grid.numeric[index] and not header:
-                x = grid.edges[index + 1] - grid.pad_x - block.ops.width(line)
+        y = top - (height - len(cell) * grid.line) / 2 - first_baseline
+        for line in cell:
+            if right:
+                x = grid.edges[index + 1] - grid.pad_x - width(line)
             else:
                 x = grid.edges[index] + grid.pad_x
             block.put(x, y, line)

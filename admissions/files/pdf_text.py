@@ -191,14 +191,25 @@ class TextBlock:
         if ops is None:
             ops = self.ops
         drawn = ops.ops(text)
-        numbers = self.numbers
-        at = (numbers.get(x) or self.number(x)) + " " + (numbers.get(y) or self.number(y)) + " Tm "
+        at = self.number(x) + " " + self.number(y) + " Tm "
         at = ("1 0 0 1 " if scale == 1.0 else f"{scale:.5f} 0 0 {scale:.5f} ") + at
         if drawn.first != self.current or ops is not self.current_size:
             self.code.append(drawn.first + ops.tf + at + drawn.code)
         else:
             self.code.append(at + drawn.code)
         self.current, self.current_size = drawn.last, ops
+
+    def place(self, x: str, y: str, text: str) -> None:
+        """`put` in the block's size, unscaled, at coordinates already formatted by `number`
+        (rows of a table: one y for the row, one x for each column)."""
+        ops = self.ops
+        drawn = ops.cache.get(text) or ops.ops(text)
+        if drawn.first != self.current or ops is not self.current_size:
+            self.code.append(drawn.first + ops.tf + "1 0 0 1 " + x + " " + y + " Tm " + drawn.code)
+            self.current_size = ops
+        else:
+            self.code.append("1 0 0 1 " + x + " " + y + " Tm " + drawn.code)
+        self.current = drawn.last
 
     def close(self, canvas: Canvas) -> None:
         """Write the block to the page (text in black)."""
