@@ -224,7 +224,7 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
     """
     from reportlab.pdfgen.canvas import Canvas
 
-    from admissions.files.pdf_canvas import share_page_resources
+    from admissions.files.pdf_pages import finish_pages
 
     font = font or load_font()
     buffer = io.BytesIO()
@@ -245,7 +245,7 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
         raise MissingGlyphError(problems)
     if count == 0:
         raise ValueError("没有可生成的录取通知书")
-    share_page_resources(canvas)
+    finish_pages(canvas)
     canvas.save()
     return buffer.getvalue()
 

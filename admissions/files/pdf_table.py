@@ -22,7 +22,8 @@ from admissions.files.pdf import (
     missing_glyphs,
 )
 from admissions.files.pdf import mark_missing as mark
-from admissions.files.pdf_canvas import Cell, Grid, draw_rows, share_page_resources
+from admissions.files.pdf_canvas import Cell, Grid, draw_rows
+from admissions.files.pdf_pages import finish_pages
 from admissions.files.pdf_text import TextOps
 
 PAGE = landscape(A4)
@@ -92,7 +93,7 @@ def to_pdf_table(
         if number == len(pages):
             _totals(canvas, font, texts[3:], bottom)
         canvas.showPage()
-    share_page_resources(canvas)
+    finish_pages(canvas)
     canvas.save()
     return buffer.getvalue()
 
