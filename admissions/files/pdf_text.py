@@ -9,8 +9,8 @@ text are computed once per document and many strings go into one text block (BT 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import groupby
+from typing import NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import escapePDF
@@ -23,9 +23,9 @@ _CACHE_LIMIT = 50_000  # distinct texts kept; unique values (numbers, names) gai
 _PIECES = re.compile(r"[ -~]+|[^ -~]+")  # stretches of printable ASCII, and of anything else
 
 
-@dataclass(frozen=True)
-class Ops:
-    """The operators drawing one text, and the font resources it starts and ends with."""
+class Ops(NamedTuple):
+    """The operators drawing one text, and the font resources it starts and ends with (a named
+    tuple: one is made for every distinct text of a long list, so it must be cheap to create)."""
 
     first: str
     code: str
