@@ -114,7 +114,8 @@ def _cells(
         if line.isprintable() and drawable.issuperset(line):  # the common row: nothing to fix
             table.append(cells)
             continue
-        drawable.update(char for char in line if char.isascii() and char.isprintable())
+        # Plain ASCII cells are not checked below; their characters count as known once drawn.
+        drawable.update(c for c in line if c.isascii() and c.isprintable() and font.font_for(c))
         for index, cell in enumerate(cells):
             if cell.isascii() and cell.isprintable():
                 continue
