@@ -1,7 +1,8 @@
 """Speed and memory of the file readers and writers.
 
 Each case runs in its own subprocess so its peak memory (ru_maxrss) is its own. Figures: median
-wall time over the runs, the process's peak RSS, and the peak RSS before the timed work (the input
+wall time over the runs (and the median CPU time of the process, steadier when the machine is
+busy), the process's peak RSS, and the peak RSS before the timed work (the input
 data alone), so the difference is what the operation itself costs.
 
     python benchmarks/bench_files.py            # 20,000-row exports, 5,000 letters, 100,000-row reads
@@ -167,11 +168,12 @@ def run_child(name: str, quick: bool, runs: int) -> None:
     setup, operation = cases(QUICK if quick else FULL)[name]
     value = setup()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times, size = [], 0
+    times, cpu, size = [], [], 0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         output = operation(value)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         size = len(output) if isinstance(output, bytes) else int(output)  # type: ignore[call-overload]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {
@@ -179,6 +181,7 @@ def run_child(name: str, quick: bool, runs: int) -> None:
         "runs": runs,
         "median_s": statistics.median(times),
         "min_s": min(times),
+        "median_cpu_s": statistics.median(cpu),  # this process only: steadier on a busy machine
     }
     figures |= {"peak_rss_mb": peak / 1024, "input_rss_mb": before / 1024, "output": size}
     print(json.dumps(figures))
@@ -195,7 +198,10 @@ def main() -> None:
         run_child(args.case, args.quick, args.runs)
         return
     results = []
-    print(f"{'case':<22}{'median s':>10}{'min s':>9}{'peak MB':>9}{'input MB':>10}{'output':>12}")
+    print(
+        f"{'case':<22}{'median s':>10}{'min s':>9}{'cpu s':>8}{'peak MB':>9}{'input MB':>10}"
+        f"{'output':>12}{'load':>7}"
+    )
     print("(output: bytes written, or rows read)")
     for name in cases(QUICK if args.quick else FULL):
         if args.only and name not in args.only.split(","):
@@ -208,7 +214,8 @@ def main() -> None:
         results.append(figures)
         print(
             f"{name:<22}{figures['median_s']:>10.3f}{figures['min_s']:>9.3f}"
-            f"{figures['peak_rss_mb']:>9.0f}{figures['input_rss_mb']:>10.0f}{figures['output']:>12,}"
+            f"{figures['median_cpu_s']:>8.3f}{figures['peak_rss_mb']:>9.0f}"
+            f"{figures['input_rss_mb']:>10.0f}{figures['output']:>12,}{figures['load'][0]:>7.1f}"
         )
     target = ROOT / "benchmarks" / "results" / "bench_files.json"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -120,3 +120,40 @@ def test_letter_with_a_character_no_font_has_is_refused_with_a_message(client, d
     assert response.mimetype == "text/html" and "缺字 𠮷（U+20BB7）" in response.get_data(
         as_text=True
     )
+
+
+def test_each_page_of_the_bulk_pdf_has_its_own_code_and_qr_that_verify(
+    client, db, admitted, tmp_path
+):
+    import zxingcpp
+    from PIL import Image
+
+    from admissions.models import RunStatus
+
+    started = _start_letters(client, admitted["run"].id)
+    path = tmp_path / "letters.pdf"
+    path.write_bytes(client.get(started.location + "/letters.pdf").get_data())
+    admitted["run"].status = RunStatus.PUBLISHED  # only published admissions verify
+    db.session.commit()
+    names = {}
+    for dispatch in admitted["ours"][:2]:
+        candidate = db.session.get(Candidate, dispatch.candidate_id)
+        names[letter_code(dispatch)] = (candidate.name, candidate.candidate_no)
+    seen = []
+    for page in (1, 2):
+        pages = ["-f", str(page), "-l", str(page)]
+        text = subprocess.run(
+            ["pdftotext", "-layout", *pages, str(path), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout.replace(" ", "")  # fmt: skip
+        code = re.search(r"验证码：([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", text).group(1)
+        name, number = names[code]
+        assert f"{name}同学：" in text and f"考生号：{number}" in text
+        picture = [*pages, "-singlefile", str(path), str(tmp_path / "p")]
+        subprocess.run(["pdftoppm", "-png", "-r", "100", *picture], check=True)
+        scanned = [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "p.png"))]
+        assert len(scanned) == 1 and scanned[0].endswith(f"/verify/{code}")
+        verified = client.get("/verify/" + scanned[0].rsplit("/verify/", 1)[1])
+        assert verified.status_code == 200 and "验证码有效" in verified.get_data(as_text=True)
+        seen.append(code)
+    assert sorted(seen) == sorted(names)  # two pages, two different letters

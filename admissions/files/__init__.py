@@ -15,4 +15,6 @@ Pure functions only: no Flask, no database. The column contracts are those of FO
 - `letters.admission_letter_pdf`, `letters.letters_pdf` (bulk), `letters.registration_slip_pdf`.
 - `verification.verification_code` / `check_verification_code`: the code printed on letters.
 - `pdf.load_font` (ADMISSIONS_PDF_FONT, ADMISSIONS_PDF_FALLBACK_FONT), `pdf.missing_glyphs`.
+- Long PDFs: `pdf_text` writes text as operators cached per distinct string, `pdf_canvas` draws
+  table pages, `pdf_pages.finish_pages` writes plain pages from one template before saving.
 """

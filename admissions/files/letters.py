@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from reportlab.pdfgen.canvas import Canvas
 
+    from admissions.files.pdf_text import TextBlock, TextOps
+
 # reportlab's A4 in points; reportlab, numpy and zxing-cpp load when a letter is drawn, not at
 # start-up (every page and command imports this module for LetterData).
 WIDTH, HEIGHT = 595.2755905511812, 841.8897637795277
@@ -79,12 +81,35 @@ class _Pen:
 
     def __init__(self, canvas: Canvas, font: PdfFont) -> None:
         self.canvas, self.font = canvas, font
+        self.sizes: dict[float, TextOps] = {}
 
     def write(self, x: float, y: float, text: str, size: float, centred: bool = False) -> None:
         """Draw text at x (or centred on x), made smaller if it would not fit inside the border."""
-        room = WIDTH - 2 * BORDER - 24 if centred else WIDTH - BORDER - 12 - x
+        room = _room(x, centred)
         align = "centre" if centred else "left"
         draw_text(self.canvas, x, y, text, self.font, size, align, max_width=room)
+
+    def ops(self, size: float) -> TextOps:
+        """The cached text operators at `size` (a missing glyph raises, as in `write`)."""
+        ops = self.sizes.get(size)
+        if ops is None:
+            from admissions.files.pdf_text import TextOps
+
+            ops = self.sizes[size] = TextOps(self.canvas, self.font, size, strict=True)
+        return ops
+
+    def put(
+        self, block: TextBlock, x: float, y: float, text: str, size: float, centred: bool = False
+    ) -> None:
+        """Like `write`, into a text block whose operators are cached per distinct text."""
+        ops = self.ops(size)
+        width, room = ops.width(text), _room(x, centred)
+        scale = room / width if width > room else 1.0
+        block.put(x - width * scale / 2 if centred else x, y, text, ops, scale)
+
+
+def _room(x: float, centred: bool) -> float:
+    return WIDTH - 2 * BORDER - 24 if centred else WIDTH - BORDER - 12 - x
 
 
 def _letter_texts(letter: LetterData) -> list[str]:
@@ -128,16 +153,19 @@ def _draw_frame(pen: _Pen) -> None:
 
 
 def _draw_letter(pen: _Pen, letter: LetterData) -> None:
+    from admissions.files.pdf_text import TextBlock
+
     canvas = pen.canvas
     canvas.doForm(FRAME)
-    pen.write(WIDTH / 2, HEIGHT - 150, letter.exam_name, 13, centred=True)
-    pen.write(90, HEIGHT - 220, f"{letter.candidate_name} 同学：", 16)
+    block = TextBlock(pen.ops(11))
+    pen.put(block, WIDTH / 2, HEIGHT - 150, letter.exam_name, 13, centred=True)
+    pen.put(block, 90, HEIGHT - 220, f"{letter.candidate_name} 同学：", 16)
     body = [
         f"经审核，你已被{letter.institution_name}",
         f"{letter.program_name}专业录取（{letter.batch_name}）。",
     ]
     for index, line in enumerate(body):
-        pen.write(120, HEIGHT - 260 - index * 28, line, 14)
+        pen.put(block, 120, HEIGHT - 260 - index * 28, line, 14)
     details = [
         f"考生号：{letter.candidate_no}",
         f"身份证号：{mask_national_id(letter.national_id)}",
@@ -146,7 +174,8 @@ def _draw_letter(pen: _Pen, letter: LetterData) -> None:
         f"签发日期：{letter.issue_date.year}年{letter.issue_date.month}月{letter.issue_date.day}日",
     ]
     for index, line in enumerate(details):
-        pen.write(90, 300 - index * 22, line, 11)
+        pen.put(block, 90, 300 - index * 22, line, 11)
+    block.close(canvas)
     _draw_qr(canvas, letter.verify_url, WIDTH - 200, 330, 120)
 
 
@@ -195,6 +224,8 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
     """
     from reportlab.pdfgen.canvas import Canvas
 
+    from admissions.files.pdf_pages import finish_pages
+
     font = font or load_font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1, initialFontName=font.name)
@@ -214,6 +245,7 @@ def letters_pdf(letters: Iterable[LetterData], *, font: PdfFont | None = None) -
         raise MissingGlyphError(problems)
     if count == 0:
         raise ValueError("没有可生成的录取通知书")
+    finish_pages(canvas)
     canvas.save()
     return buffer.getvalue()
 

@@ -22,7 +22,9 @@ from admissions.files.pdf import (
     missing_glyphs,
 )
 from admissions.files.pdf import mark_missing as mark
-from admissions.files.pdf_canvas import Cell, Grid, TextOps, draw_rows
+from admissions.files.pdf_canvas import Cell, Grid, draw_rows
+from admissions.files.pdf_pages import finish_pages
+from admissions.files.pdf_text import TextOps
 
 PAGE = landscape(A4)
 MARGIN = 28.0
@@ -91,6 +93,7 @@ def to_pdf_table(
         if number == len(pages):
             _totals(canvas, font, texts[3:], bottom)
         canvas.showPage()
+    finish_pages(canvas)
     canvas.save()
     return buffer.getvalue()
 
@@ -104,8 +107,15 @@ def _cells(
     table: list[list[str]] = []
     problems: list[str] = []
     drawable: set[str] = set()  # characters known to be in a font (lists repeat them)
+    keys = [column.key for column in columns]
     for row in rows:
-        cells = ["" if row.get(c.key) is None else str(row.get(c.key)) for c in columns]
+        cells = ["" if (value := row.get(key)) is None else str(value) for key in keys]
+        line = "".join(cells)
+        if line.isprintable() and drawable.issuperset(line):  # the common row: nothing to fix
+            table.append(cells)
+            continue
+        # Plain ASCII cells are not checked below; their characters count as known once drawn.
+        drawable.update(c for c in line if c.isascii() and c.isprintable() and font.font_for(c))
         for index, cell in enumerate(cells):
             if cell.isascii() and cell.isprintable():
                 continue
@@ -131,13 +141,12 @@ def _widths(
     """Natural widths; if too wide for the page, cap only the widest columns of text (they wrap).
     Columns of codes and numbers (no space, no Chinese) keep their width when the text columns
     can give way. Also says which columns hold every cell on one line."""
-    natural = [ops.width(title) + 2 * CELL_PADDING + 2 for title in titles]
+    natural = [ops.width(title) for title in titles]
     codes = [True] * len(titles)
-    for row in rows:
-        for index, cell in enumerate(row):
-            natural[index] = max(natural[index], ops.width(cell) + 2 * CELL_PADDING + 2)
-            if codes[index] and not (cell.isascii() and " " not in cell):
-                codes[index] = False
+    for index, cells in enumerate(zip(*rows, strict=True)):  # column by column
+        natural[index] = max(natural[index], max(map(ops.width, cells)))
+        codes[index] = all(cell.isascii() and " " not in cell for cell in cells)
+    natural = [width + 2 * CELL_PADDING + 2 for width in natural]
     available = PAGE[0] - 2 * MARGIN
     widths = _capped(natural, codes, available)
     scale = available / sum(widths) if sum(widths) > available else 1.0  # many narrow columns

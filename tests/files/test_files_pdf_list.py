@@ -77,8 +77,8 @@ def test_wrapping_keeps_closing_marks_off_the_start_of_a_line() -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     from admissions.files.pdf import load_font
-    from admissions.files.pdf_canvas import TextOps
     from admissions.files.pdf_table import _Wrapper
+    from admissions.files.pdf_text import TextOps
 
     font = load_font()
     ops = TextOps(Canvas(io.BytesIO()), font, 10)
@@ -126,3 +126,22 @@ def test_totals_that_do_not_fit_go_to_a_page_of_their_own(tmp_path: Path) -> Non
     assert "第2页/共2页" in pages[1].replace(" ", "")
     assert all(total in pages[1] for total in totals)
     assert "考生号" not in pages[1]  # no empty table on the totals page
+
+
+def test_every_row_of_a_long_list_is_printed_once_in_order_with_its_cells(tmp_path: Path) -> None:
+    names = ["欧阳晓明", "李四", "王五", "赵六", "张三丰"]
+    rows = [_row(i, name=names[i % 5], rank=i + 1) for i in range(ROWS_PER_PAGE * 3 + 5)]
+    rows[ROWS_PER_PAGE + 2] |= {"status": "rejected", "reason": "体检不符合要求。" * 8}
+    pdf = to_pdf_table("录取名单", rows, ALL)
+    pages = _text(pdf, tmp_path).split("\f")[: _pages(pdf)]
+    assert len(pages) == 4
+    printed = []
+    for page in pages:
+        assert page.count("考生号") == 1  # the column header on every page
+        for line in page.splitlines():
+            found = re.search(r"(2637\d{10})\s+(\S+)\s+370102\*{8}\d{3}X", line)
+            if found:
+                printed.append(found.groups())
+                rank = int(found.group(1)[4:]) + 1
+                assert re.search(rf"\s{rank}\s+1\s+(admitted|rejected)", line), line
+    assert printed == [(row["candidate_no"], row["name"]) for row in rows]
