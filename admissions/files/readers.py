@@ -26,7 +26,7 @@ __all__ = ["FileError", "ReadResult", "errors_as_csv", "errors_as_text", "read_t
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 Validator = Callable[[str], str | None]
 Row = dict[str, str | None]
-_CACHE_SIZE = 5000  # scores repeat (0..750 in half points): parse each distinct text once
+_CACHE_SIZE = 200_000  # per column: scores, codes and numbers repeat; parse each distinct text once
 _UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab, CR, LF
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from admissions.extensions import db
 from admissions.models import Component, utcnow
 from admissions.services.audit import event_row
+from admissions.services.imports.bulk import foreign_keys_checked_once
 from admissions.services.imports.context import (
     PREVIEW_ROWS,
     ChangeList,
@@ -56,7 +57,8 @@ WHERE c.id IS NULL ORDER BY r.line
 """
 
 _COUNTS = """
-SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored)
+SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored),
+       (SELECT count(*) FROM score_diff WHERE old_id IS NULL)
 FROM (SELECT candidate_id, bool_or(scored) AS scored FROM score_diff GROUP BY candidate_id) AS d
 """
 
@@ -102,12 +104,13 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
     if context.errors or not components:
         return Staged((0, 0, len(context.rows)), nothing)
     db.session.execute(text(_DIFF), {"exam_id": exam_id})
-    inserted, updated = db.session.execute(text(_COUNTS)).one()
+    inserted, updated, new_cells = db.session.execute(text(_COUNTS)).one()
     counts = (inserted, updated, len(context.rows) - inserted - updated)
     names = {c.code: c.name for c in components}
 
     def apply() -> None:
-        db.session.execute(text(_INSERT))
+        with foreign_keys_checked_once(["component_score"], new_cells):
+            db.session.execute(text(_INSERT))
         db.session.execute(text(_UPDATE))
         event = event_row(
             context.actor, "score.import", "candidate", None,
