@@ -189,12 +189,39 @@ def _other_category(category: str, candidate: _Registered) -> str:
     return f"该志愿属于专业类别 {category}，考生报考的类别为 {candidate.category_code}"
 
 
+def _known_flat(look: _Lookup, row: Row) -> tuple[ListKey, Item] | None:
+    """(list, item) of a row of a flat batch that passes every check, else None (then `_item`
+    finds out what is wrong, or reads a grouped batch's row)."""
+    candidate = look.candidates.get(row["candidate_no"])  # type: ignore[arg-type]
+    batch = look.batches.get(row["batch"])  # type: ignore[arg-type]
+    institution = look.institutions.get(row["institution_code"])  # type: ignore[arg-type]
+    if candidate is None or batch is None or institution is None or batch.shape != "flat":
+        return None
+    number = int(str(row["round"]))
+    plan = look.lines.get((batch.id, institution.id, row["program_code"]))  # type: ignore[arg-type]
+    if number > batch.rounds or plan is None or plan.category_code != candidate.category_code:
+        return None
+    return (candidate.id, batch.id, number), (
+        int(str(row["choice"])),
+        plan.id,
+        None,
+        None,
+        False,
+        (),
+    )
+
+
 def stage(context: ImportContext) -> Staged:
     """Check every row; stage one new list version per candidate, batch and round in the file."""
     look = _Lookup(context)
     lists: dict[ListKey, list[Item]] = defaultdict(list)
     listed: dict[tuple[ListKey, object], int] = {}  # (list, line or group) → first line naming it
     for line, row in context.numbered():
+        known = _known_flat(look, row)
+        if known is not None and listed.setdefault((known[0], known[1][1]), line) == line:
+            lists[known[0]].append(known[1])
+            continue
+        # anything else (an error, a grouped batch, a line named twice): the full checks
         item = _item(context, look, line, row)
         if item is not None:
             candidate = look.candidates[str(row["candidate_no"])]

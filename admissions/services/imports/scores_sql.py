@@ -85,15 +85,20 @@ _AUDIT = """
 INSERT INTO audit_event (at, actor_id, action, object_type, object_id, exam_id, before, after,
                          reason, ip)
 SELECT :at, :actor_id, :action, :object_type, candidate_id, :exam_id,
-       json_object_agg(code, old_shown ORDER BY ord), json_object_agg(code, shown ORDER BY ord),
-       :reason, :ip
-FROM score_diff GROUP BY candidate_id ORDER BY min(line)
+       json_object_agg(code, old_shown), json_object_agg(code, shown), :reason, :ip
+FROM (SELECT * FROM score_diff ORDER BY candidate_id, ord) AS d
+GROUP BY candidate_id ORDER BY min(line)
 """
+# The cells reach each candidate's aggregates in component order from the sorted subquery (the
+# grouping keeps that order, its key leading the sort): half the time of an ORDER BY in each of
+# the two aggregates, which sorts once per candidate.
 
 
 def stage(context: ImportContext, components: list[Component]) -> Staged:
     """Copy the rows into temporary tables; list unknown candidates; stage the upsert and audit."""
     connection = db.session.connection()
+    # sorts of 500,000 cells in memory, not in files (this transaction only)
+    connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     for statement in _TABLES.split(";"):
         if statement.strip():
             connection.exec_driver_sql(statement)
