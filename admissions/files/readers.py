@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from admissions.files.columns import Column, ComponentInfo, TableSpec, spec_for
 from admissions.files.errors import ErrorList, FileError, errors_as_csv, errors_as_text, not_listed
@@ -284,20 +285,19 @@ class _Reader:
     def _check_unique(self) -> None:
         for keys in self.spec.unique:
             first_seen: dict[tuple[str | None, ...], int] = {}
+            pick = itemgetter(*keys) if len(keys) > 1 else (lambda row, key=keys[0]: (row[key],))
             for line, row in self.parsed:
-                value = tuple(row[key] for key in keys)
-                if any(part is None for part in value):
+                value = pick(row)
+                if None in value:
                     continue
-                if value in first_seen:
+                where = first_seen.setdefault(value, line)
+                if where != line:
                     shown = "、".join(str(part) for part in value)
-                    where = first_seen[value]
                     self.error(
                         line,
                         self._header_of(keys[-1] if len(keys) > 1 else keys[0]),
                         f"{_names(self.spec, keys)} {shown} 重复（首次出现在第 {where} 行）",
                     )
-                else:
-                    first_seen[value] = line
 
 
 def _plain(value: str, column: Column) -> str:

@@ -56,7 +56,7 @@ def _read(query: Any, texts: tuple[int, ...]) -> list[np.ndarray]:
     buffer.seek(0)
     frame = pd.read_csv(
         buffer, header=None, names=list(range(width)), dtype={k: str for k in texts},
-        keep_default_na=False, na_values=[""], float_precision="round_trip",
+        keep_default_na=False, na_values=[""],
     )  # fmt: skip
     out = []
     for k in range(width):
