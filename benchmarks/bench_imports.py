@@ -101,20 +101,24 @@ def raw_copy(parts: list[bytes]) -> float:
     return seconds
 
 
-def _cpu() -> float:
-    """CPU seconds used so far by this process and by the database backend serving its session
-    (read from /proc: the server runs on this machine); unlike wall time, barely moved by load."""
+def _backend() -> int:
+    """The process id of the database backend serving the session's transaction."""
     from sqlalchemy import text
 
     from admissions.extensions import db
 
-    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return int(db.session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _cpu(backend: int) -> float:
+    """CPU seconds used so far by this process and by the database backend `backend` (read from
+    /proc: the server runs on this machine); unlike wall time, barely moved by the load."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
-        backend = float("nan")
-    return time.process_time() + backend
+        used = float("nan")
+    return time.process_time() + used
 
 
 def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float, float, float]]:
@@ -140,7 +144,8 @@ def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float,
     times: dict[str, tuple[float, float, float]] = {}
     for label, kind, name, dry_run, expected in stages:
         got = [0, 0, 0]
-        cpu = _cpu()
+        backend = _backend()  # the stage runs in this transaction, on this backend
+        cpu = _cpu(backend)
         start = time.perf_counter()
         for n, data in enumerate(files[name], start=1):
             result = import_file(exam, kind, data, f"{name}-{n}.csv", None, dry_run=dry_run)
@@ -149,7 +154,7 @@ def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float,
             got = [a + b for a, b in zip(got, counts, strict=True)]
         db.session.rollback() if dry_run else db.session.commit()
         seconds = time.perf_counter() - start
-        cpu = _cpu() - cpu
+        cpu = _cpu(backend) - cpu
         assert tuple(got) == expected, (label, got, expected, lists)
         times[label] = (seconds, raw_copy(files[name]), cpu)
     return times
