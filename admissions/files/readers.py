@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from admissions.files.columns import Column, ComponentInfo, TableSpec, spec_for
 from admissions.files.errors import ErrorList, FileError, errors_as_csv, errors_as_text, not_listed
@@ -26,7 +27,8 @@ __all__ = ["FileError", "ReadResult", "errors_as_csv", "errors_as_text", "read_t
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 Validator = Callable[[str], str | None]
 Row = dict[str, str | None]
-_CACHE_SIZE = 5000  # scores repeat (0..750 in half points): parse each distinct text once
+_CACHE_SIZE = 200_000  # per column: scores, codes and numbers repeat; parse each distinct text once
+_MISS = object()  # not in a column's cache: the row takes the full checks
 _UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab, CR, LF
 
 
@@ -119,6 +121,11 @@ class _Reader:
         self.plan: list[tuple[int, Column, str, Validator | None, dict[str, str]]] = []
         self.unnamed: list[int] = []  # header cells left blank
         self.width = 0  # cells a row needs: up to the last named header cell
+        # a row of exactly the header's width, without unreadable cells, whose every cell is in its
+        # column's cache (texts accepted before; blank in an optional column) is read from the
+        # caches alone: the same row the full checks would give, in a fraction of the time
+        self.fast_width = -1
+        self.fast_keys: list[str] = []
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
         self.errors.add(FileError(self.filename, line, column, message))
@@ -144,15 +151,38 @@ class _Reader:
             (index, column, self.headers[index], self.validators.get(column.key), {})
             for index, column in sorted(self.columns.items())
         ]
+        for _index, column, _name, _validator, seen in self.plan:
+            if not column.required:
+                seen[""] = None  # a blank optional cell: no value, no error
         self.unnamed = [index for index, header in enumerate(self.headers) if not header]
         self.width = max(
             (index + 1 for index, header in enumerate(self.headers) if header), default=0
         )
+        if not self.unnamed and self.width == len(self.headers):
+            self.fast_width = self.width
+        self.fast_keys = [column.key for _index, column, _name, _validator, _seen in self.plan]
+        fast = [(index, seen) for index, _column, _name, _validator, seen in self.plan]
         no_problems: dict[int, str] = {}
+        blank_row = dict.fromkeys(self.keys)
+        parsed, rows, lines = self.parsed, self.result.rows, self.result.lines
+        checks = self.spec.row_checks
         for offset, cells in enumerate(grid[1:]):
-            if any(cells):
-                line = offset + 2
-                self._read_row(line, cells, bad_cells.get(line, no_problems))
+            if not any(cells):
+                continue
+            line = offset + 2
+            if len(cells) == self.fast_width and line not in bad_cells:
+                got = [seen.get(cells[index], _MISS) for index, seen in fast]
+                if _MISS not in got:
+                    row = blank_row.copy()
+                    row.update(zip(self.fast_keys, got, strict=True))
+                    if checks and any(check(row) for check in checks):
+                        self._read_row(line, cells, no_problems)  # say what the check found
+                        continue
+                    parsed.append((line, row))
+                    rows.append(row)
+                    lines.append(line)
+                    continue
+            self._read_row(line, cells, bad_cells.get(line, no_problems))
         if not self.parsed and not unreadable and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
@@ -255,20 +285,19 @@ class _Reader:
     def _check_unique(self) -> None:
         for keys in self.spec.unique:
             first_seen: dict[tuple[str | None, ...], int] = {}
+            pick = itemgetter(*keys) if len(keys) > 1 else (lambda row, key=keys[0]: (row[key],))
             for line, row in self.parsed:
-                value = tuple(row[key] for key in keys)
-                if any(part is None for part in value):
+                value = pick(row)
+                if None in value:
                     continue
-                if value in first_seen:
+                where = first_seen.setdefault(value, line)
+                if where != line:
                     shown = "、".join(str(part) for part in value)
-                    where = first_seen[value]
                     self.error(
                         line,
                         self._header_of(keys[-1] if len(keys) > 1 else keys[0]),
                         f"{_names(self.spec, keys)} {shown} 重复（首次出现在第 {where} 行）",
                     )
-                else:
-                    first_seen[value] = line
 
 
 def _plain(value: str, column: Column) -> str:

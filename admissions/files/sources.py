@@ -98,7 +98,7 @@ def csv_rows(data: bytes) -> tuple[list[list[str]], list[CellProblem]]:
         if len(row) > MAX_ROW_CELLS:
             problems.append((line, -1, f"该行有 {len(row)} 个单元格，超过上限 {MAX_ROW_CELLS} 个"))
             row = []
-        rows.append([cell.strip() for cell in row])
+        rows.append(list(map(str.strip, row)))
 
 
 def _csv_message(error: csv.Error, physical: int) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from admissions.extensions import db
 from admissions.models import Component, utcnow
 from admissions.services.audit import event_row
+from admissions.services.imports.bulk import foreign_keys_checked_once
 from admissions.services.imports.context import (
     PREVIEW_ROWS,
     ChangeList,
@@ -56,7 +57,8 @@ WHERE c.id IS NULL ORDER BY r.line
 """
 
 _COUNTS = """
-SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored)
+SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored),
+       (SELECT count(*) FROM score_diff WHERE old_id IS NULL)
 FROM (SELECT candidate_id, bool_or(scored) AS scored FROM score_diff GROUP BY candidate_id) AS d
 """
 
@@ -83,15 +85,20 @@ _AUDIT = """
 INSERT INTO audit_event (at, actor_id, action, object_type, object_id, exam_id, before, after,
                          reason, ip)
 SELECT :at, :actor_id, :action, :object_type, candidate_id, :exam_id,
-       json_object_agg(code, old_shown ORDER BY ord), json_object_agg(code, shown ORDER BY ord),
-       :reason, :ip
-FROM score_diff GROUP BY candidate_id ORDER BY min(line)
+       json_object_agg(code, old_shown), json_object_agg(code, shown), :reason, :ip
+FROM (SELECT * FROM score_diff ORDER BY candidate_id, ord) AS d
+GROUP BY candidate_id ORDER BY min(line)
 """
+# The cells reach each candidate's aggregates in component order from the sorted subquery (the
+# grouping keeps that order, its key leading the sort): half the time of an ORDER BY in each of
+# the two aggregates, which sorts once per candidate.
 
 
 def stage(context: ImportContext, components: list[Component]) -> Staged:
     """Copy the rows into temporary tables; list unknown candidates; stage the upsert and audit."""
     connection = db.session.connection()
+    # sorts of 500,000 cells in memory, not in files (this transaction only)
+    connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     for statement in _TABLES.split(";"):
         if statement.strip():
             connection.exec_driver_sql(statement)
@@ -102,12 +109,13 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
     if context.errors or not components:
         return Staged((0, 0, len(context.rows)), nothing)
     db.session.execute(text(_DIFF), {"exam_id": exam_id})
-    inserted, updated = db.session.execute(text(_COUNTS)).one()
+    inserted, updated, new_cells = db.session.execute(text(_COUNTS)).one()
     counts = (inserted, updated, len(context.rows) - inserted - updated)
     names = {c.code: c.name for c in components}
 
     def apply() -> None:
-        db.session.execute(text(_INSERT))
+        with foreign_keys_checked_once(["component_score"], new_cells):
+            db.session.execute(text(_INSERT))
         db.session.execute(text(_UPDATE))
         event = event_row(
             context.actor, "score.import", "candidate", None,

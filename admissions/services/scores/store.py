@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from admissions.extensions import db
 from admissions.models import Candidate, Exam, ScoreResult
+from admissions.services.imports.bulk import foreign_keys_checked_once
 
 COLUMNS = (
     "candidate_id", "rules_version_id", "raw_total", "bonus", "total", "qualified", "reasons",
@@ -22,7 +23,8 @@ def replace_results(exam: Exam, rows: list[dict[str, Any]]) -> None:
     db.session.execute(delete(ScoreResult).where(ScoreResult.candidate_id.in_(ids)))
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        _copy(connection, rows)
+        with foreign_keys_checked_once(["score_result"], len(rows)):
+            _copy(connection, rows)
     else:
         for start in range(0, len(rows), 20000):
             db.session.execute(insert(ScoreResult), rows[start : start + 20000])
