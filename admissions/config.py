@@ -157,6 +157,8 @@ def from_environment() -> dict[str, object]:
         # Public pages (catalogue, cutoffs): how often each process looks for a new publication,
         # and how long a page is kept at most (services/published/cache.py).
         "PUBLIC_CHECK_SECONDS": env_int("PUBLIC_CHECK_SECONDS", 5),
+        # Large PostgreSQL imports check foreign keys once (faster, but the tables are locked).
+        "IMPORT_KEYS_CHECKED_ONCE": env_flag("IMPORT_KEYS_CHECKED_ONCE", False),
         "PUBLIC_PAGE_SECONDS": env_int("PUBLIC_PAGE_SECONDS", 30),
         # Flask-Caching's store: in each process, at most this many pages and figures.
         "CACHE_TYPE": "SimpleCache",

@@ -18,6 +18,14 @@ KEYS = (
 )
 
 
+@pytest.fixture
+def keys_once(app):
+    """The deployment chose to check keys once for large imports (off by default)."""
+    app.config["IMPORT_KEYS_CHECKED_ONCE"] = True
+    yield
+    app.config["IMPORT_KEYS_CHECKED_ONCE"] = False
+
+
 def _postgresql(db) -> None:
     if db.session.connection().dialect.name != "postgresql":
         pytest.skip("foreign keys are checked once only on PostgreSQL")
@@ -46,7 +54,14 @@ def _scores_import(db, monkeypatch, threshold: int) -> tuple[object, list[str]]:
     return result, statements
 
 
-def test_a_large_write_drops_and_adds_back_the_same_keys(db, monkeypatch):
+def test_by_default_even_a_large_write_keeps_the_per_row_checks(db, monkeypatch):
+    _postgresql(db)
+    result, statements = _scores_import(db, monkeypatch, threshold=1)
+    assert result.ok and result.inserted == 1
+    assert not [s for s in statements if "CONSTRAINT" in s]  # no table of others is locked
+
+
+def test_a_large_write_drops_and_adds_back_the_same_keys(db, monkeypatch, keys_once):
     _postgresql(db)
     before = _keys(db, "component_score")
     result, statements = _scores_import(db, monkeypatch, threshold=1)
@@ -56,14 +71,14 @@ def test_a_large_write_drops_and_adds_back_the_same_keys(db, monkeypatch):
     assert _keys(db, "component_score") == before
 
 
-def test_a_small_write_keeps_the_per_row_checks(db, monkeypatch):
+def test_a_small_write_keeps_the_per_row_checks(db, monkeypatch, keys_once):
     _postgresql(db)
     result, statements = _scores_import(db, monkeypatch, threshold=2)
     assert result.ok and result.inserted == 1
     assert not [s for s in statements if "CONSTRAINT" in s]
 
 
-def test_a_dangling_reference_fails_when_the_keys_are_added_back(db):
+def test_a_dangling_reference_fails_when_the_keys_are_added_back(db, keys_once):
     _postgresql(db)
     exam = create_board_exam()
     candidate = create_candidate(exam)

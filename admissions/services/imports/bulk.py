@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import JSON, Boolean, Table, insert, update
 
 from admissions.extensions import db
@@ -92,10 +93,13 @@ def foreign_keys_checked_once(tables: Sequence[str], rows: int) -> Iterator[None
     adding one checks the whole table in one join, and a missing referenced row fails the import
     (the same transaction, so nothing is written). The tables stay locked until the commit, as
     for any schema change; other sessions' writes to them wait those seconds. Smaller writes and
-    other databases keep the per-row checks.
+    other databases keep the per-row checks. Off unless ``IMPORT_KEYS_CHECKED_ONCE`` is set: while
+    the keys are away, the tables they point to (candidate, batch…) are locked too, so every page
+    that reads them waits for the import — a choice for imports run outside busy hours.
     """
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql" or rows < CHECK_ONCE_THRESHOLD:
+    wanted = has_app_context() and current_app.config.get("IMPORT_KEYS_CHECKED_ONCE", False)
+    if not wanted or connection.dialect.name != "postgresql" or rows < CHECK_ONCE_THRESHOLD:
         yield
         return
     keys: list[tuple[str, str, str]] = []
