@@ -28,7 +28,8 @@ class Candidate(Base):
         Index("ix_candidate_exam_id_category_code", "exam_id", "category_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), index=True)
+    # no index of its own: the unique (exam_id, candidate_no) index serves lookups by exam
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"))
     candidate_no: Mapped[str] = mapped_column(String(20), index=True)
     national_id: Mapped[str] = mapped_column(String(18), index=True)
     name: Mapped[str] = mapped_column(String(60))
@@ -56,7 +57,7 @@ class ComponentScore(Base):
     __tablename__ = "component_score"
     __table_args__ = (UniqueConstraint("candidate_id", "component_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))  # the unique index leads
     component_id: Mapped[int] = mapped_column(ForeignKey("component.id"), index=True)
     value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     grade: Mapped[str | None] = mapped_column(String(4))

@@ -20,7 +20,7 @@ class PreferenceList(Base):
         Index("ix_preference_list_batch_id_round_number", "batch_id", "round_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))  # the unique index leads
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
     round_number: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -43,7 +43,7 @@ class PreferenceItem(Base):
     __tablename__ = "preference_item"
     __table_args__ = (UniqueConstraint("list_id", "position"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("preference_list.id"), index=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("preference_list.id"))  # the unique index leads
     position: Mapped[int] = mapped_column(Integer)
     plan_line_id: Mapped[int | None] = mapped_column(ForeignKey("plan_line.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
@@ -60,6 +60,6 @@ class PreferenceMajor(Base):
     __tablename__ = "preference_major"
     __table_args__ = (UniqueConstraint("item_id", "position"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("preference_item.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("preference_item.id"))  # the unique index leads
     position: Mapped[int] = mapped_column(Integer)
     plan_line_id: Mapped[int] = mapped_column(ForeignKey("plan_line.id"), index=True)
