@@ -18,6 +18,7 @@ from admissions.models import (
     Round,
     RoundStatus,
 )
+from admissions.services.imports import bulk
 from admissions.services.rounds.build import RoundError
 from admissions.services.rounds.close import close_round
 from admissions.services.rounds.run import run_allocation
@@ -55,7 +56,9 @@ def _dispatches(db, run_id: int) -> dict[int, Dispatch]:
     return {row.candidate_id: row for row in rows}
 
 
-def test_flat_run_saves_expected_dispatches_and_cutoffs(db, flat):
+@pytest.mark.parametrize("copy_from", [1000, 1])  # executemany, and COPY on PostgreSQL
+def test_flat_run_saves_expected_dispatches_and_cutoffs(db, flat, monkeypatch, copy_from):
+    monkeypatch.setattr(bulk, "COPY_THRESHOLD", copy_from)
     outcome = run_allocation(flat.exam, flat.bk, 1)
     assert outcome.saved and outcome.violations == []
     got = _dispatches(db, outcome.run_id)
@@ -163,7 +166,9 @@ def test_second_round_sees_free_seats_and_rejected_candidates(db, flat):
     assert seats == {flat.l1.id: 0, flat.l2.id: 1}
 
 
-def test_grouped_no_adjust_is_rejected_with_reason(db):
+@pytest.mark.parametrize("copy_from", [1000, 1])  # executemany, and COPY on PostgreSQL
+def test_grouped_no_adjust_is_rejected_with_reason(db, monkeypatch, copy_from):
+    monkeypatch.setattr(bulk, "COPY_THRESHOLD", copy_from)
     exam = create_rounds_exam()
     zk = batch_of(exam, "ZK")
     inst = create_institution()

@@ -26,6 +26,7 @@ from admissions.models import (
 from admissions.models.base import utcnow
 from admissions.services import audit
 from admissions.services.exam.locks import lock_batch
+from admissions.services.imports.bulk import insert_rows
 from admissions.services.rounds.build import RoundInput, build_round_input, check_can_run
 from admissions.services.rounds.guards import RoundError, find_batch
 from scoring.allocation import REASONS, AllocationResult, allocate
@@ -193,8 +194,7 @@ def _save(
     rows = [
         {k: v for k, v in r.items() if k != "_row"} | {"run_id": run.id} for r in outcome.dispatches
     ]
-    if rows:
-        db.session.execute(insert(Dispatch), rows)
+    insert_rows(Dispatch.__table__, rows)  # COPY on PostgreSQL: a round may dispatch 10⁵ rows
     cut_cols = ("plan_line_id", "seats", "dispatched", "min_total", "min_rank")
     cuts = [{k: c[k] for k in cut_cols} | {"run_id": run.id} for c in outcome.cutoffs]
     if cuts:
