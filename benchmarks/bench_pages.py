@@ -167,7 +167,8 @@ def run_locust(base: str, target: str, users: int, seconds: int, rate: float, wo
     ]  # fmt: skip
     with (work / "locust.log").open("a") as log:
         subprocess.run(command, env=env, check=False, stdout=log, stderr=subprocess.STDOUT)
-    for row in csv.DictReader(Path(f"{prefix}_stats.csv").open(encoding="utf-8")):
+    rows = Path(f"{prefix}_stats.csv").read_text(encoding="utf-8").splitlines()
+    for row in csv.DictReader(rows):
         if row["Name"] == target:
             return {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                     "rps": float(row["Requests/s"]), "p50_ms": float(row["50%"]),
