@@ -65,8 +65,18 @@ def scores_visible(exam: Exam, now: datetime | None = None) -> bool:
     return exam.scores_published_at is None or (now or utcnow()) >= exam.scores_published_at
 
 
-def component_rows(candidate: Candidate) -> list[ComponentRow]:
-    """Every component of the exam with what the candidate has in it."""
+@dataclass(frozen=True)
+class ScoreSheet:
+    """A candidate's stored scores: the exam's components in order, the scores sat and the
+    credited ones by component id (read once for the page and the explanation)."""
+
+    components: tuple[Component, ...]
+    sat: dict[int, ComponentScore]
+    credits: dict[int, CreditedScore]
+
+
+def score_sheet(candidate: Candidate) -> ScoreSheet:
+    """The components of the candidate's exam and what the candidate has in each."""
     sat = {
         s.component_id: s
         for s in db.session.scalars(
@@ -82,9 +92,15 @@ def component_rows(candidate: Candidate) -> list[ComponentRow]:
     components = db.session.scalars(
         select(Component).where(Component.exam_id == candidate.exam_id).order_by(Component.position)
     )
+    return ScoreSheet(tuple(components), sat, credits)
+
+
+def component_rows(candidate: Candidate, sheet: ScoreSheet | None = None) -> list[ComponentRow]:
+    """Every component of the exam with what the candidate has in it."""
+    sheet = sheet or score_sheet(candidate)
     rows = []
-    for component in components:
-        score, credit = sat.get(component.id), credits.get(component.id)
+    for component in sheet.components:
+        score, credit = sheet.sat.get(component.id), sheet.credits.get(component.id)
         rows.append(
             ComponentRow(
                 name=component.name, group=component.group.value, max=component.max,
