@@ -136,9 +136,10 @@ def editor_response(candidate, round_):
     button; save a draft; or, for 提交志愿, show the final list to confirm, then submit."""
     grouped = round_.batch.shape == "grouped"
     latest = preferences.latest_list(candidate, round_)
-    choices = preferences.choices_of(latest)
+    posted = request.method == "POST"
+    choices = [] if posted else preferences.choices_of(latest)  # a POST brings its own list
     status, typed, problems = 200, None, {}
-    if request.method == "POST":
+    if posted:
         wanted = request.form.get("action")
         edit = any(k in request.form for k in EDIT_BUTTONS)
         found = position_problems(request.form)
