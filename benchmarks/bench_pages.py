@@ -65,7 +65,7 @@ def prepare_exam(env: dict[str, str], students: int) -> dict:
     """This year's scores computed and published, round 1 taking preferences; an account for
     each of STUDENTS candidates and for each institution with dispatches last year."""
     os.environ.update(env)
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, select, text
 
     from admissions import create_app
     from admissions.extensions import db
@@ -131,6 +131,7 @@ def prepare_exam(env: dict[str, str], students: int) -> dict:
         ]  # fmt: skip
         if new:
             db.session.execute(insert(Account), new)
+        db.session.execute(text("ANALYZE"))  # planner statistics after the bulk load, as in service
         db.session.commit()
         return {
             "students": [{"username": f"p{number}", "lines": lines[category][:CHOICES],
