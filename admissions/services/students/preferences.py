@@ -215,11 +215,11 @@ def save_list(
     waits for this save, and once a close is committed no save is accepted."""
     # Only the round's window can change under a save (a close holds the lock exclusively);
     # the candidate, account and batch stay as loaded, which saves reloading each of them.
+    batch = round_.batch  # held: the round's reload below would otherwise read it again
     lock_round(round_.id, shared=True, fresh=(round_,))
     now = now or utcnow()
     if not window_open(round_, now):
         raise PreferenceError("本轮志愿填报不在开放时间内（以服务器时间为准），不能修改")
-    batch = round_.batch
     validate_choices(candidate, batch, choices)
     db.session.execute(select(Candidate.id).where(Candidate.id == candidate.id).with_for_update())
     latest = db.session.scalar(
