@@ -76,23 +76,26 @@ class ScoreSheet:
 
 
 def score_sheet(candidate: Candidate) -> ScoreSheet:
-    """The components of the candidate's exam and what the candidate has in each."""
-    sat = {
-        s.component_id: s
-        for s in db.session.scalars(
-            select(ComponentScore).where(ComponentScore.candidate_id == candidate.id)
+    """The components of the candidate's exam and what the candidate has in each (one query:
+    each component with the candidate's score and credit in it, if any)."""
+    rows = db.session.execute(
+        select(Component, ComponentScore, CreditedScore)
+        .outerjoin(
+            ComponentScore,
+            (ComponentScore.component_id == Component.id)
+            & (ComponentScore.candidate_id == candidate.id),
         )
-    }
-    credits = {
-        c.component_id: c
-        for c in db.session.scalars(
-            select(CreditedScore).where(CreditedScore.candidate_id == candidate.id)
+        .outerjoin(
+            CreditedScore,
+            (CreditedScore.component_id == Component.id)
+            & (CreditedScore.candidate_id == candidate.id),
         )
-    }
-    components = db.session.scalars(
-        select(Component).where(Component.exam_id == candidate.exam_id).order_by(Component.position)
-    )
-    return ScoreSheet(tuple(components), sat, credits)
+        .where(Component.exam_id == candidate.exam_id)
+        .order_by(Component.position, Component.id)
+    ).all()
+    sat = {score.component_id: score for _, score, _ in rows if score is not None}
+    credits = {credit.component_id: credit for _, _, credit in rows if credit is not None}
+    return ScoreSheet(tuple(component for component, _, _ in rows), sat, credits)
 
 
 def component_rows(candidate: Candidate, sheet: ScoreSheet | None = None) -> list[ComponentRow]:
