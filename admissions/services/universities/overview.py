@@ -226,19 +226,27 @@ def explanations(run: AllocationRun, candidate_ids: list[int]) -> dict[int, Expl
     components = db.session.scalars(
         select(Component).where(Component.exam_id == run.exam_id).order_by(Component.position)
     ).all()
+    # plain rows, not ORM objects: a page holds dozens of candidates with a score per component
     scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for score in db.session.scalars(
-        select(ComponentScore).where(ComponentScore.candidate_id.in_(candidate_ids))
-    ):
-        scores[score.candidate_id][score.component_id] = score.value
+    for candidate_id, component_id, value in db.session.execute(
+        select(ComponentScore.candidate_id, ComponentScore.component_id, ComponentScore.value)
+        .where(ComponentScore.candidate_id.in_(candidate_ids))
+    ):  # fmt: skip
+        scores[candidate_id][component_id] = value
     results = {
         r.candidate_id: r
-        for r in db.session.scalars(
-            select(ScoreResult).where(
+        for r in db.session.execute(
+            select(
+                ScoreResult.candidate_id,
+                ScoreResult.raw_total,
+                ScoreResult.bonus,
+                ScoreResult.total,
+                ScoreResult.reasons,
+            ).where(
                 ScoreResult.candidate_id.in_(candidate_ids),
                 ScoreResult.rules_version_id == run.rules_version_id,
             )
-        )
+        )  # fmt: skip
     }
     formula = _formula(run)
     out = {}
@@ -249,7 +257,7 @@ def explanations(run: AllocationRun, candidate_ids: list[int]) -> dict[int, Expl
             parts, formula,
             result.raw_total if result else None, result.bonus if result else None,
             result.total if result else None,
-            [str(reason) for reason in result.reasons] if result else [],
+            [str(reason) for reason in result.reasons or ()] if result else [],
         )  # fmt: skip
     return out
 
