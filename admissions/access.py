@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from admissions.extensions import db
 from admissions.models import (
@@ -96,7 +97,9 @@ def get_candidate_for_student(candidate_id: int, account: Account | None = None)
     account = account or _account()
     if account.role != Role.STUDENT or account.candidate_id != candidate_id:
         abort(404)
-    return db.session.get(Candidate, candidate_id) or abort(404)
+    # the exam comes in the same query: every student page reads it
+    found = db.session.get(Candidate, candidate_id, options=[joinedload(Candidate.exam)])
+    return found or abort(404)
 
 
 def get_candidate_for_board(candidate_id: int, account: Account | None = None) -> Candidate:

@@ -14,6 +14,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 FILES_GOALS = {"letters_pdf_5000": 3.0, "export_pdf_20000": 1.5}  # seconds, from the targets
+# bench_pages.py: each page's throughput as a share of /healthz's in the same run, and the p99
+# latency (ms) at a fixed offered rate (the submission has its own, longer goal).
+PAGE_GOALS = {"ratio": 0.5, "p99_ms": 100.0, "submit_p99_ms": 200.0}
 
 
 def _files_figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -39,6 +39,23 @@ def test_review_lists_only_own_candidates_sorted_and_filtered(client, scene):
     assert "没有符合条件的考生" in html
 
 
+def test_review_list_comes_in_pages_that_keep_the_filters(client, scene, monkeypatch):
+    from admissions.services.universities import overview
+
+    monkeypatch.setattr(overview, "REVIEW_PAGE_SIZE", 2)
+    run = scene["run"]
+    first = client.get(f"/university/runs/{run.id}?status=dispatched").get_data(as_text=True)
+    assert "共 3 人，第 1 / 2 页" in first
+    assert "张三" in first and "李四" in first and "HYPERLINK" not in first
+    assert "status=dispatched" in first and "page=2" in first
+    second = client.get(f"/university/runs/{run.id}?status=dispatched&page=2").get_data(
+        as_text=True
+    )
+    assert "HYPERLINK" in second and "张三" not in second and "李四" not in second
+    past_the_end = client.get(f"/university/runs/{run.id}?page=99").get_data(as_text=True)
+    assert "HYPERLINK" in past_the_end and "第 2 / 2 页" in past_the_end
+
+
 def test_single_admit_and_reject_need_csrf_and_reason(client, db, scene):
     mine = scene["ours"][0]
     url = f"/university/dispatches/{mine.id}"

@@ -22,12 +22,12 @@ from admissions.extensions import db
 from admissions.files.letters import admission_letter_pdf, registration_slip_pdf
 from admissions.files.pdf import MissingGlyphError
 from admissions.forms.student import RegistrationEditForm
-from admissions.services.published import exams as published_exams
 from admissions.services.students import explain as student_explain
 from admissions.services.students import letters as student_letters
 from admissions.services.students import registration, standing
 from admissions.services.students import results as student_results
 from admissions.services.students import scores as student_scores
+from scoring.rules_words import describe_rules
 
 bp = Blueprint("student", __name__)
 
@@ -131,11 +131,16 @@ def scores():
     table = student_scores.score_table(candidate, result) if result else []
     full = request.args.get("full") == "1"
     shown = table if full or not result else student_scores.rows_near(table, result.total)
+    # the rules and the scores are read once, for the table, the explanation and the words
+    sheet, loaded = student_scores.score_sheet(candidate), student_explain.loaded_rules(candidate)
+    explanation = student_explain.explanation(
+        candidate, result.rank if result else None, loaded, sheet
+    ) if loaded else None  # fmt: skip
     return render_template(
         "student/scores.html", candidate=candidate, visible=True, result=result,
-        rows=student_scores.component_rows(candidate), table=shown,
-        explanation=student_explain.explanation(candidate, result.rank if result else None), full=full or shown == table,
-        words=published_exams.rules_words(candidate.exam),
+        rows=student_scores.component_rows(candidate, sheet), table=shown,
+        explanation=explanation, full=full or shown == table,
+        words=describe_rules(loaded[1]) if loaded else None,
     )  # fmt: skip
 
 

@@ -135,15 +135,18 @@ def editor_response(candidate, round_):
     """GET: the newest version. POST: refuse bad order numbers (naming the line); apply an edit
     button; save a draft; or, for 提交志愿, show the final list to confirm, then submit."""
     grouped = round_.batch.shape == "grouped"
-    latest = preferences.latest_list(candidate, round_)
-    choices = preferences.choices_of(latest)
+    # A POST brings its own list: the stored one is read only when a page is shown again.
+    posted = request.method == "POST"
+    latest = None if posted else preferences.latest_list(candidate, round_)
+    choices = [] if posted else preferences.choices_of(latest)
     status, typed, problems = 200, None, {}
-    if request.method == "POST":
+    if posted:
         wanted = request.form.get("action")
         edit = any(k in request.form for k in EDIT_BUTTONS)
         found = position_problems(request.form)
         if found:
             choices, typed = page_order(request.form)
+            latest = preferences.latest_list(candidate, round_)
             context = _editor_context(candidate, round_, choices, latest, grouped)
             problems = _problem_messages(found, choices, context["listed"], context["groups"])
             return render_template(
@@ -151,28 +154,31 @@ def editor_response(candidate, round_):
             ), 400  # fmt: skip
         choices = edit_choices(parse_choices(request.form), request.form, grouped)
         if wanted == "submit" and not edit and request.form.get("confirm") != "yes":
-            return _confirmation(candidate, round_, choices, latest, grouped)
+            return _confirmation(candidate, round_, choices, grouped)
         # an edit button keeps the list as a draft, so the page can be left at any moment
         saved, status = _save(candidate, round_, choices, submit=wanted == "submit" and not edit)
         if saved:
             return redirect(request.full_path.rstrip("?"))
+        latest = preferences.latest_list(candidate, round_)
     return render_template(
         "student/editor.html", **_editor_context(candidate, round_, choices, latest, grouped),
         typed=typed, problems=problems,
     ), status  # fmt: skip
 
 
-def _confirmation(candidate, round_, choices, latest, grouped):
+def _confirmation(candidate, round_, choices, grouped):
     """The final list, to confirm before it is submitted (nothing is saved yet)."""
     try:
         preferences.validate_choices(candidate, round_.batch, choices)
     except preferences.PreferenceError as error:
         flash(str(error), "error")
+        latest = preferences.latest_list(candidate, round_)
         context = _editor_context(candidate, round_, choices, latest, grouped)
         return render_template("student/editor.html", **context, typed=None, problems={}), 400
     # kept as a draft first: leaving the confirmation page loses nothing
     saved, status = _save(candidate, round_, choices, submit=False, quiet=True)
     if not saved:
+        latest = preferences.latest_list(candidate, round_)
         context = _editor_context(candidate, round_, choices, latest, grouped)
         return render_template("student/editor.html", **context, typed=None, problems={}), status
     latest = preferences.latest_list(candidate, round_)

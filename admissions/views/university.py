@@ -86,6 +86,7 @@ def _filters() -> uni.ReviewFilter:
         program_code=args.get("program", ""),
         search=args.get("q", "")[:40],
         sort=args.get("sort", "total"),
+        page=args.get("page", 1, type=int) if len(args.get("page", "")) < 7 else 1,
     )
 
 
@@ -96,13 +97,16 @@ def review(run_id: int):
     institution = own_institution()
     run = own_run(run_id)
     filters = _filters()
-    rows = uni.review_rows(run, institution.id, filters)
+    rows, total, pages = uni.review_page(run, institution.id, filters)
     return render_template(
         "university/review.html",
         institution=institution,
         run=run,
         heading=uni.run_heading(run),
         rows=rows,
+        total=total,
+        page=min(max(1, filters.page), pages),
+        pages=pages,
         filters=filters,
         explain=uni.explanations(run, [c.id for _, c, _ in rows]),
         problem=decision_service.review_problem(run),

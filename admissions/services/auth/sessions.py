@@ -85,15 +85,20 @@ def live_session(
     """The account and its session for a cookie's id and token, if the session still works."""
     if not token:
         return None
-    row = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == hash_token(token))
-    )
-    if row is None or row.account_id != account_id or row.ended_at is not None:
+    # One round trip on every signed-in request: the session row with its account.
+    found = db.session.execute(
+        select(LoginSession, Account)
+        .join(Account, Account.id == LoginSession.account_id)
+        .where(LoginSession.token_hash == hash_token(token))
+    ).first()
+    if found is None:
+        return None
+    row, account = found
+    if row.account_id != account_id or row.ended_at is not None:
         return None
     if (now or utcnow()) >= row.expires_at:
         return None
-    account = db.session.get(Account, account_id)
-    if account is None or not account.active or account.session_version != row.session_version:
+    if not account.active or account.session_version != row.session_version:
         return None
     account.login_token = token
     return account, row

@@ -4,8 +4,8 @@ SQLite has a single writer: an UPDATE that changes nothing takes the database's 
 once, for the rest of the transaction, so whatever is read afterwards is the committed state and
 stays so until the commit. PostgreSQL locks the batch row (``FOR NO KEY UPDATE``, which leaves
 inserts of rows referring to it free), and a round through an advisory lock (below). Either way
-the session's objects are expired after the lock, so that what the caller reads next comes from
-the database, not from before the wait.
+the session's objects (or those the caller names) are expired after the lock, so that what the
+caller reads next comes from the database, not from before the wait.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def lock_batch(batch_id: int) -> None:
     db.session.expire_all()
 
 
-def lock_round(round_id: int, *, shared: bool = False) -> None:
+def lock_round(
+    round_id: int, *, shared: bool = False, fresh: tuple[object, ...] | None = None
+) -> None:
     """Hold the round until the transaction ends: shared while a preference list is saved
     (saves run side by side), exclusive while its window changes (which waits for the saves in
     flight, and makes the saves that follow wait for it).
@@ -52,4 +54,8 @@ def lock_round(round_id: int, *, shared: bool = False) -> None:
     else:
         name = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         db.session.execute(select(getattr(func, name)(ROUND_LOCKS, round_id)))
-    db.session.expire_all()
+    if fresh is None:
+        db.session.expire_all()
+    else:  # the caller names what it reads after the wait; the rest stays loaded
+        for instance in fresh:
+            db.session.expire(instance)

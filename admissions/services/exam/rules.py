@@ -9,6 +9,7 @@ schemes of each version are stored with it. Every function flushes and never com
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -26,7 +27,12 @@ from admissions.models import (
 )
 from admissions.services import audit
 from admissions.services.exam.freeze import batches_with_saved_runs, frozen_changes
-from admissions.services.exam.tables import RulesChangeRefused, sync_tables, with_table_lines
+from admissions.services.exam.tables import (
+    RulesChangeRefused,
+    sync_tables,
+    table_lines,
+    with_lines,
+)
 from admissions.services.provinces import get_or_create_province
 from scoring.report import SchemeReport, scheme_report
 from scoring.rules import RulesError, dump_rules, load_rules
@@ -216,14 +222,32 @@ def runs_using(version: RulesVersion) -> int:
     return int(used or 0)
 
 
+# Parsed rules by (version id, its text, control lines as stored): both are read on every
+# call, so a changed line or a new version is seen at once; only the parsing (TOML, every
+# condition) is kept, per process. ``Rules`` are frozen, so sharing them is safe.
+_RULES_CACHE_SIZE = 64
+_rules_cache: dict[tuple[object, ...], Rules] = {}
+_rules_lock = threading.Lock()
+
+
 def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
     """The current rules version and its engine ``Rules``, control lines as fixed in the
     ControlLine table (their one source of truth); ``LookupError`` when none."""
     version = current_version(exam)
     if version is None:
         raise LookupError(f"考试 {exam.code} 没有规则文件")
-    rules = parse_rules(version.toml_text, f"{exam.code} v{version.version}")
-    return version, with_table_lines(exam, rules)
+    lines = table_lines(exam)
+    key = (version.id, version.toml_text, exam.code, lines)
+    with _rules_lock:
+        rules = _rules_cache.get(key)
+    if rules is None:
+        parsed = parse_rules(version.toml_text, f"{exam.code} v{version.version}")
+        rules = with_lines(parsed, lines)
+        with _rules_lock:
+            if len(_rules_cache) >= _RULES_CACHE_SIZE:
+                _rules_cache.clear()
+            _rules_cache[key] = rules
+    return version, rules
 
 
 def export_rules(exam: Exam) -> str:

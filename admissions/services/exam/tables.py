@@ -57,15 +57,28 @@ def _unchanged_lines(rules: rm.Rules, previous: rm.Rules | None) -> set[str]:
     return {b.code for b in rules.batches if before.get(b.code) == _line_sources(b)}
 
 
-def with_table_lines(exam: Exam, rules: rm.Rules) -> rm.Rules:
-    """``rules`` with each batch's control lines read from the ControlLine table, the one
-    source of truth once a line was fixed on the board's page (allocation reads these)."""
+TableLines = tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def table_lines(exam: Exam) -> TableLines:
+    """The exam's control lines as stored: (batch code, category, conditions), in order."""
     rows = db.session.execute(
         select(Batch.code, ControlLine.category_code, ControlLine.conditions)
         .join(ControlLine, ControlLine.batch_id == Batch.id)
         .where(Batch.exam_id == exam.id)
         .order_by(ControlLine.id)
     ).all()
+    return tuple((code, category, tuple(conditions or ())) for code, category, conditions in rows)
+
+
+def with_table_lines(exam: Exam, rules: rm.Rules) -> rm.Rules:
+    """``rules`` with each batch's control lines read from the ControlLine table, the one
+    source of truth once a line was fixed on the board's page (allocation reads these)."""
+    return with_lines(rules, table_lines(exam))
+
+
+def with_lines(rules: rm.Rules, rows: TableLines) -> rm.Rules:
+    """``rules`` with the control lines ``rows`` (of ``table_lines``) in place of the file's."""
     stored: dict[str, list[tuple[str, list[str]]]] = {}
     for code, category, conditions in rows:
         stored.setdefault(code, []).append((category, list(conditions or [])))

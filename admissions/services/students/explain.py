@@ -11,9 +11,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from admissions.extensions import db
-from admissions.models import Candidate, Component, ComponentScore, CreditedScore, PlanLine
+from admissions.models import Candidate, Component, PlanLine
 from admissions.models.plan import split_types
 from admissions.services.exam.rules import exam_rules
+from admissions.services.students.scores import ScoreSheet, score_sheet
 from scoring.composite import (
     CandidateInput,
     Composite,
@@ -41,32 +42,38 @@ class StudentExplanation:
     verdicts: tuple[tuple[str, bool, tuple[str, ...]], ...]
 
 
-def candidate_input(candidate: Candidate) -> CandidateInput:
-    """The engine's input for one candidate, from its ComponentScore/CreditedScore rows and bonus."""
-    codes = {
-        c.id: c.code
-        for c in db.session.scalars(select(Component).where(Component.exam_id == candidate.exam_id))
+def candidate_input(candidate: Candidate, sheet: ScoreSheet | None = None) -> CandidateInput:
+    """The engine's input for one candidate, from its ComponentScore/CreditedScore rows and bonus
+    (``sheet``: those rows already read)."""
+    sheet = sheet or score_sheet(candidate)
+    codes = {c.id: c.code for c in sheet.components}
+    scores: dict[str, ScoreValue] = {
+        codes[row.component_id]: row.grade if row.grade else row.value for row in sheet.sat.values()
     }
-    scores: dict[str, ScoreValue] = {}
-    for row in db.session.scalars(
-        select(ComponentScore).where(ComponentScore.candidate_id == candidate.id)
-    ):
-        scores[codes[row.component_id]] = row.grade if row.grade else row.value
     credits = {
-        codes[row.component_id]: Credit(row.value, row.reason)
-        for row in db.session.scalars(
-            select(CreditedScore).where(CreditedScore.candidate_id == candidate.id)
-        )
+        codes[row.component_id]: Credit(row.value, row.reason) for row in sheet.credits.values()
     }
     return CandidateInput(scores, credits, candidate.bonus or Decimal(0),
                           candidate.candidate_no or "", candidate.category_code or "",
                           candidate.candidate_type or "")  # fmt: skip
 
 
-def _composite(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite]:
-    _, rules = exam_rules(candidate.exam)
-    given = candidate_input(candidate)
+def _composite(
+    candidate: Candidate,
+    loaded: tuple[object, Rules] | None = None,
+    sheet: ScoreSheet | None = None,
+) -> tuple[Rules, CandidateInput, Composite]:
+    _, rules = loaded or exam_rules(candidate.exam)
+    given = candidate_input(candidate, sheet)
     return rules, given, compute_candidate(rules, rules.ranking_scheme, given)
+
+
+def loaded_rules(candidate: Candidate) -> tuple[object, Rules] | None:
+    """``exam_rules`` of the candidate's exam, read once for a page; None without usable rules."""
+    try:
+        return exam_rules(candidate.exam)
+    except (LookupError, RulesError):
+        return None
 
 
 def composite_of(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite] | None:
@@ -78,10 +85,16 @@ def composite_of(candidate: Candidate) -> tuple[Rules, CandidateInput, Composite
         return None
 
 
-def explanation(candidate: Candidate, rank: int | None = None) -> StudentExplanation | None:
-    """The candidate's breakdown under the headline scheme; None when the exam has no rules."""
+def explanation(
+    candidate: Candidate,
+    rank: int | None = None,
+    loaded: tuple[object, Rules] | None = None,
+    sheet: ScoreSheet | None = None,
+) -> StudentExplanation | None:
+    """The candidate's breakdown under the headline scheme; None when the exam has no rules.
+    ``loaded`` (``exam_rules`` of the exam) and ``sheet`` save reading them again."""
     try:
-        rules, given, composite = _composite(candidate)
+        rules, given, composite = _composite(candidate, loaded, sheet)
     except (LookupError, RulesError, ScoreError):
         return None
     verdicts = [("资格审核", qualify(rules, composite))]

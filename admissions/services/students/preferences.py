@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from admissions.extensions import db
 from admissions.files.verification import verification_code
@@ -88,8 +89,13 @@ def _lists_of(candidate: Candidate, batch_id: int, number: int):
 
 
 def latest_list(candidate: Candidate, round_: Round) -> PreferenceList | None:
-    """The newest version, draft or submitted: what the editor shows."""
-    return db.session.scalar(_lists(candidate, round_).order_by(PreferenceList.version.desc()))
+    """The newest version, draft or submitted: what the editor shows (its items and their
+    majors loaded with it, a query each rather than one per item)."""
+    return db.session.scalar(
+        _lists(candidate, round_)
+        .options(selectinload(PreferenceList.items).selectinload(PreferenceItem.majors))
+        .order_by(PreferenceList.version.desc())
+    )
 
 
 def counted_list(candidate: Candidate, batch_id: int, number: int) -> PreferenceList | None:
@@ -207,11 +213,13 @@ def save_list(
     """Save the whole list as a new version (draft or submitted), atomically; flush only.
     The window is checked under a shared lock on the round, held until the commit: a close
     waits for this save, and once a close is committed no save is accepted."""
-    lock_round(round_.id, shared=True)
+    # Only the round's window can change under a save (a close holds the lock exclusively);
+    # the candidate, account and batch stay as loaded, which saves reloading each of them.
+    batch = round_.batch  # held: the round's reload below would otherwise read it again
+    lock_round(round_.id, shared=True, fresh=(round_,))
     now = now or utcnow()
     if not window_open(round_, now):
         raise PreferenceError("本轮志愿填报不在开放时间内（以服务器时间为准），不能修改")
-    batch = round_.batch
     validate_choices(candidate, batch, choices)
     db.session.execute(select(Candidate.id).where(Candidate.id == candidate.id).with_for_update())
     latest = db.session.scalar(
@@ -224,10 +232,11 @@ def save_list(
     if (latest or 0) != base_version:
         raise PreferenceConflict("您的志愿已在其他页面或设备上修改，请刷新页面查看最新内容后再保存")
     status = PreferenceStatus.SUBMITTED if submit else PreferenceStatus.DRAFT
+    version = base_version + 1
     pref_list = PreferenceList(
         candidate_id=candidate.id, batch_id=batch.id, round_number=round_.number,
-        version=base_version + 1, status=status, created_at=now,
-        submitted_at=now if submit else None,
+        version=version, status=status, created_at=now, submitted_at=now if submit else None,
+        verification_code=slip_code(candidate, round_, version) if submit else None,
     )  # fmt: skip
     try:
         with db.session.begin_nested():
@@ -236,8 +245,6 @@ def save_list(
     except IntegrityError as error:
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
-    if submit:
-        pref_list.verification_code = slip_code(candidate, round_, pref_list.version)
     db.session.flush()
     action = "preferences.submit" if submit else "preferences.draft"
     audit.record(

@@ -65,26 +65,45 @@ def scores_visible(exam: Exam, now: datetime | None = None) -> bool:
     return exam.scores_published_at is None or (now or utcnow()) >= exam.scores_published_at
 
 
-def component_rows(candidate: Candidate) -> list[ComponentRow]:
+@dataclass(frozen=True)
+class ScoreSheet:
+    """A candidate's stored scores: the exam's components in order, the scores sat and the
+    credited ones by component id (read once for the page and the explanation)."""
+
+    components: tuple[Component, ...]
+    sat: dict[int, ComponentScore]
+    credits: dict[int, CreditedScore]
+
+
+def score_sheet(candidate: Candidate) -> ScoreSheet:
+    """The components of the candidate's exam and what the candidate has in each (one query:
+    each component with the candidate's score and credit in it, if any)."""
+    rows = db.session.execute(
+        select(Component, ComponentScore, CreditedScore)
+        .outerjoin(
+            ComponentScore,
+            (ComponentScore.component_id == Component.id)
+            & (ComponentScore.candidate_id == candidate.id),
+        )
+        .outerjoin(
+            CreditedScore,
+            (CreditedScore.component_id == Component.id)
+            & (CreditedScore.candidate_id == candidate.id),
+        )
+        .where(Component.exam_id == candidate.exam_id)
+        .order_by(Component.position, Component.id)
+    ).all()
+    sat = {score.component_id: score for _, score, _ in rows if score is not None}
+    credits = {credit.component_id: credit for _, _, credit in rows if credit is not None}
+    return ScoreSheet(tuple(component for component, _, _ in rows), sat, credits)
+
+
+def component_rows(candidate: Candidate, sheet: ScoreSheet | None = None) -> list[ComponentRow]:
     """Every component of the exam with what the candidate has in it."""
-    sat = {
-        s.component_id: s
-        for s in db.session.scalars(
-            select(ComponentScore).where(ComponentScore.candidate_id == candidate.id)
-        )
-    }
-    credits = {
-        c.component_id: c
-        for c in db.session.scalars(
-            select(CreditedScore).where(CreditedScore.candidate_id == candidate.id)
-        )
-    }
-    components = db.session.scalars(
-        select(Component).where(Component.exam_id == candidate.exam_id).order_by(Component.position)
-    )
+    sheet = sheet or score_sheet(candidate)
     rows = []
-    for component in components:
-        score, credit = sat.get(component.id), credits.get(component.id)
+    for component in sheet.components:
+        score, credit = sheet.sat.get(component.id), sheet.credits.get(component.id)
         rows.append(
             ComponentRow(
                 name=component.name, group=component.group.value, max=component.max,

@@ -132,20 +132,27 @@ def run_for_institution(run_id: int, institution_id: int) -> AllocationRun | Non
     return run if holds_line else None
 
 
+REVIEW_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class ReviewFilter:
-    """Filters and order of the review list."""
+    """Filters, order and page of the review list."""
 
     status: str = ""
     program_code: str = ""
     search: str = ""
     sort: str = "total"
+    page: int = 1
+
+    def args(self) -> dict[str, str]:
+        """The query parameters that give this list again (page links keep the filters)."""
+        named = {"status": self.status, "program": self.program_code, "q": self.search,
+                 "sort": self.sort if self.sort != "total" else ""}  # fmt: skip
+        return {key: value for key, value in named.items() if value}
 
 
-def review_rows(
-    run: AllocationRun, institution_id: int, filters: ReviewFilter
-) -> list[tuple[Dispatch, Candidate, PlanLine | None]]:
-    """The run's dispatches to the institution, filtered and sorted."""
+def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter):  # type: ignore[no-untyped-def]
     query = (
         select(Dispatch, Candidate, PlanLine)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
@@ -159,8 +166,34 @@ def review_rows(
     if filters.search:
         like = f"%{filters.search.strip()}%"
         query = query.where(Candidate.name.like(like) | Candidate.candidate_no.like(like))
+    return query
+
+
+def review_rows(
+    run: AllocationRun, institution_id: int, filters: ReviewFilter
+) -> list[tuple[Dispatch, Candidate, PlanLine | None]]:
+    """The run's dispatches to the institution, filtered and sorted (every page)."""
+    query = _review_query(run, institution_id, filters)
     query = query.order_by(*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
     return [tuple(row) for row in db.session.execute(query).all()]  # type: ignore[misc]
+
+
+def review_page(
+    run: AllocationRun, institution_id: int, filters: ReviewFilter
+) -> tuple[list[tuple[Dispatch, Candidate, PlanLine | None]], int, int]:
+    """One page (REVIEW_PAGE_SIZE rows) of ``review_rows``, the number of rows in all and the
+    number of pages; a page past the end shows the last one."""
+    query = _review_query(run, institution_id, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // REVIEW_PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    query = (
+        query.order_by(*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
+        .limit(REVIEW_PAGE_SIZE)
+        .offset((page - 1) * REVIEW_PAGE_SIZE)
+    )
+    rows = [tuple(row) for row in db.session.execute(query).all()]
+    return rows, total, pages  # type: ignore[return-value]
 
 
 @dataclass
@@ -193,19 +226,27 @@ def explanations(run: AllocationRun, candidate_ids: list[int]) -> dict[int, Expl
     components = db.session.scalars(
         select(Component).where(Component.exam_id == run.exam_id).order_by(Component.position)
     ).all()
+    # plain rows, not ORM objects: a page holds dozens of candidates with a score per component
     scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for score in db.session.scalars(
-        select(ComponentScore).where(ComponentScore.candidate_id.in_(candidate_ids))
-    ):
-        scores[score.candidate_id][score.component_id] = score.value
+    for candidate_id, component_id, value in db.session.execute(
+        select(ComponentScore.candidate_id, ComponentScore.component_id, ComponentScore.value)
+        .where(ComponentScore.candidate_id.in_(candidate_ids))
+    ):  # fmt: skip
+        scores[candidate_id][component_id] = value
     results = {
         r.candidate_id: r
-        for r in db.session.scalars(
-            select(ScoreResult).where(
+        for r in db.session.execute(
+            select(
+                ScoreResult.candidate_id,
+                ScoreResult.raw_total,
+                ScoreResult.bonus,
+                ScoreResult.total,
+                ScoreResult.reasons,
+            ).where(
                 ScoreResult.candidate_id.in_(candidate_ids),
                 ScoreResult.rules_version_id == run.rules_version_id,
             )
-        )
+        )  # fmt: skip
     }
     formula = _formula(run)
     out = {}
@@ -216,7 +257,7 @@ def explanations(run: AllocationRun, candidate_ids: list[int]) -> dict[int, Expl
             parts, formula,
             result.raw_total if result else None, result.bonus if result else None,
             result.total if result else None,
-            [str(reason) for reason in result.reasons] if result else [],
+            [str(reason) for reason in result.reasons or ()] if result else [],
         )  # fmt: skip
     return out
 

@@ -1,0 +1,81 @@
+"""Locust users of the page benchmark (driven by ``bench_pages.py``, not run alone).
+
+Every user asks for one page, PAGES_TARGET, over and over: as fast as answers come (PAGES_RATE
+unset: the throughput runs) or at PAGES_RATE requests a second each (the fixed-rate runs). A
+signed-in user takes its own account's session from the driver's file PAGES_USERS (students
+for the score page and the submission, university staff for the review list); /healthz and the
+catalogue are asked anonymously, as a load balancer and the public ask them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from itertools import count
+from urllib.parse import urlsplit
+
+from locust import FastHttpUser, constant, constant_throughput, task
+from requests.cookies import create_cookie
+
+TARGET = os.environ["PAGES_TARGET"]
+RATE = float(os.environ.get("PAGES_RATE") or 0)
+VERSION = re.compile(r'name="version" value="(\d+)"')
+with open(os.environ["PAGES_USERS"], encoding="utf-8") as handle:
+    USERS = json.load(handle)
+NEXT = count()
+KIND = {"scores": "students", "submit": "students", "review": "universities"}
+
+
+class Visitor(FastHttpUser):
+    """One visitor asking for PAGES_TARGET."""
+
+    wait_time = constant_throughput(RATE) if RATE else constant(0)
+
+    def on_start(self) -> None:
+        self.me: dict = {}
+        kind = KIND.get(TARGET)
+        if kind is None:
+            return
+        people = USERS[kind]
+        self.me = people[next(NEXT) % len(people)]
+        host = urlsplit(self.host).hostname or "127.0.0.1"
+        self.client.cookiejar.set_cookie(create_cookie("session", self.me["cookie"], domain=host))
+        if TARGET == "submit":
+            page = self.client.get(self.me["editor"], name="setup: editor")
+            found = VERSION.search(page.text or "")
+            self.version = int(found.group(1)) if found else 0
+
+    @task
+    def ask(self) -> None:
+        getattr(self, TARGET)()
+
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="healthz")
+
+    def catalogue(self) -> None:
+        self.client.get(USERS["catalogue"], name="catalogue")
+
+    def scores(self) -> None:
+        self.client.get("/student/scores", name="scores")
+
+    def review(self) -> None:
+        self.client.get(self.me["review"], name="review")
+
+    def submit(self) -> None:
+        """The answer to the confirmation page: the whole list, submitted as a new version."""
+        form = {"csrf_token": self.me["csrf"], "version": str(self.version),
+                "action": "submit", "confirm": "yes"}  # fmt: skip
+        for index, line_id in enumerate(self.me["lines"]):
+            form[f"item-{index}-line"] = str(line_id)
+            form[f"item-{index}-pos"] = str(index + 1)
+        with self.client.post(self.me["editor"], data=form, name="submit",
+                              allow_redirects=False, catch_response=True) as response:  # fmt: skip
+            if response.status_code == 302:
+                self.version += 1
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+                found = VERSION.search(response.text or "")
+                if found:  # another version was saved meanwhile: continue from it
+                    self.version = int(found.group(1))
