@@ -133,7 +133,8 @@ def _entry_keys(
     sel = np.flatnonzero(wanted[e_scheme])
     small = np.int16 if len(schemes) < 2**15 else np.int64
     sel = sel[np.argsort(e_scheme[sel].astype(small), kind="stable")]
-    cand = np.searchsorted(ptr, sel, side="right") - 1
+    small_n = np.int32 if ptr.shape[0] < 2**31 else np.int64
+    cand = np.repeat(np.arange(ptr.shape[0] - 1, dtype=small_n), np.diff(ptr))[sel]
     bounds = np.searchsorted(e_scheme[sel], np.asarray(by_entry + [len(schemes)])).astype(np.int64)
     width = np.array(
         [schemes[s].keys.shape[1] + (schemes[s].choice_at is not None) for s in by_entry],
