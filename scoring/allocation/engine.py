@@ -19,6 +19,7 @@ from .sorting import stable_order
 Method = Literal["auto", "da", "sd"]
 _CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
           "below_cutoffs", "no_adjust", "group_full")  # fmt: skip
+_CODE_NAMES = np.array(_CODES, dtype=object)
 
 
 def capacity_of(free_seats: IntArray, inp: AllocationInput) -> IntArray:
@@ -131,7 +132,8 @@ def _proposal_order(prio: Priorities, ptr: IntArray, target: IntArray) -> IntArr
     """Candidates roughly best first: by the scheme with the most entries, or by the priority
     of their first entry (schemes of one shape share one scale)."""
     if not prio.by_entry:
-        rows = np.bincount(prio.table_row[target], minlength=prio.table.shape[0])
+        listed = np.bincount(target, minlength=prio.table_row.shape[0])
+        rows = np.bincount(prio.table_row, weights=listed, minlength=prio.table.shape[0])
         return stable_order(prio.table[int(rows.argmax())], descending=True)
     first = prio.table[0, np.minimum(ptr[:-1], max(target.shape[0] - 1, 0))]
     return stable_order(first, descending=True) if target.size else np.arange(ptr.shape[0] - 1)
@@ -186,7 +188,7 @@ def _result(
     dispatched = np.bincount(target[got], minlength=n_targets).astype(np.int64)
     cutoff = kernel.lowest_held(target, held_prio, cno_rank, n_targets)
     return AllocationResult(
-        line=line, group=group, choice=choice, reason=tuple(map(_CODES.__getitem__, code.tolist())),
+        line=line, group=group, choice=choice, reason=tuple(_CODE_NAMES[code].tolist()),
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
         digest_of=functools.partial(input_digest, inp, cno_rank),
     )  # fmt: skip

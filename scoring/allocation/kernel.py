@@ -23,6 +23,9 @@ def _jit(fn: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(fn))
 
 
+_AHEAD = 64  # candidates whose list starts are loaded together before they choose
+
+
 @_jit
 def _sift_up(hp: IntArray, hc: IntArray, base: int, i: int) -> None:
     p, c = hp[base + i], hc[base + i]
@@ -94,7 +97,16 @@ def deferred_acceptance(
     # Lowest priority still held by a full target (MIN while seats are left, MAX without seats).
     thr = np.where(capacity > 0, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
     spill = np.empty(16, np.int64)
+    mark, sink = top, 0  # stack[mark:] was read ahead
     while top > 0:
+        if top <= mark:  # read the next candidates' lists ahead, their loads overlapping
+            mark = max(0, top - _AHEAD)
+            for k in range(mark, top):
+                sink += (ptr[stack[k] + 1] + nxt[stack[k]]) & 1
+            for k in range(mark, top):
+                c = stack[k]
+                if nxt[c] < ptr[c + 1]:
+                    sink += (target[nxt[c]] + table[0, nxt[c] if by_entry else c]) & 1
         top -= 1
         c = stack[top]
         e, end = nxt[c], ptr[c + 1]
@@ -139,10 +151,9 @@ def deferred_acceptance(
                 thr[t] = hp[base]
             break
         nxt[c] = e
+    if sink < 0:  # never (a count of bits): keeps the read-ahead loads
+        raise ValueError("read-ahead count overflowed")
     return held, held_t, held_p
-
-
-_AHEAD = 64  # candidates whose list starts are loaded together before they choose
 
 
 @_jit
