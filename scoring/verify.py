@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring import verify_scan as scan
 from scoring.allocation.model import AllocationInput, AllocationResult, GroupedPreferences
 
 Int = NDArray[np.int64]
@@ -152,6 +151,8 @@ def _entry_keys(
             cols[:at, a:b] = block[:at]
             cols[at, a:b] = sc.choice_sign * (sel[a:b] - ptr[c] + 1)
             cols[at + 1 : block.shape[0] + 1, a:b] = block[at:]
+    from scoring import verify_scan as scan
+
     values, fits = scan.combine_segments(cols, bounds, width)
     for i in np.flatnonzero(~fits).tolist():
         a, b = int(bounds[i]), int(bounds[i + 1])
@@ -184,6 +185,8 @@ def verify(inp: AllocationInput, result: AllocationResult) -> list[Violation]:
         fails = np.unique(_ints(inp.requirement_failures))
     elig = (t_scheme, qualified, excluded, fails, inp.n_lines)
     key = (keys.t_row, keys.cand_key, keys.entry_key, keys.t_tie, keys.tie)
+    from scoring import verify_scan as scan  # numba, loaded when a result is verified
+
     held, hp, hq, count, low, rows = scan.check_held(
         ptr, target, outcome, choice, *elig, cap, share, *key
     )
@@ -203,17 +206,19 @@ def verify(inp: AllocationInput, result: AllocationResult) -> list[Violation]:
     return found
 
 
-_MESSAGES = {
-    scan.ONE_PLACE: ("one_place", "outcome {t} is not choice {a} of the list"),
-    scan.ELIGIBLE: ("eligible", "dispatched to a line they are not eligible for"),
-    scan.OVER: ("capacity", "{a} dispatched, capacity {b}"),
-    scan.NOT_TIED: ("capacity", "excess over capacity is not a tie at the last seat"),
-    scan.WASTE: ("waste", "a listed line above the outcome had a seat left"),
-    scan.ENVY: ("envy", "ahead of someone dispatched to a line listed above"),
-    scan.CUT_NOBODY: ("cutoff", "cutoff published for a line nobody reached"),
-    scan.CUT_ELSEWHERE: ("cutoff", "cutoff candidate is not dispatched there"),
-    scan.CUT_KEY: ("cutoff", "cutoff is not the lowest dispatched key"),
-}
+# (rule, message) of each kind of row the compiled passes report, in their order (ONE_PLACE,
+# ELIGIBLE, OVER, NOT_TIED, WASTE, ENVY, CUT_NOBODY, CUT_ELSEWHERE, CUT_KEY of verify_scan).
+_MESSAGES = (
+    ("one_place", "outcome {t} is not choice {a} of the list"),
+    ("eligible", "dispatched to a line they are not eligible for"),
+    ("capacity", "{a} dispatched, capacity {b}"),
+    ("capacity", "excess over capacity is not a tie at the last seat"),
+    ("waste", "a listed line above the outcome had a seat left"),
+    ("envy", "ahead of someone dispatched to a line listed above"),
+    ("cutoff", "cutoff published for a line nobody reached"),
+    ("cutoff", "cutoff candidate is not dispatched there"),
+    ("cutoff", "cutoff is not the lowest dispatched key"),
+)
 
 
 def _violation(kind: int, c: int, t: int, a: int, b: int) -> Violation:

@@ -307,3 +307,21 @@ def place_in_groups(
         else:
             outcome[c] = 2 if adjust[j] else 1
     return line, outcome
+
+
+@_jit
+def order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArray) -> None:
+    """Sort, by ``tie``, each run of equal ``ordered`` values beginning at a position in
+    ``starts`` (ascending, the first of each run), in place in ``order``."""
+    n = order.shape[0]
+    for s in starts:
+        e = s + 1
+        while e < n and ordered[e] == ordered[s]:
+            e += 1
+        run = order[s:e].copy()
+        t = np.empty(e - s, np.int64)
+        for k in range(e - s):
+            t[k] = tie[run[k]]
+        by = np.argsort(t, kind="mergesort")
+        for k in range(e - s):
+            order[s + k] = run[by[k]]

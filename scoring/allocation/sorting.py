@@ -1,40 +1,13 @@
 """Integer orders of many candidates: numpy's (vectorised) quicksort, then each run of equal
 values put in order by a second key in a compiled pass. Equal values are rare among a million
-keys, so this costs one fast sort instead of a stable or lexicographic one."""
+keys, so this costs one fast sort instead of a stable or lexicographic one. (The compiled pass
+is in ``kernel``, loaded only when a run of equal values is met.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 
 from .model import IntArray
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _jit(fn: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True)(fn))
-
-
-@_jit
-def _order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArray) -> None:
-    """Sort, by ``tie``, each run of equal ``ordered`` values beginning at a position in
-    ``starts`` (ascending, the first of each run), in place in ``order``."""
-    n = order.shape[0]
-    for s in starts:
-        e = s + 1
-        while e < n and ordered[e] == ordered[s]:
-            e += 1
-        run = order[s:e].copy()
-        t = np.empty(e - s, np.int64)
-        for k in range(e - s):
-            t[k] = tie[run[k]]
-        by = np.argsort(t, kind="mergesort")
-        for k in range(e - s):
-            order[s + k] = run[by[k]]
 
 
 def order_by(values: IntArray, tie: IntArray | None = None) -> tuple[IntArray, IntArray]:
@@ -47,7 +20,11 @@ def order_by(values: IntArray, tie: IntArray | None = None) -> tuple[IntArray, I
     if same.any():
         first = np.flatnonzero(same & ~np.concatenate(([False], same[:-1])))
         ties = tie if tie is not None else np.arange(values.shape[0], dtype=np.int64)
-        _order_runs(order, first.astype(np.int64), ordered, np.ascontiguousarray(ties, np.int64))
+        from . import kernel
+
+        kernel.order_runs(
+            order, first.astype(np.int64), ordered, np.ascontiguousarray(ties, np.int64)
+        )
         ordered = values[order]
     return order, ordered
 
