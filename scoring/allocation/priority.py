@@ -153,12 +153,18 @@ def _gather(
     scheme fills a contiguous slice in scheme order; one scatter puts the rows back."""
     small = np.int16 if len(schemes) < 2**15 else np.int64
     order = np.argsort(e_scheme.astype(small), kind="stable")
-    bounds = np.searchsorted(e_scheme[order], np.asarray(members + [len(schemes)]))
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(e_scheme, minlength=len(schemes)))))
     by_scheme = cand[order]
     sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
-    for i, s in enumerate(members):
-        a, b = int(bounds[i]), int(bounds[i + 1])
-        sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
-    cols = np.empty_like(sorted_cols)
-    cols[:, order] = sorted_cols
-    return list(cols)
+    for s in members:
+        a, b = int(bounds[s]), int(bounds[s + 1])
+        if width == 1:
+            np.take(schemes[s].keys[:, 0], by_scheme[a:b], out=sorted_cols[0, a:b], mode="clip")
+        else:
+            sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
+    cols = []
+    for j in range(width):  # one scatter per column (faster than one 2-D scatter)
+        col = np.empty(cand.shape[0], dtype=np.int64)
+        col[order] = sorted_cols[j]
+        cols.append(col)
+    return cols
