@@ -71,6 +71,7 @@ def check_held(
     low = np.full(n_t, -1, np.int64)
     rows = np.empty((16, 5), np.int64)
     k = 0
+    some_ineligible = qualified.shape[0] > 0 or excluded.shape[0] > 0 or fails.shape[0] > 0
     for c in range(n):
         o, j = outcome[c], choice[c]
         if o < 0 and j == 0:
@@ -80,7 +81,7 @@ def check_held(
             rows = _add(rows, k, ONE_PLACE, c, o, j, 0)
             k += 1
             continue
-        if not _eligible(c, o, t_scheme, qualified, excluded, fails, n_lines):
+        if some_ineligible and not _eligible(c, o, t_scheme, qualified, excluded, fails, n_lines):
             rows = _add(rows, k, ELIGIBLE, c, o, 0, 0)
             k += 1
             continue
