@@ -14,10 +14,12 @@ from .model import AllocationInput, AllocationResult, BoolArray, IntArray
 from .order import candidate_no_rank
 from .prepare import Entries, Groups, build_groups, check_shapes, flat_entries, grouped_entries
 from .priority import Priorities, candidate_table, entry_table
+from .sorting import stable_order
 
 Method = Literal["auto", "da", "sd"]
 _CODES = ("dispatched", "excluded", "no_preferences", "not_qualified", "requirements",
           "below_cutoffs", "no_adjust", "group_full")  # fmt: skip
+_CODE_NAMES = np.array(_CODES, dtype=object)
 
 
 def capacity_of(free_seats: IntArray, inp: AllocationInput) -> IntArray:
@@ -72,14 +74,22 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
     if cat_scheme is not None:
         cand_scheme = cat_scheme[inp.category]
         assert prio.scheme_row is not None
-        row = prio.scheme_row[np.maximum(cand_scheme, 0)]
-        cand_prio = prio.table[row, np.arange(inp.n_candidates)]
+        if prio.table.shape[0] == 1:
+            cand_prio = prio.table[0]
+        else:
+            row = prio.scheme_row[np.maximum(cand_scheme, 0)]
+            cand_prio = prio.table[row, np.arange(inp.n_candidates)]
         share_c = share_s[cand_scheme]
         if method == "sd":
             held = serial_dictatorship(ptr, target, cand_prio, capacity, share_c)
+            held_t = _take(target, held, -1)
         else:
-            order = np.argsort(-cand_prio, kind="stable")
-            held = kernel.serial_dictatorship(order, cand_prio, ptr, target, capacity, share_c)
+            order = prio.best_first
+            if order is None or prio.table.shape[0] != 1:
+                order = stable_order(cand_prio, descending=True)
+            held, held_t = kernel.serial_dictatorship(
+                order, cand_prio, ptr, target, capacity, share_c
+            )
         held_prio = np.where(held >= 0, cand_prio, 0)
     else:
         room = capacity.copy()
@@ -87,11 +97,13 @@ def allocate(inp: AllocationInput, method: Method = "auto") -> AllocationResult:
         if share_t.any():
             listed = np.bincount(target, minlength=capacity.shape[0])
             room[share_t] = np.maximum(listed[share_t], capacity[share_t])
-        held, held_prio = kernel.deferred_acceptance(
+        held, held_t, held_prio = kernel.deferred_acceptance(
             ptr, target, prio.table, prio.table_row, prio.by_entry, capacity, share_t, room,
             _proposal_order(prio, ptr, target),
         )  # fmt: skip
-    return _result(inp, entries, keep, held, held_prio, capacity, excluded, groups, cno_rank)
+    return _result(
+        inp, entries, keep, held, held_t, held_prio, capacity, excluded, groups, cno_rank
+    )
 
 
 def _priorities(
@@ -120,10 +132,11 @@ def _proposal_order(prio: Priorities, ptr: IntArray, target: IntArray) -> IntArr
     """Candidates roughly best first: by the scheme with the most entries, or by the priority
     of their first entry (schemes of one shape share one scale)."""
     if not prio.by_entry:
-        rows = np.bincount(prio.table_row[target], minlength=prio.table.shape[0])
-        return np.argsort(-prio.table[int(rows.argmax())], kind="stable")
+        listed = np.bincount(target, minlength=prio.table_row.shape[0])
+        rows = np.bincount(prio.table_row, weights=listed, minlength=prio.table.shape[0])
+        return stable_order(prio.table[int(rows.argmax())], descending=True)
     first = prio.table[0, np.minimum(ptr[:-1], max(target.shape[0] - 1, 0))]
-    return np.argsort(-first, kind="stable") if target.size else np.arange(ptr.shape[0] - 1)
+    return stable_order(first, descending=True) if target.size else np.arange(ptr.shape[0] - 1)
 
 
 def _eligible_entries(
@@ -149,6 +162,7 @@ def _result(
     entries: Entries,
     keep: IntArray | None,
     held: IntArray,
+    target: IntArray,
     held_prio: IntArray,
     capacity: IntArray,
     excluded: BoolArray,
@@ -160,7 +174,6 @@ def _result(
     n = inp.n_candidates
     got = held >= 0
     orig = held if keep is None else _take(keep, held, -1)
-    target = _take(entries.target, orig, -1)
     choice = np.where(got, orig - entries.ptr[:-1] + 1, 0)
     code = _unplaced_codes(inp, entries, excluded)
     code[got] = 0
@@ -175,7 +188,7 @@ def _result(
     dispatched = np.bincount(target[got], minlength=n_targets).astype(np.int64)
     cutoff = kernel.lowest_held(target, held_prio, cno_rank, n_targets)
     return AllocationResult(
-        line=line, group=group, choice=choice, reason=tuple(map(_CODES.__getitem__, code.tolist())),
+        line=line, group=group, choice=choice, reason=tuple(_CODE_NAMES[code].tolist()),
         capacity=capacity, dispatched=dispatched, cutoff_candidate=cutoff,
         digest_of=functools.partial(input_digest, inp, cno_rank),
     )  # fmt: skip

@@ -23,6 +23,9 @@ def _jit(fn: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(fn))
 
 
+_AHEAD = 64  # candidates whose list starts are loaded together before they choose
+
+
 @_jit
 def _sift_up(hp: IntArray, hc: IntArray, base: int, i: int) -> None:
     p, c = hp[base + i], hc[base + i]
@@ -63,7 +66,7 @@ def deferred_acceptance(
     share: BoolArray,
     room: IntArray,
     order: IntArray,
-) -> tuple[IntArray, IntArray]:
+) -> tuple[IntArray, IntArray, IntArray]:
     """Candidate-proposing DA, one proposal at a time; each target keeps a min-heap.
 
     The priority (higher is better) of entry ``e`` of candidate ``c`` for target ``t`` is
@@ -71,7 +74,7 @@ def deferred_acceptance(
     under ``share``, everyone tied with the last seat. ``room[t]`` bounds the heap of ``t``
     (capacity, or the number of its proposers under ``share``). Candidates first propose in
     ``order``: the result does not depend on it, the work does (best first, few are displaced).
-    Returns (entry held or -1, its priority) per candidate.
+    Returns (entry held or -1, its target or -1, its priority) per candidate.
     """
     n, n_t = ptr.shape[0] - 1, capacity.shape[0]
     off = np.zeros(n_t + 1, np.int64)
@@ -82,6 +85,7 @@ def deferred_acceptance(
     size = np.zeros(n_t, np.int64)
     nxt = ptr[:-1].copy()
     held = np.full(n, -1, np.int64)
+    held_t = np.full(n, -1, np.int64)
     held_p = np.zeros(n, np.int64)
     stack = np.empty(n, np.int64)
     top = 0
@@ -93,7 +97,16 @@ def deferred_acceptance(
     # Lowest priority still held by a full target (MIN while seats are left, MAX without seats).
     thr = np.where(capacity > 0, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
     spill = np.empty(16, np.int64)
+    mark, sink = top, 0  # stack[mark:] was read ahead
     while top > 0:
+        if top <= mark:  # read the next candidates' lists ahead, their loads overlapping
+            mark = max(0, top - _AHEAD)
+            for k in range(mark, top):
+                sink += (ptr[stack[k] + 1] + nxt[stack[k]]) & 1
+            for k in range(mark, top):
+                c = stack[k]
+                if nxt[c] < ptr[c + 1]:
+                    sink += (target[nxt[c]] + table[0, nxt[c] if by_entry else c]) & 1
         top -= 1
         c = stack[top]
         e, end = nxt[c], ptr[c + 1]
@@ -107,7 +120,7 @@ def deferred_acceptance(
             evict = k >= cap and p > hp[base]  # else it fits, or ties with the last seat
             hp[base + k], hc[base + k] = p, c
             _sift_up(hp, hc, base, k)
-            held[c], held_p[c] = e, p
+            held[c], held_t[c], held_p[c] = e, t, p
             k += 1
             while evict and k > cap:  # drop the lowest class if the rest still fills the seats
                 low, m = hp[base], 0
@@ -122,7 +135,7 @@ def deferred_acceptance(
                 if k >= cap:
                     for i in range(m):
                         d = spill[i]
-                        held[d] = -1
+                        held[d], held_t[d] = -1, -1
                         nxt[d] += 1
                         if nxt[d] < ptr[d + 1]:
                             stack[top] = d
@@ -138,7 +151,9 @@ def deferred_acceptance(
                 thr[t] = hp[base]
             break
         nxt[c] = e
-    return held, held_p
+    if sink < 0:  # never (a count of bits): keeps the read-ahead loads
+        raise ValueError("read-ahead count overflowed")
+    return held, held_t, held_p
 
 
 @_jit
@@ -149,17 +164,30 @@ def serial_dictatorship(
     target: IntArray,
     capacity: IntArray,
     share: BoolArray,
-) -> IntArray:
+) -> tuple[IntArray, IntArray]:
     """Candidates in ``order`` (best first) each take their first target with a seat left.
 
     ``share`` is per candidate: a class of tied candidates under it chooses together against the
-    seats left before the class. Returns the entry each candidate holds (-1 for none).
+    seats left before the class. Returns the entry each candidate holds and its target (-1 for
+    none). The lists of the next candidates are read ahead, a block at a time, so their memory
+    loads overlap instead of waiting one by one.
     """
     n = order.shape[0]
     left = capacity.copy()
     held = np.full(ptr.shape[0] - 1, -1, np.int64)
+    held_t = np.full(ptr.shape[0] - 1, -1, np.int64)
+    sink = 0
+    ahead = 0
     i = 0
     while i < n:
+        if i >= ahead:
+            ahead = min(n, i + _AHEAD)
+            for k in range(i, ahead):
+                sink += ptr[order[k] + 1]
+            for k in range(i, ahead):
+                c = order[k]
+                if ptr[c] < ptr[c + 1]:
+                    sink += target[ptr[c]]
         j = i + 1
         if share[order[i]]:
             while j < n and share[order[j]] and prio[order[j]] == prio[order[i]]:
@@ -167,17 +195,20 @@ def serial_dictatorship(
         for k in range(i, j):
             c = order[k]
             for e in range(ptr[c], ptr[c + 1]):
-                if left[target[e]] > 0:
-                    held[c] = e
+                t = target[e]
+                if left[t] > 0:
+                    held[c], held_t[c] = e, t
                     break
             if j == i + 1 and held[c] >= 0:
-                left[target[held[c]]] -= 1
+                left[held_t[c]] -= 1
         if j > i + 1:
             for k in range(i, j):
                 if held[order[k]] >= 0:
-                    left[target[held[order[k]]]] -= 1
+                    left[held_t[order[k]]] -= 1
         i = j
-    return held
+    if sink < 0:  # never (offsets and targets are checked): keeps the read-ahead loads
+        raise ValueError("negative list offsets")
+    return held, held_t
 
 
 @_jit
@@ -276,3 +307,21 @@ def place_in_groups(
         else:
             outcome[c] = 2 if adjust[j] else 1
     return line, outcome
+
+
+@_jit
+def order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArray) -> None:
+    """Sort, by ``tie``, each run of equal ``ordered`` values beginning at a position in
+    ``starts`` (ascending, the first of each run), in place in ``order``."""
+    n = order.shape[0]
+    for s in starts:
+        e = s + 1
+        while e < n and ordered[e] == ordered[s]:
+            e += 1
+        run = order[s:e].copy()
+        t = np.empty(e - s, np.int64)
+        for k in range(e - s):
+            t[k] = tie[run[k]]
+        by = np.argsort(t, kind="mergesort")
+        for k in range(e - s):
+            order[s + k] = run[by[k]]

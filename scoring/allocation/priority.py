@@ -12,14 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import AllocationInputError, IntArray, SchemeOrder
+from .sorting import dense_rank, order_by
 
 _LIMIT = 2**62
 
 
 def _dense(values: IntArray) -> tuple[IntArray, int]:
     """Dense rank (0 = lowest) and the number of distinct values."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return inverse.astype(np.int64).reshape(-1), int(uniq.shape[0])
+    return dense_rank(values)
 
 
 def ordinal(columns: list[IntArray], n_rows: int) -> IntArray:
@@ -68,6 +68,7 @@ class Priorities:
     table_row: IntArray
     by_entry: bool
     scheme_row: IntArray | None = None  # row of each scheme, for per-candidate tables
+    best_first: IntArray | None = None  # candidates in descending priority, when one row
 
     def of(self, cand: IntArray, entry: IntArray, target: IntArray) -> IntArray:
         """Priority of each (candidate, kept entry, its target)."""
@@ -80,15 +81,26 @@ def candidate_table(
     """One row per used scheme (none inserts ``choice``), over every candidate."""
     n = cno_rank.shape[0]
     tie = n - 1 - cno_rank
-    rows = []
+    rows, best_first = [], None
     for s in used:
         keys = schemes[s].keys
-        cols = scheme_columns(schemes[s], [keys[:, j] for j in range(keys.shape[1])], None, tie)
-        rows.append(ordinal(cols, n))
+        cols = [keys[:, j] for j in range(keys.shape[1])]
+        if schemes[s].ties != "candidate_no" or n == 0:
+            rows.append(ordinal(cols, n))
+            continue
+        acc = ordinal(cols, n)
+        if (int(acc.max(initial=0)) + 1) * n < _LIMIT:
+            rows.append(acc * n + tie)
+            continue
+        order, _ = order_by(acc, tie)  # the candidate number under the keys: one sort
+        row = np.empty(n, dtype=np.int64)
+        row[order] = np.arange(n, dtype=np.int64)
+        rows.append(row)
+        best_first = np.ascontiguousarray(order[::-1]) if len(used) == 1 else None
     lut = np.zeros(len(schemes), dtype=np.int64)
     lut[used] = np.arange(len(used))
     table = np.stack(rows) if rows else np.zeros((1, n), dtype=np.int64)
-    return Priorities(np.ascontiguousarray(table), lut[t_scheme], False, lut)
+    return Priorities(np.ascontiguousarray(table), lut[t_scheme], False, lut, best_first)
 
 
 def entry_table(
@@ -141,12 +153,18 @@ def _gather(
     scheme fills a contiguous slice in scheme order; one scatter puts the rows back."""
     small = np.int16 if len(schemes) < 2**15 else np.int64
     order = np.argsort(e_scheme.astype(small), kind="stable")
-    bounds = np.searchsorted(e_scheme[order], np.asarray(members + [len(schemes)]))
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(e_scheme, minlength=len(schemes)))))
     by_scheme = cand[order]
     sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
-    for i, s in enumerate(members):
-        a, b = int(bounds[i]), int(bounds[i + 1])
-        sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
-    cols = np.empty_like(sorted_cols)
-    cols[:, order] = sorted_cols
-    return list(cols)
+    for s in members:
+        a, b = int(bounds[s]), int(bounds[s + 1])
+        if width == 1:
+            np.take(schemes[s].keys[:, 0], by_scheme[a:b], out=sorted_cols[0, a:b], mode="clip")
+        else:
+            sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
+    cols = []
+    for j in range(width):  # one scatter per column (faster than one 2-D scatter)
+        col = np.empty(cand.shape[0], dtype=np.int64)
+        col[order] = sorted_cols[j]
+        cols.append(col)
+    return cols

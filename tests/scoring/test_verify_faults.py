@@ -10,7 +10,7 @@ from alloc_helpers import flat_input, flat_instances, grouped_input
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.allocation import AllocationInput, AllocationResult, allocate
+from scoring.allocation import AllocationInput, AllocationResult, SchemeOrder, allocate
 from scoring.verify import verify
 
 # Lines 0 and 1 have one seat each; candidate 3 is left out; candidate 2 got its 2nd choice.
@@ -117,3 +117,37 @@ def test_each_violation_names_candidate_and_line(rule: str) -> None:
         bad = _with(result, line=np.array([1, 0, 1, -1]), choice=np.array([2, 1, 2, 0]))
     found = [v for v in verify(BASE, bad) if v.rule == rule]
     assert found and all(v.candidate >= 0 and v.target >= 0 and v.message for v in found)
+
+
+@pytest.mark.parametrize("listed_by", ["everyone", "one"])
+def test_keys_wider_than_62_bits_are_compared_exactly(listed_by: str) -> None:
+    # Three columns whose ranges multiply past 2**62: candidate 0 > 1 > 2 by the second column;
+    # listed by everyone the scheme is ranked per candidate, by three of 15 per entry.
+    big = 2**40
+    keys = [[big, big, 0], [big, big - 1, big], [big, 0, big]] + [[0, 0, 0]] * 12
+    prefs = [[0], [0], [0]] + ([[1]] * 12 if listed_by == "everyone" else [[]] * 12)
+    inp = flat_input(keys, prefs, [1, 12])
+    result = allocate(inp)
+    assert result.line.tolist()[:3] == [0, -1, -1]
+    assert verify(inp, result) == []
+    swapped = _with(
+        result, line=np.array([-1, 0, -1] + result.line.tolist()[3:]),
+        choice=np.array([0, 1, 0] + result.choice.tolist()[3:]),
+        cutoff_candidate=np.array([1, result.cutoff_candidate[1]]),
+    )  # fmt: skip
+    assert {"envy"} <= _rules(inp, swapped)
+
+
+def test_an_earlier_choice_that_ranks_first_is_envied_by_entry() -> None:
+    # Scheme 1 ranks by key then earlier choice; only two entries list it (keys by entry).
+    first = SchemeOrder(np.array([[5]] * 6, dtype=np.int64))
+    by_choice = SchemeOrder(np.array([[5]] * 6, dtype=np.int64), choice_at=1, ties="share")
+    inp = flat_input(
+        [], [[1], [0, 1], [0], [0], [0], [0]], [5, 1], schemes=(first, by_choice),
+        line_scheme=[0, 1],
+    )  # fmt: skip
+    result = allocate(inp)
+    assert result.line.tolist() == [1, 0, 0, 0, 0, 0]
+    assert verify(inp, result) == []
+    bad = _with(result, line=np.array([-1, 1, 0, 0, 0, 0]), choice=np.array([0, 2, 1, 1, 1, 1]))
+    assert "envy" in _rules(inp, bad)
