@@ -1,6 +1,6 @@
-"""A whole season on PostgreSQL at 100,000 candidates, stage by stage (issue 5's "Done when").
+"""A whole season on PostgreSQL at 100,000 candidates, stage by stage.
 
-Generates FORMATS.md CSV files (the Shandong preset's rules; plans with enough seats in BK; scores
+Generates docs/formats.md CSV files (the Shandong preset's rules; plans with enough seats in BK; scores
 from a common ability plus noise; 3-10 flat preferences per candidate in BK round 1, nearer lines
 more likely), then, on an empty schema built by the migrations in its own database, times each
 stage through the services the CLI uses, each with its commit:

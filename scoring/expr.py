@@ -1,6 +1,6 @@
 """The safe expression language of rules files: parsed once, never ``eval``'d.
 
-Grammar (FORMATS.md "Expressions")::
+Grammar (docs/rules-reference.md)::
 
     condition := or
     or        := and ("or" and)*

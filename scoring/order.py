@@ -1,4 +1,4 @@
-"""Order, rank (位次) and the score-rank table (一分一段), as FORMATS.md "Order, rank and ties".
+"""Order, rank (位次) and the score-rank table (一分一段), as docs/rules-reference.md.
 
 CONTRACT with the allocation engine — :func:`order_keys` returns :class:`OrderKeys`:
 

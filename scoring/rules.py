@@ -1,4 +1,4 @@
-"""Load, validate and write back a rules file (TOML, FORMATS.md "Rules file").
+"""Load, validate and write back a rules file (TOML, docs/rules-reference.md).
 
 Public API: :func:`load_rules` (path or text → :class:`~scoring.rules_model.Rules`),
 :func:`dump_rules` (``Rules`` → TOML text that loads back equal) and :class:`RulesError`, which

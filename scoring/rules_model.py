@@ -1,4 +1,4 @@
-"""Frozen dataclasses describing one exam's rules (FORMATS.md "Rules file").
+"""Frozen dataclasses describing one exam's rules (docs/rules-reference.md).
 
 Derived names available to expressions: ``culture`` and ``vocational`` (sums of the component
 groups), ``bonus`` (capped), ``raw_total`` (rounded formula), ``total`` (raw_total + bonus) and, in

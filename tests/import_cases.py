@@ -1,4 +1,4 @@
-"""Bad import files, one per problem, with the exact errors each must produce (FORMATS.md)."""
+"""Bad import files, one per problem, with the exact errors each must produce (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""FORMATS.md "A whole season from the command line", on an empty database, with no other step."""
+"""docs/formats.md "命令行一览", on an empty database, with no other step."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from admissions.services.rounds.decisions import Decision, decide
 from tests.factories import login
 from tests.university_factories import create_dispatch, create_round, create_run, review_scenario
 
-EN = "/university/exports/admissions?headers=en"  # the English keys of FORMATS.md, for systems
+EN = "/university/exports/admissions?headers=en"  # the English keys of docs/formats.md, for systems
 
 
 def _csv(response) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Decision upload (FORMATS.md `decisions`): all or nothing, every error listed with its line."""
+"""Decision upload (docs/formats.md `decisions`): all or nothing, every error listed with its line."""
 
 import io
 

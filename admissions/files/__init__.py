@@ -1,6 +1,6 @@
 """File exchange: readers (CSV/XLSX → plain rows and errors) and writers (rows → CSV/XLSX/PDF bytes).
 
-Pure functions only: no Flask, no database. The column contracts are those of FORMATS.md.
+Pure functions only: no Flask, no database. The column contracts are those of docs/formats.md.
 
 - `readers.read_table(data, filename, kind_or_spec, components=..., validators=..., max_bytes=...)`
   → `ReadResult(rows, lines, errors, headers)`; every cell is checked for its column's length and

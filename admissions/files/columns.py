@@ -1,4 +1,4 @@
-"""Column specifications of FORMATS.md: imports (what a file may contain) and exports (what we write)."""
+"""Column specifications of docs/formats.md: imports (what a file may contain) and exports (what we write)."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def test_bomb_is_refused_under_a_memory_limit_quickly(case: str, tmp_path: Path)
     assert len(data) < 500_000
     outcome = _read_in_a_small_process(data, tmp_path)
     assert outcome["errors"] == [message] and outcome["rows"] == 0
-    # The bound ("refused in under 5 s"), measured inside the capped process; the guard
+    # The bound ("refused in under 5 s"), measured inside the capped process; the guard
     # itself takes milliseconds here, so the bound holds on a loaded machine too.
     assert outcome["seconds"] < 5
 

@@ -1,4 +1,4 @@
-"""Rows of the admissions and cutoffs exports (FORMATS.md "Exports"), and their file bytes."""
+"""Rows of the admissions and cutoffs exports (docs/formats.md "导出文件"), and their file bytes."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def plain(value: Decimal | None) -> Decimal | None:
 def admission_rows(
     exam: Exam, batch: str | None = None, institution: str | None = None, *, full_id: bool = False
 ) -> list[dict[str, Any]]:
-    """One row per saved dispatch of ``exam`` (FORMATS.md ``admissions``), filtered by batch and
+    """One row per saved dispatch of ``exam`` (docs/formats.md ``admissions``), filtered by batch and
     institution codes; the rows of the university's lists (``exports.admission_records``)."""
     batch_id = institution_id = None
     if batch:

@@ -1,4 +1,4 @@
-"""Admission lists (FORMATS.md `admissions`): database rows → plain dicts → CSV / XLSX / PDF bytes.
+"""Admission lists (docs/formats.md `admissions`): database rows → plain dicts → CSV / XLSX / PDF bytes.
 
 `admission_row` is a pure function of one dispatch and what it points to; `admission_records`
 loads exactly the dispatches of the live runs that match the filters.

@@ -1,4 +1,4 @@
-"""Importing exchange files (FORMATS.md) into an exam: read, check against the database, write.
+"""Importing exchange files (docs/formats.md) into an exam: read, check against the database, write.
 
 An import is all or nothing: the file is read completely, every row is checked against the exam's
 rules and the database, and only when there is no error at all are rows written (flushed; the

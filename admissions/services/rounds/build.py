@@ -368,7 +368,7 @@ def _requirement_failures(
     codes: list[np.ndarray] = []
     for j, line in enumerate(lines):
         text = (line.requirements or "").strip()
-        # conditions separated by ';' (FORMATS.md), all of which must hold
+        # conditions separated by ';' (docs/formats.md), all of which must hold
         parts = [part.strip() for part in text.split(";") if part.strip()]
         if not parts:
             continue

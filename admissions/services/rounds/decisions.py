@@ -45,7 +45,7 @@ REASON_LIMIT = 500  # characters of a rejection reason
 
 class DecisionError(ValueError):
     """A decision the rules refuse; the message is for the user (Chinese). ``column`` is the
-    decisions-file column (FORMATS.md key) the refusal is about, for upload error lists."""
+    decisions-file column (docs/formats.md key) the refusal is about, for upload error lists."""
 
     def __init__(self, message: str, column: str = "decision") -> None:
         super().__init__(message)

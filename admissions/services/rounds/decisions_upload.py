@@ -1,4 +1,4 @@
-"""Decisions from a file (FORMATS.md `decisions`): every row checked, all or nothing."""
+"""Decisions from a file (docs/formats.md `decisions`): every row checked, all or nothing."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def apply_decisions_file(
     board, which may record decisions for any institution and is not bound by the deadline.
 
     Errors name the column as the file's header writes it (考生号 or candidate_no), like every
-    other import (FORMATS.md: `FILE:LINE: COLUMN: message`)."""
+    other import (docs/formats.md: `FILE:LINE: COLUMN: message`)."""
     spec = sized(decisions_spec(), {"reason": REASON_LIMIT})
     read = read_table(data, filename, spec)
     result = UploadResult(errors=list(read.errors))
