@@ -72,7 +72,7 @@ def test_the_admin_activity_list_is_in_beijing_time_and_chinese(client, db):
     login(client, admin.username)
     html = text(client.get("/admin/"))
     assert "2026-07-01 01:05:09" in html and "时间（北京时间）" in html and "UTC" not in html
-    assert "<td>关闭志愿填报</td>" in html and "考试 #" in html
+    assert "<td>关闭志愿填报</td>" in html and f"<td>考试 {exam.name}</td>" in html
     assert "round.window_close" not in html
 
 
