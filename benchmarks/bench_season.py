@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     count, runs = (10_000, 1) if args.quick else (args.candidates, args.runs)
+    load_before = os.getloadavg()
     created, problem = _ensure_database(args.database_url)
     if problem:
         print(f"bench_season skipped: {problem}")
@@ -290,7 +291,8 @@ def main() -> None:
     figures = _report(results, runs, peak_mb)
     target = ROOT / "benchmarks" / "results" / "bench_season.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    record = {"candidates": count, "runs": runs, "median_s": figures, "peak_rss_mb": peak_mb}
+    record = {"candidates": count, "runs": runs, "median_s": figures, "peak_rss_mb": peak_mb,
+              "load_before": list(load_before)}  # fmt: skip
     target.write_text(json.dumps(record, indent=2), encoding="utf-8")
 
 
