@@ -26,6 +26,17 @@ def _setup(db, client):
     return exam, account, first, second
 
 
+def _admit(db, exam, account, candidate) -> None:
+    """A saved run that dispatched ``candidate``, and the audit event of admitting them."""
+    run = AllocationRun(exam_id=exam.id, batch_id=exam.batches[0].id, round_number=1)
+    db.session.add(run)
+    db.session.flush()
+    dispatch = Dispatch(run_id=run.id, candidate_id=candidate.id)
+    db.session.add(dispatch)
+    db.session.flush()
+    audit.record(account, "dispatch.admit", dispatch, exam_id=exam.id)
+
+
 def test_actions_are_shown_by_chinese_name_with_the_code(client, db):
     exam, *_ = _setup(db, client)
     html = client.get(f"/board/exams/{exam.id}/audit").get_data(as_text=True)
@@ -42,13 +53,7 @@ def test_every_recorded_action_code_has_a_name():
 
 def test_filter_by_candidate_number_includes_their_dispatches(client, db):
     exam, account, first, second = _setup(db, client)
-    run = AllocationRun(exam_id=exam.id, batch_id=exam.batches[0].id, round_number=1)
-    db.session.add(run)
-    db.session.flush()
-    dispatch = Dispatch(run_id=run.id, candidate_id=second.id)
-    db.session.add(dispatch)
-    db.session.flush()
-    audit.record(account, "dispatch.admit", dispatch, exam_id=exam.id)
+    _admit(db, exam, account, second)
     db.session.commit()
     page = f"/board/exams/{exam.id}/audit?candidate_no={second.candidate_no}"
     html = client.get(page).get_data(as_text=True)
@@ -88,13 +93,7 @@ def test_csv_is_for_the_exam_board_only(client, db):
 
 def test_objects_are_named_not_numbered(client, db):
     exam, account, first, second = _setup(db, client)
-    run = AllocationRun(exam_id=exam.id, batch_id=exam.batches[0].id, round_number=1)
-    db.session.add(run)
-    db.session.flush()
-    dispatch = Dispatch(run_id=run.id, candidate_id=second.id)
-    db.session.add(dispatch)
-    db.session.flush()
-    audit.record(account, "dispatch.admit", dispatch, exam_id=exam.id)
+    _admit(db, exam, account, second)
     db.session.add(
         AuditEvent(**audit.event_row(account, "job.retry", "job", 987654, exam_id=exam.id))
     )
