@@ -17,7 +17,7 @@ from admissions.models import (
     Exam,
     Role,
 )
-from tests.factories import create_account, create_exam, create_province
+from tests.factories import create_account, create_exam, create_province, csrf_token, login
 
 
 def create_board_exam(province_code: str = "370000", **fields: object) -> Exam:
@@ -65,3 +65,22 @@ def plans_file() -> bytes:
         ["ZK", "10102", "济南职业学院", "M1", "网络技术", "IT", "5", "G1"],
         ["ZK", "10102", "济南职业学院", "M2", "大数据", "IT", "5", "G1"],
     ])  # fmt: skip
+
+
+def board_signed_in(client) -> Exam:
+    """A board exam, and ``client`` signed in as a clerk of its board."""
+    exam = create_board_exam()
+    account = create_board_account()
+    db.session.commit()
+    login(client, account.username)
+    return exam
+
+
+def upload_import(client, exam: Exam, data: bytes, name: str = "plans.csv", kind: str = "plans"):
+    """Post ``data`` to the board's import page of ``kind`` (the preview step)."""
+    path = f"/board/exams/{exam.id}/imports/{kind}"
+    return client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )

@@ -8,33 +8,17 @@ from sqlalchemy import func, select
 from admissions.models import AuditEvent, Institution, PlanLine, Round
 from tests.board_factories import (
     PLANS_HEADER,
+    board_signed_in,
     create_board_account,
     create_board_exam,
     csv_bytes,
     plans_file,
+    upload_import,
 )
 from tests.factories import csrf_token, login
 
 BAD_PLANS = csv_bytes([PLANS_HEADER, ["BK", "10101", "甲学院", "P1", "软件", "IT", "-3", ""],
                        ["TQ", "10101", "甲学院", "P2", "软件", "IT", "3", ""]])  # fmt: skip
-
-
-def _setup(db, client):
-    exam = create_board_exam()
-    account = create_board_account()
-    db.session.commit()
-    login(client, account.username)
-    return exam
-
-
-def _upload(client, exam, data: bytes, name: str = "plans.csv", kind: str = "plans"):
-    path = f"/board/exams/{exam.id}/imports/{kind}"
-    token = csrf_token(client, path)
-    return client.post(
-        path,
-        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-    )
 
 
 def _count(db, model) -> int:
@@ -43,14 +27,14 @@ def _count(db, model) -> int:
 
 
 def test_exam_page_lists_every_import_kind(client, db):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     html = client.get(f"/board/exams/{exam.id}").get_data(as_text=True)
     for name in ("导入招生计划", "导入考生", "导入成绩", "导入认定成绩", "导入志愿"):
         assert name in html
 
 
 def test_exam_page_links_every_round_of_every_batch(client, db):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     for batch in exam.batches:
         db.session.add_all(Round(batch_id=batch.id, number=n) for n in (1, 2))
     db.session.commit()
@@ -64,8 +48,8 @@ def test_exam_page_links_every_round_of_every_batch(client, db):
 
 
 def test_bad_upload_shows_every_error_and_offers_downloads(client, db):
-    exam = _setup(db, client)
-    response = _upload(client, exam, BAD_PLANS)
+    exam = board_signed_in(client)
+    response = upload_import(client, exam, BAD_PLANS)
     assert response.status_code == 302
     preview = client.get(response.headers["Location"])
     html = preview.get_data(as_text=True)
@@ -86,8 +70,8 @@ def test_bad_upload_shows_every_error_and_offers_downloads(client, db):
 
 
 def test_good_upload_previews_then_confirm_writes_once(client, db):
-    exam = _setup(db, client)
-    location = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    location = upload_import(client, exam, plans_file()).headers["Location"]
     html = client.get(location).get_data(as_text=True)
     assert "新增 <strong>4</strong> 条" in html and _count(db, PlanLine) == 0
     token = csrf_token(client, location)
@@ -100,14 +84,14 @@ def test_good_upload_previews_then_confirm_writes_once(client, db):
 
 
 def test_confirm_without_csrf_token_is_refused(client, db):
-    exam = _setup(db, client)
-    location = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    location = upload_import(client, exam, plans_file()).headers["Location"]
     response = client.post(location, data={})
     assert response.status_code == 400 and _count(db, PlanLine) == 0
 
 
 def test_upload_without_csrf_token_is_refused(client, db):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     response = client.post(
         f"/board/exams/{exam.id}/imports/plans",
         data={"file": (io.BytesIO(plans_file()), "p.csv")},
@@ -131,8 +115,8 @@ def test_other_province_board_gets_403_everywhere(client, db):
 
 
 def test_token_of_another_account_is_not_found(client, db, app):
-    exam = _setup(db, client)
-    location = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    location = upload_import(client, exam, plans_file()).headers["Location"]
     colleague = create_board_account()
     db.session.commit()
     other = app.test_client()
@@ -143,8 +127,8 @@ def test_token_of_another_account_is_not_found(client, db, app):
 
 
 def test_wrong_file_type_and_missing_file_are_form_errors(client, db):
-    exam = _setup(db, client)
-    response = _upload(client, exam, b"hello", name="plans.txt")
+    exam = board_signed_in(client)
+    response = upload_import(client, exam, b"hello", name="plans.txt")
     assert response.status_code == 200 and "只接受 CSV 或 XLSX 文件" in response.get_data(
         as_text=True
     )
@@ -154,5 +138,5 @@ def test_wrong_file_type_and_missing_file_are_form_errors(client, db):
 
 
 def test_unknown_kind_is_404(client, db):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     assert client.get(f"/board/exams/{exam.id}/imports/marks").status_code == 404

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from sqlalchemy import select
 
 from admissions.models import Candidate
@@ -15,17 +13,13 @@ from tests.board_factories import (
     create_board_exam,
     csv_bytes,
     plans_file,
+    upload_import,
 )
-from tests.factories import create_candidate, csrf_token, login, valid_national_id
+from tests.factories import create_candidate, login, valid_national_id
 
 
 def _preview(client, exam, kind: str, data: bytes) -> str:
-    path = f"/board/exams/{exam.id}/imports/{kind}"
-    response = client.post(
-        path,
-        data={"csrf_token": csrf_token(client, path), "file": (io.BytesIO(data), f"{kind}.csv")},
-        content_type="multipart/form-data",
-    )
+    response = upload_import(client, exam, data, f"{kind}.csv", kind)
     return client.get(response.headers["Location"]).get_data(as_text=True)
 
 

@@ -1,7 +1,6 @@
 """Import uploads: nothing stored past the reader's limit, a per-account quota, the preview parsed
 once at upload and shown a page at a time, and a preview can be cancelled."""
 
-import io
 import re
 import types
 
@@ -18,32 +17,15 @@ from admissions.services.storage import store
 from admissions.worker import run_job
 from tests.board_factories import (
     PLANS_HEADER,
+    board_signed_in,
     create_board_account,
-    create_board_exam,
     csv_bytes,
     plans_file,
+    upload_import,
 )
 from tests.factories import csrf_token, login
 
 BAD_ROWS = 3000
-
-
-def _setup(db, client):
-    exam = create_board_exam()
-    account = create_board_account()
-    db.session.commit()
-    login(client, account.username)
-    return exam
-
-
-def _upload(client, exam, data: bytes, name: str = "plans.csv", kind: str = "plans"):
-    path = f"/board/exams/{exam.id}/imports/{kind}"
-    token = csrf_token(client, path)
-    return client.post(
-        path,
-        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-    )
 
 
 def _stored(db) -> int:
@@ -67,24 +49,24 @@ def test_the_stored_limit_is_the_readers(app, monkeypatch):
 def test_upload_above_the_readers_limit_is_refused_before_storing(client, db, monkeypatch):
     # the reader's limit made small, so the test client need not build a 20 MB request
     monkeypatch.setattr(uploads, "DEFAULT_MAX_BYTES", 100 * 1024)
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     data = b"batch," + b"x" * (150 * 1024)
-    response = _upload(client, exam, data)
+    response = upload_import(client, exam, data)
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "文件超过 100 KB 的上限" in html and "未保存" in html
     assert _stored(db) == 0
-    assert _upload(client, exam, plans_file()).status_code == 302
+    assert upload_import(client, exam, plans_file()).status_code == 302
 
 
 def test_upload_quota_per_account_refuses_and_says_how_to_free_space(app, client, db, monkeypatch):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     data = plans_file()
     monkeypatch.setitem(app.config, "UPLOAD_QUOTA_BYTES", len(data) * 2 + 10)
-    first = _upload(client, exam, data)
+    first = upload_import(client, exam, data)
     assert first.status_code == 302
-    assert _upload(client, exam, data).status_code == 302
-    refused = _upload(client, exam, data)
+    assert upload_import(client, exam, data).status_code == 302
+    refused = upload_import(client, exam, data)
     assert refused.status_code == 413
     html = refused.get_data(as_text=True)
     assert "超过本账号" in html and "确认导入或取消之前的预览" in html
@@ -95,23 +77,23 @@ def test_upload_quota_per_account_refuses_and_says_how_to_free_space(app, client
     cancelled = client.post(preview + "/cancel", data={"csrf_token": token})
     assert cancelled.status_code == 302
     assert client.get(preview).status_code == 404
-    assert _upload(client, exam, data).status_code == 302
+    assert upload_import(client, exam, data).status_code == 302
     assert _stored(db) == 2
 
 
 def test_quota_refuses_a_file_larger_than_the_room_left(app, client, db, monkeypatch):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     data = plans_file()
     monkeypatch.setitem(app.config, "UPLOAD_QUOTA_BYTES", len(data) + len(data) // 2)
-    assert _upload(client, exam, data).status_code == 302
-    refused = _upload(client, exam, data)
+    assert upload_import(client, exam, data).status_code == 302
+    refused = upload_import(client, exam, data)
     assert refused.status_code == 413 and "取消之前的预览" in refused.get_data(as_text=True)
     assert _stored(db) == 1
 
 
 def test_cancel_needs_csrf_and_the_owner(app, client, db):
-    exam = _setup(db, client)
-    preview = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    preview = upload_import(client, exam, plans_file()).headers["Location"]
     assert client.post(preview + "/cancel").status_code == 400
     assert client.get(preview).status_code == 200
     colleague = create_board_account()
@@ -124,8 +106,8 @@ def test_cancel_needs_csrf_and_the_owner(app, client, db):
     assert _stored(db) == 1
 
 
-def test_preview_is_parsed_once_at_upload(client, db, monkeypatch):
-    exam = _setup(db, client)
+def test_preview_is_parsed_once_atupload_import(client, db, monkeypatch):
+    exam = board_signed_in(client)
     calls = []
     real = previews.import_file
 
@@ -134,7 +116,7 @@ def test_preview_is_parsed_once_at_upload(client, db, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(previews, "import_file", counting)
-    response = _upload(client, exam, _bad_plans(3))
+    response = upload_import(client, exam, _bad_plans(3))
     assert response.status_code == 302 and len(calls) == 1
 
     def fail(*args, **kwargs):
@@ -152,16 +134,16 @@ def test_preview_is_parsed_once_at_upload(client, db, monkeypatch):
 
 
 def test_good_preview_kept_with_its_changes(client, db, monkeypatch):
-    exam = _setup(db, client)
-    preview = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    preview = upload_import(client, exam, plans_file()).headers["Location"]
     monkeypatch.setattr("admissions.services.imports.pipeline.read_table", None)
     html = client.get(preview).get_data(as_text=True)
     assert "检查通过" in html and "确认导入" in html and "新增" in html
 
 
 def test_preview_of_thousands_of_bad_rows_is_paged(client, db):
-    exam = _setup(db, client)
-    preview = _upload(client, exam, _bad_plans(BAD_ROWS)).headers["Location"]
+    exam = board_signed_in(client)
+    preview = upload_import(client, exam, _bad_plans(BAD_ROWS)).headers["Location"]
     first = client.get(preview)
     assert first.status_code == 200
     html = first.get_data(as_text=True)
@@ -184,16 +166,16 @@ def test_preview_of_thousands_of_bad_rows_is_paged(client, db):
      ("99999999999999999999", "页码须为正整数"), ("２", "页码须为正整数"), ("99", "共 1 页")],
 )  # fmt: skip
 def test_bad_page_is_400_with_a_message(client, db, page, message):
-    exam = _setup(db, client)
-    preview = _upload(client, exam, _bad_plans(3)).headers["Location"]
+    exam = board_signed_in(client)
+    preview = upload_import(client, exam, _bad_plans(3)).headers["Location"]
     response = client.get(preview, query_string={"page": page})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
 def test_a_confirm_that_finds_errors_updates_the_kept_preview(client, db, monkeypatch):
-    exam = _setup(db, client)
-    preview = _upload(client, exam, plans_file()).headers["Location"]
+    exam = board_signed_in(client)
+    preview = upload_import(client, exam, plans_file()).headers["Location"]
     assert "检查通过" in client.get(preview).get_data(as_text=True)
 
     def found_errors(exam, kind, data, filename, actor, **kwargs):
@@ -208,9 +190,9 @@ def test_a_confirm_that_finds_errors_updates_the_kept_preview(client, db, monkey
 
 
 def test_a_confirm_by_job_forgets_the_kept_preview(app, client, db, monkeypatch):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
-    preview = _upload(client, exam, plans_file()).headers["Location"]
+    preview = upload_import(client, exam, plans_file()).headers["Location"]
     stored_token = preview.rsplit("/", 1)[1]
     assert "检查通过" in client.get(preview).get_data(as_text=True)  # checked by a job
     db.session.expire_all()
@@ -238,9 +220,9 @@ def _jobs(db, kind: str) -> list[Job]:
 
 
 def test_a_large_upload_is_checked_by_a_job_once(app, client, db, monkeypatch):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
-    response = _upload(client, exam, _bad_plans(3))
+    response = upload_import(client, exam, _bad_plans(3))
     assert response.status_code == 302 and _jobs(db, "import_preview") == []
     preview = response.headers["Location"]
     html = client.get(preview).get_data(as_text=True)  # the "sync" backend ran the job at once
@@ -255,10 +237,10 @@ def test_a_large_upload_is_checked_by_a_job_once(app, client, db, monkeypatch):
 
 
 def test_while_the_job_runs_the_preview_page_says_so(app, client, db, monkeypatch):
-    exam = _setup(db, client)
+    exam = board_signed_in(client)
     monkeypatch.setitem(app.config, "JOBS_IMPORT_MIN_BYTES", 1)
     monkeypatch.setitem(app.extensions, DISPATCH_KEY, lambda *args: None)  # queued, not run
-    preview = _upload(client, exam, plans_file()).headers["Location"]
+    preview = upload_import(client, exam, plans_file()).headers["Location"]
     for _ in range(2):
         waiting = client.get(preview)
         assert waiting.status_code == 200
