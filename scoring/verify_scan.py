@@ -9,25 +9,18 @@ ahead. Rows of findings are (kind, candidate, target, a, b): kinds are listed be
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
-F = TypeVar("F", bound=Callable[..., Any])
+from .compiled import jit
+
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 
 ONE_PLACE, ELIGIBLE, OVER, NOT_TIED, WASTE, ENVY, CUT_NOBODY, CUT_ELSEWHERE, CUT_KEY = range(9)
 
 
-def _jit(fn: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True)(fn))
-
-
-@_jit
+@jit
 def _add(rows: Int, k: int, kind: int, c: int, t: int, a: int, b: int) -> Int:
     if k == rows.shape[0]:
         bigger = np.empty((rows.shape[0] * 2, 5), np.int64)
@@ -37,7 +30,7 @@ def _add(rows: Int, k: int, kind: int, c: int, t: int, a: int, b: int) -> Int:
     return rows
 
 
-@_jit
+@jit
 def _eligible(
     c: int, t: int, t_scheme: Int, qualified: Bool, excluded: Bool, fails: Int, n_lines: int
 ) -> bool:
@@ -53,7 +46,7 @@ def _eligible(
     return True
 
 
-@_jit
+@jit
 def check_held(
     ptr: Int, target: Int, outcome: Int, choice: Int, t_scheme: Int, qualified: Bool,
     excluded: Bool, fails: Int, n_lines: int, cap: Int, share: Bool, t_row: Int, cand_key: Int,
@@ -117,7 +110,7 @@ def check_held(
     return held, hp, hq, count, low, rows[:k]
 
 
-@_jit
+@jit
 def scan_above(
     ptr: Int, target: Int, held: Int, choice: Int, t_scheme: Int, qualified: Bool,
     excluded: Bool, fails: Int, n_lines: int, count: Int, cap: Int, low: Int, hp: Int, hq: Int,
@@ -163,7 +156,7 @@ def scan_above(
     return rows[:k]
 
 
-@_jit
+@jit
 def check_cutoffs(cutoff: Int, held: Int, target: Int, low: Int, hp: Int, hq: Int) -> Int:
     """(6) each published cutoff candidate is dispatched to its target with its lowest key."""
     n, n_t = held.shape[0], min(cutoff.shape[0], low.shape[0])
@@ -185,7 +178,7 @@ def check_cutoffs(cutoff: Int, held: Int, target: Int, low: Int, hp: Int, hq: In
     return rows[:k]
 
 
-@_jit
+@jit
 def combine_segments(cols: Int, seg: Int, width: Int) -> tuple[Int, Bool]:
     """One integer per entry ordering each segment's rows as its first ``width[s]`` columns do
     (first column first), and whether each segment fitted in 62 bits."""

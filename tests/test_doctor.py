@@ -162,3 +162,14 @@ def test_too_little_free_space(app, sound, monkeypatch):
     assert code == 1
     assert "存储空间（临时目录）" in problems
     assert "请清理或扩容" in output
+
+
+def test_no_place_for_the_engines_compiled_code(app, sound, monkeypatch):
+    # What scoring/compiled.py records when numba finds no folder it can write
+    # (tests/scoring/test_compiled_cache.py makes that happen for real).
+    from scoring import compiled
+
+    monkeypatch.setattr(compiled, "UNCACHED", ["scoring.allocation.kernel._sift_up"])
+    code, output, problems = doctor(app)
+    assert (code, problems) == (1, {"分配引擎编译缓存"})
+    assert "NUMBA_CACHE_DIR" in output

@@ -11,7 +11,8 @@ from admissions.services.deployment import run_checks
 
 
 @click.command(
-    "doctor", help="检查部署：数据库、Redis、密钥、Cookie、限流、任务进程、字体、存储空间。"
+    "doctor",
+    help="检查部署：数据库、Redis、密钥、Cookie、限流、任务进程、字体、编译缓存、存储空间。",
 )
 def doctor_command() -> None:
     """Run every check; print one line each; exit 1 when any found a problem."""

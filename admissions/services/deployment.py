@@ -5,6 +5,7 @@ connections with short timeouts), so they run when the database or Redis is down
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -38,7 +39,7 @@ def run_checks(config: Mapping[str, Any], migrations_dir: Path) -> list[Finding]
     findings = check_database(config, migrations_dir)
     for check in (
         check_redis, check_secret_key, check_cookies, check_rate_limits, check_worker,
-        check_fonts, check_free_space,
+        check_fonts, check_compiled_code, check_free_space,
     ):  # fmt: skip
         findings.extend(check(config))
     return findings
@@ -319,21 +320,33 @@ def check_fonts(config: Mapping[str, Any]) -> list[Finding]:
 
     font = load_font()
     if not font.embedded:
-        return [
-            Finding(
-                "PDF 字体",
-                False,
-                f"{font.warning}：请安装 fonts-wqy-zenhei 或设置 ADMISSIONS_PDF_FONT",
-            )
-        ]
-    missing = missing_glyphs("录取通知书考生姓名身份证号院校专业", font)
+        fix = "请安装 fonts-wqy-zenhei 或设置 ADMISSIONS_PDF_FONT"
+        return [Finding("PDF 字体", False, f"{font.warning}：{fix}")]
+    missing = "".join(sorted(missing_glyphs("录取通知书考生姓名身份证号院校专业", font)))
     if missing:
+        return [Finding("PDF 字体", False, f"字体缺少常用汉字 {missing}：请换一个中文字体")]
+    return [Finding("PDF 字体", True, f"中文字体可用（{font.name}）")]
+
+
+def check_compiled_code(config: Mapping[str, Any]) -> list[Finding]:
+    """A folder the service can write where the allocation engine keeps its compiled code;
+    without one each process compiles it again before its first allocation (scoring/compiled.py)."""
+    import scoring.allocation.kernel  # noqa: F401  (its loops are set up on import, compiled later)
+    import scoring.verify_scan  # noqa: F401
+    from scoring import compiled
+
+    if compiled.UNCACHED:
         return [
             Finding(
-                "PDF 字体", False, f"字体缺少常用汉字 {''.join(sorted(missing))}：请换一个中文字体"
+                "分配引擎编译缓存", False,
+                "程序目录和服务账户的缓存目录都不可写，分配引擎编译的代码无处保存：每个进程首次"
+                "投档或校验前都要重新编译（本机约十几秒）；请把 NUMBA_CACHE_DIR 设为服务账户可写的"
+                "目录，例如 /var/cache/admissions/numba",
             )
-        ]
-    return [Finding("PDF 字体", True, f"中文字体可用（{font.name}）")]
+        ]  # fmt: skip
+    chosen = os.environ.get("NUMBA_CACHE_DIR")
+    where = f"（NUMBA_CACHE_DIR={chosen}）" if chosen else ""
+    return [Finding("分配引擎编译缓存", True, f"编译的代码可存于磁盘，各进程共用{where}")]
 
 
 def check_free_space(config: Mapping[str, Any]) -> list[Finding]:

@@ -8,25 +8,15 @@ only when it allocates, so commands that never allocate do not load numba.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 
+from ..compiled import jit
 from .model import BoolArray, IntArray
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _jit(fn: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True)(fn))
-
 
 _AHEAD = 64  # candidates whose list starts are loaded together before they choose
 
 
-@_jit
+@jit
 def _sift_up(hp: IntArray, hc: IntArray, base: int, i: int) -> None:
     p, c = hp[base + i], hc[base + i]
     while i > 0:
@@ -38,7 +28,7 @@ def _sift_up(hp: IntArray, hc: IntArray, base: int, i: int) -> None:
     hp[base + i], hc[base + i] = p, c
 
 
-@_jit
+@jit
 def _sift_down(hp: IntArray, hc: IntArray, base: int, size: int) -> None:
     p, c = hp[base], hc[base]
     i = 0
@@ -55,7 +45,7 @@ def _sift_down(hp: IntArray, hc: IntArray, base: int, size: int) -> None:
     hp[base + i], hc[base + i] = p, c
 
 
-@_jit
+@jit
 def deferred_acceptance(
     ptr: IntArray,
     target: IntArray,
@@ -156,7 +146,7 @@ def deferred_acceptance(
     return held, held_t, held_p
 
 
-@_jit
+@jit
 def serial_dictatorship(
     order: IntArray,
     prio: IntArray,
@@ -211,7 +201,7 @@ def serial_dictatorship(
     return held, held_t
 
 
-@_jit
+@jit
 def lowest_held(
     held_target: IntArray, held_p: IntArray, cno_rank: IntArray, n_targets: int
 ) -> IntArray:
@@ -228,7 +218,7 @@ def lowest_held(
     return out
 
 
-@_jit
+@jit
 def targets_outside(
     ptr: IntArray, target: IntArray, category: IntArray, target_category: IntArray, n_t: int
 ) -> int:
@@ -244,7 +234,7 @@ def targets_outside(
     return 0
 
 
-@_jit
+@jit
 def failing_entries(ptr: IntArray, lines: IntArray, failures: IntArray, n_lines: int) -> BoolArray:
     """Per entry, whether its (candidate, line) pair is in the sorted codes ``failures``."""
     out = np.zeros(lines.shape[0], np.bool_)
@@ -258,13 +248,13 @@ def failing_entries(ptr: IntArray, lines: IntArray, failures: IntArray, n_lines:
     return out
 
 
-@_jit
+@jit
 def _fails(failures: IntArray, code: int) -> bool:
     i = np.searchsorted(failures, code)
     return bool(i < failures.shape[0] and failures[i] == code)
 
 
-@_jit
+@jit
 def place_in_groups(
     order: IntArray,
     held: IntArray,
@@ -309,7 +299,7 @@ def place_in_groups(
     return line, outcome
 
 
-@_jit
+@jit
 def order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArray) -> None:
     """Sort, by ``tie``, each run of equal ``ordered`` values beginning at a position in
     ``starts`` (ascending, the first of each run), in place in ``order``."""
