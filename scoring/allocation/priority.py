@@ -156,11 +156,15 @@ def _gather(
     bounds = np.concatenate(([0], np.cumsum(np.bincount(e_scheme, minlength=len(schemes)))))
     by_scheme = cand[order]
     sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
-    for s in members:
-        a, b = int(bounds[s]), int(bounds[s + 1])
-        if width == 1:
-            np.take(schemes[s].keys[:, 0], by_scheme[a:b], out=sorted_cols[0, a:b], mode="clip")
-        else:
+    edges = bounds.tolist()  # plain ints: this loop runs once per scheme (hundreds)
+    if width == 1:
+        out = sorted_cols[0]
+        for s in members:
+            a, b = edges[s], edges[s + 1]
+            schemes[s].keys[:, 0].take(by_scheme[a:b], out=out[a:b], mode="clip")
+    else:
+        for s in members:
+            a, b = edges[s], edges[s + 1]
             sorted_cols[:, a:b] = schemes[s].keys[by_scheme[a:b]].T
     cols = []
     for j in range(width):  # one scatter per column (faster than one 2-D scatter)
