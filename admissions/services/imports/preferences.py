@@ -14,26 +14,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import (
-    AuditEvent,
     Candidate,
     Institution,
     PlanLine,
     PreferenceItem,
     PreferenceList,
     PreferenceMajor,
-    PreferenceStatus,
-    utcnow,
 )
-from admissions.services import audit
-from admissions.services.imports.bulk import (
-    foreign_keys_checked_once,
-    insert_rows,
-    insert_rows_returning_ids,
-)
+from admissions.services.imports.bulk import foreign_keys_checked_once
 from admissions.services.imports.context import ImportContext, Staged
+from admissions.services.imports.preferences_write import Item, ListKey, write_lists
 
-ListKey = tuple[int, int, int]  # candidate id, batch id, round
-Item = tuple[int, int | None, int | None, str | None, bool, tuple[int, ...]]
 _TABLES = ("preference_list", "preference_item", "preference_major")
 
 
@@ -236,7 +227,7 @@ def stage(context: ImportContext) -> Staged:
     def apply() -> None:
         versions = {key: current.get(key, (0, []))[0] + 1 for key in changed}
         with foreign_keys_checked_once(_TABLES, sum(len(items) for items in changed.values())):
-            _write_lists(context, changed, versions)
+            write_lists(context, changed, versions)
 
     return Staged(counts, apply)
 
@@ -285,56 +276,3 @@ def _latest_lists(exam_id: int, candidates: set[int]) -> dict[ListKey, tuple[int
         (candidate_id, batch_id, round_number): (version, sorted(items[list_id]))
         for list_id, candidate_id, batch_id, round_number, version in lists
     }
-
-
-def _write_lists(
-    context: ImportContext, changed: dict[ListKey, list[Item]], versions: dict[ListKey, int]
-) -> None:
-    """One new list version per key, its items and majors, one audit event each: bulk writes."""
-    if not changed:
-        return
-    keys = list(changed)
-    now = utcnow()
-    list_ids = insert_rows_returning_ids(
-        PreferenceList.__table__,
-        [
-            {"candidate_id": c, "batch_id": b, "round_number": r, "version": versions[(c, b, r)],
-             "status": PreferenceStatus.SUBMITTED.value, "created_at": now, "submitted_at": now}
-            for c, b, r in keys
-        ],
-    )  # fmt: skip
-    items = [
-        {"list_id": list_id, "position": position, "plan_line_id": line_id,
-         "institution_id": institution_id, "group_code": group, "adjust": adjust}
-        for list_id, key in zip(list_ids, keys, strict=True)
-        for position, line_id, institution_id, group, adjust, _majors in changed[key]
-    ]  # fmt: skip
-    majors = [item[5] for key in keys for item in changed[key]]
-    if any(majors):
-        item_ids = insert_rows_returning_ids(PreferenceItem.__table__, items)
-        insert_rows(
-            PreferenceMajor.__table__,
-            [
-                {"item_id": item_id, "position": index, "plan_line_id": line_id}
-                for item_id, listed in zip(item_ids, majors, strict=True)
-                for index, line_id in enumerate(listed, start=1)
-            ],
-        )
-    else:
-        insert_rows(PreferenceItem.__table__, items)
-    insert_rows(
-        AuditEvent.__table__,
-        [
-            audit.event_row(
-                context.actor,
-                "preferences.import",
-                "preference_list",
-                list_id,
-                after={"batch_id": b, "round": r, "choices": len(changed[(c, b, r)])},
-                reason=f"import {context.filename}",
-                exam_id=context.exam.id,
-                at=now,
-            )  # fmt: skip
-            for list_id, (c, b, r) in zip(list_ids, keys, strict=True)
-        ],
-    )
