@@ -56,10 +56,13 @@ LEFT JOIN candidate c ON c.exam_id = :exam_id AND c.candidate_no = r.candidate_n
 WHERE c.id IS NULL ORDER BY r.line
 """
 
+# candidates new and changed; cells to insert and to update (one pass over the differences)
 _COUNTS = """
 SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored),
-       (SELECT count(*) FROM score_diff WHERE old_id IS NULL)
-FROM (SELECT candidate_id, bool_or(scored) AS scored FROM score_diff GROUP BY candidate_id) AS d
+       coalesce(sum(new_cells), 0), coalesce(sum(old_cells), 0)
+FROM (SELECT candidate_id, bool_or(scored) AS scored,
+             count(*) FILTER (WHERE old_id IS NULL) AS new_cells, count(old_id) AS old_cells
+      FROM score_diff GROUP BY candidate_id) AS d
 """
 
 # The cells of the first changed rows, for the preview (before → after per component).
@@ -109,14 +112,17 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
     if context.errors or not components:
         return Staged((0, 0, len(context.rows)), nothing)
     db.session.execute(text(_DIFF), {"exam_id": exam_id})
-    inserted, updated, new_cells = db.session.execute(text(_COUNTS)).one()
+    inserted, updated, new_cells, old_cells = db.session.execute(text(_COUNTS)).one()
     counts = (inserted, updated, len(context.rows) - inserted - updated)
     names = {c.code: c.name for c in components}
 
     def apply() -> None:
-        with foreign_keys_checked_once(["component_score"], new_cells):
-            db.session.execute(text(_INSERT))
-        db.session.execute(text(_UPDATE))
+        # each statement reads all the differences: skipped when it has nothing to write
+        if new_cells:
+            with foreign_keys_checked_once(["component_score"], new_cells):
+                db.session.execute(text(_INSERT))
+        if old_cells:
+            db.session.execute(text(_UPDATE))
         event = event_row(
             context.actor, "score.import", "candidate", None,
             reason=f"import {context.filename}", exam_id=exam_id, at=utcnow(),
