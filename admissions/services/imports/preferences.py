@@ -187,26 +187,18 @@ def _other_category(category: str, candidate: _Registered) -> str:
     return f"该志愿属于专业类别 {category}，考生报考的类别为 {candidate.category_code}"
 
 
-def _known_flat(look: _Lookup, row: Row) -> tuple[ListKey, Item] | None:
-    """(list, item) of a row of a flat batch that passes every check, else None (then `_item`
-    finds out what is wrong, or reads a grouped batch's row)."""
-    candidate = look.candidates.get(row["candidate_no"])  # type: ignore[arg-type]
-    batch = look.batches.get(row["batch"])  # type: ignore[arg-type]
-    institution = look.institutions.get(row["institution_code"])  # type: ignore[arg-type]
-    if candidate is None or batch is None or institution is None or batch.shape != "flat":
-        return None
-    number = int(str(row["round"]))
-    plan = look.lines.get((batch.id, institution.id, row["program_code"]))  # type: ignore[arg-type]
-    if number > batch.rounds or plan is None or plan.category_code != candidate.category_code:
-        return None
-    return (candidate.id, batch.id, number), (
-        int(str(row["choice"])),
-        plan.id,
-        None,
-        None,
-        False,
-        (),
-    )
+def _flat_targets(look: _Lookup) -> dict[tuple[str, str, str], tuple[int, int, int, str]]:
+    """(batch code, institution code, program code) → (batch id, rounds, plan line id, category)
+    of every line of a flat batch: the whole lookup of a good flat row in one step."""
+    batches = {b.id: b for b in look.batches.values() if b.shape == "flat"}
+    codes = {i.id: code for code, i in look.institutions.items()}
+    return {
+        (batches[batch_id].code, codes[institution_id], program): (
+            batch_id, batches[batch_id].rounds, line.id, line.category_code,
+        )
+        for (batch_id, institution_id, program), line in look.lines.items()
+        if batch_id in batches and institution_id in codes
+    }  # fmt: skip
 
 
 def stage(context: ImportContext) -> Staged:
@@ -214,11 +206,19 @@ def stage(context: ImportContext) -> Staged:
     look = _Lookup(context)
     lists: dict[ListKey, list[Item]] = defaultdict(list)
     listed: dict[tuple[ListKey, object], int] = {}  # (list, line or group) → first line naming it
+    candidates, targets = look.candidates, _flat_targets(look)
     for line, row in context.numbered():
-        known = _known_flat(look, row)
-        if known is not None and listed.setdefault((known[0], known[1][1]), line) == line:
-            lists[known[0]].append(known[1])
-            continue
+        # a row of a flat batch that passes every check (most rows): read in one step
+        candidate = candidates.get(row["candidate_no"])  # type: ignore[arg-type]
+        target = targets.get((row["batch"], row["institution_code"], row["program_code"]))  # type: ignore[arg-type]
+        if candidate is not None and target is not None:
+            batch_id, rounds, plan_id, category = target
+            number = int(str(row["round"]))
+            if number <= rounds and category == candidate.category_code:
+                key = (candidate.id, batch_id, number)
+                if listed.setdefault((key, plan_id), line) == line:
+                    lists[key].append((int(str(row["choice"])), plan_id, None, None, False, ()))
+                    continue
         # anything else (an error, a grouped batch, a line named twice): the full checks
         item = _item(context, look, line, row)
         if item is not None:
@@ -227,7 +227,9 @@ def stage(context: ImportContext) -> Staged:
             if _listed_once(context, listed, key, item, line):
                 lists[key].append(item)
     current = _latest_lists(context.exam.id, {key[0] for key in lists})
-    changed = {k: sorted(v) for k, v in lists.items() if current.get(k, (0, []))[1] != sorted(v)}
+    for items in lists.values():
+        items.sort()
+    changed = {k: v for k, v in lists.items() if current.get(k, (0, []))[1] != v}
     inserted = sum(1 for key in changed if key not in current)
     counts = (inserted, len(changed) - inserted, len(lists) - len(changed))
 
