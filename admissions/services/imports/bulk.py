@@ -34,8 +34,8 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def insert_tuples(table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows given as tuples of `columns`' values: ``insert_rows`` without a dict per row
-    (for the largest writes, where building them costs more than COPY itself)."""
+    """Insert rows given as tuples of `columns`' values: ``insert_rows`` without building a dict
+    per row (for the largest writes: hundreds of thousands of rows)."""
     if not rows:
         return
     connection = db.session.connection()
