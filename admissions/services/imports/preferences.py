@@ -8,32 +8,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import Integer, any_, bindparam, func, select
+from sqlalchemy import Integer, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from admissions.extensions import db
 from admissions.files.readers import Row
 from admissions.models import (
-    AuditEvent,
     Candidate,
     Institution,
     PlanLine,
     PreferenceItem,
     PreferenceList,
     PreferenceMajor,
-    PreferenceStatus,
-    utcnow,
 )
-from admissions.services import audit
-from admissions.services.imports.bulk import (
-    foreign_keys_checked_once,
-    insert_rows,
-    insert_rows_returning_ids,
-)
+from admissions.services.imports.bulk import foreign_keys_checked_once
 from admissions.services.imports.context import ImportContext, Staged
+from admissions.services.imports.preferences_write import Item, ListKey, write_lists
 
-ListKey = tuple[int, int, int]  # candidate id, batch id, round
-Item = tuple[int, int | None, int | None, str | None, bool, tuple[int, ...]]
 _TABLES = ("preference_list", "preference_item", "preference_major")
 
 
@@ -72,12 +63,19 @@ class _Lookup:
             b.code: _Batch(b.id, b.code, b.rounds, b.shape, b.majors_per_group)
             for b in exam.batches
         }
-        query = select(Candidate.candidate_no, Candidate.id, Candidate.category_code)
+        query = select(Candidate.candidate_no, Candidate.id, Candidate.category_code).where(
+            Candidate.exam_id == exam.id
+        )
+        if db.session.connection().dialect.name == "postgresql":
+            # only the candidates the file names (a file of one school's lists, or a quarter
+            # of the province's, reads that many): one index lookup each, no 100,000-row dict
+            numbers = sorted({str(row["candidate_no"]) for row in context.rows})
+            query = query.where(
+                Candidate.candidate_no == any_(bindparam("numbers", numbers, type_=ARRAY(String)))
+            )
         self.candidates = {
             number: _Registered(candidate_id, category)
-            for number, candidate_id, category in db.session.execute(
-                query.where(Candidate.exam_id == exam.id)
-            )
+            for number, candidate_id, category in db.session.execute(query)
         }
         self.institutions = {
             code: _Institution(i, code)
@@ -189,26 +187,18 @@ def _other_category(category: str, candidate: _Registered) -> str:
     return f"该志愿属于专业类别 {category}，考生报考的类别为 {candidate.category_code}"
 
 
-def _known_flat(look: _Lookup, row: Row) -> tuple[ListKey, Item] | None:
-    """(list, item) of a row of a flat batch that passes every check, else None (then `_item`
-    finds out what is wrong, or reads a grouped batch's row)."""
-    candidate = look.candidates.get(row["candidate_no"])  # type: ignore[arg-type]
-    batch = look.batches.get(row["batch"])  # type: ignore[arg-type]
-    institution = look.institutions.get(row["institution_code"])  # type: ignore[arg-type]
-    if candidate is None or batch is None or institution is None or batch.shape != "flat":
-        return None
-    number = int(str(row["round"]))
-    plan = look.lines.get((batch.id, institution.id, row["program_code"]))  # type: ignore[arg-type]
-    if number > batch.rounds or plan is None or plan.category_code != candidate.category_code:
-        return None
-    return (candidate.id, batch.id, number), (
-        int(str(row["choice"])),
-        plan.id,
-        None,
-        None,
-        False,
-        (),
-    )
+def _flat_targets(look: _Lookup) -> dict[tuple[str, str, str], tuple[int, int, int, str]]:
+    """(batch code, institution code, program code) → (batch id, rounds, plan line id, category)
+    of every line of a flat batch: the whole lookup of a good flat row in one step."""
+    batches = {b.id: b for b in look.batches.values() if b.shape == "flat"}
+    codes = {i.id: code for code, i in look.institutions.items()}
+    return {
+        (batches[batch_id].code, codes[institution_id], program): (
+            batch_id, batches[batch_id].rounds, line.id, line.category_code,
+        )
+        for (batch_id, institution_id, program), line in look.lines.items()
+        if batch_id in batches and institution_id in codes
+    }  # fmt: skip
 
 
 def stage(context: ImportContext) -> Staged:
@@ -216,11 +206,19 @@ def stage(context: ImportContext) -> Staged:
     look = _Lookup(context)
     lists: dict[ListKey, list[Item]] = defaultdict(list)
     listed: dict[tuple[ListKey, object], int] = {}  # (list, line or group) → first line naming it
+    candidates, targets = look.candidates, _flat_targets(look)
     for line, row in context.numbered():
-        known = _known_flat(look, row)
-        if known is not None and listed.setdefault((known[0], known[1][1]), line) == line:
-            lists[known[0]].append(known[1])
-            continue
+        # a row of a flat batch that passes every check (most rows): read in one step
+        candidate = candidates.get(row["candidate_no"])  # type: ignore[arg-type]
+        target = targets.get((row["batch"], row["institution_code"], row["program_code"]))  # type: ignore[arg-type]
+        if candidate is not None and target is not None:
+            batch_id, rounds, plan_id, category = target
+            number = int(str(row["round"]))
+            if number <= rounds and category == candidate.category_code:
+                key = (candidate.id, batch_id, number)
+                if listed.setdefault((key, plan_id), line) == line:
+                    lists[key].append((int(str(row["choice"])), plan_id, None, None, False, ()))
+                    continue
         # anything else (an error, a grouped batch, a line named twice): the full checks
         item = _item(context, look, line, row)
         if item is not None:
@@ -229,14 +227,16 @@ def stage(context: ImportContext) -> Staged:
             if _listed_once(context, listed, key, item, line):
                 lists[key].append(item)
     current = _latest_lists(context.exam.id, {key[0] for key in lists})
-    changed = {k: sorted(v) for k, v in lists.items() if current.get(k, (0, []))[1] != sorted(v)}
+    for items in lists.values():
+        items.sort()
+    changed = {k: v for k, v in lists.items() if current.get(k, (0, []))[1] != v}
     inserted = sum(1 for key in changed if key not in current)
     counts = (inserted, len(changed) - inserted, len(lists) - len(changed))
 
     def apply() -> None:
         versions = {key: current.get(key, (0, []))[0] + 1 for key in changed}
         with foreign_keys_checked_once(_TABLES, sum(len(items) for items in changed.values())):
-            _write_lists(context, changed, versions)
+            write_lists(context, changed, versions)
 
     return Staged(counts, apply)
 
@@ -285,56 +285,3 @@ def _latest_lists(exam_id: int, candidates: set[int]) -> dict[ListKey, tuple[int
         (candidate_id, batch_id, round_number): (version, sorted(items[list_id]))
         for list_id, candidate_id, batch_id, round_number, version in lists
     }
-
-
-def _write_lists(
-    context: ImportContext, changed: dict[ListKey, list[Item]], versions: dict[ListKey, int]
-) -> None:
-    """One new list version per key, its items and majors, one audit event each: bulk writes."""
-    if not changed:
-        return
-    keys = list(changed)
-    now = utcnow()
-    list_ids = insert_rows_returning_ids(
-        PreferenceList.__table__,
-        [
-            {"candidate_id": c, "batch_id": b, "round_number": r, "version": versions[(c, b, r)],
-             "status": PreferenceStatus.SUBMITTED.value, "created_at": now, "submitted_at": now}
-            for c, b, r in keys
-        ],
-    )  # fmt: skip
-    items = [
-        {"list_id": list_id, "position": position, "plan_line_id": line_id,
-         "institution_id": institution_id, "group_code": group, "adjust": adjust}
-        for list_id, key in zip(list_ids, keys, strict=True)
-        for position, line_id, institution_id, group, adjust, _majors in changed[key]
-    ]  # fmt: skip
-    majors = [item[5] for key in keys for item in changed[key]]
-    if any(majors):
-        item_ids = insert_rows_returning_ids(PreferenceItem.__table__, items)
-        insert_rows(
-            PreferenceMajor.__table__,
-            [
-                {"item_id": item_id, "position": index, "plan_line_id": line_id}
-                for item_id, listed in zip(item_ids, majors, strict=True)
-                for index, line_id in enumerate(listed, start=1)
-            ],
-        )
-    else:
-        insert_rows(PreferenceItem.__table__, items)
-    insert_rows(
-        AuditEvent.__table__,
-        [
-            audit.event_row(
-                context.actor,
-                "preferences.import",
-                "preference_list",
-                list_id,
-                after={"batch_id": b, "round": r, "choices": len(changed[(c, b, r)])},
-                reason=f"import {context.filename}",
-                exam_id=context.exam.id,
-                at=now,
-            )  # fmt: skip
-            for list_id, (c, b, r) in zip(list_ids, keys, strict=True)
-        ],
-    )

@@ -26,24 +26,26 @@ from admissions.services.imports.context import (
     nothing,
 )
 
-_TABLES = """
-DROP TABLE IF EXISTS score_rows, score_cells, score_diff;
-CREATE TEMPORARY TABLE score_rows (line integer PRIMARY KEY, candidate_no text) ON COMMIT DROP;
-CREATE TEMPORARY TABLE score_cells (
-    line integer, ord integer, component_id integer, value numeric, grade text, shown text
-) ON COMMIT DROP;
-"""
+_DROP = "DROP TABLE IF EXISTS score_rows, score_grades, score_diff"
+# one row per line of the file: the candidate number and one text column per component (c0...)
+_ROWS = "CREATE TEMPORARY TABLE score_rows (line integer PRIMARY KEY, candidate_no text{cells}) "
+_ROWS_END = "ON COMMIT DROP"
+_GRADES = (
+    "CREATE TEMPORARY TABLE score_grades (component_id integer, grade text, points numeric, "
+    "PRIMARY KEY (component_id, grade)) ON COMMIT DROP"
+)
 
-# One row per stored score that the file changes: the new value and the old one (if any).
+# One row per stored score that the file changes: the new value and the old one (if any). The
+# cells come out of each line's columns (one VALUES row per component: {cells}).
 _DIFF = """
 CREATE TEMPORARY TABLE score_diff ON COMMIT DROP AS
-SELECT c.id AS candidate_id, s.line, s.ord, s.component_id, k.code, s.value, s.grade, s.shown,
+SELECT c.id AS candidate_id, r.line, s.ord, s.component_id, k.code, s.value, s.grade, s.shown,
        o.id AS old_id,
        CASE WHEN o.grade IS NOT NULL THEN o.grade ELSE trim_scale(o.value)::text END AS old_shown,
        EXISTS (SELECT 1 FROM component_score x WHERE x.candidate_id = c.id) AS scored
-FROM score_cells s
-JOIN score_rows r ON r.line = s.line
+FROM score_rows r
 JOIN candidate c ON c.exam_id = :exam_id AND c.candidate_no = r.candidate_no
+CROSS JOIN LATERAL (VALUES {cells}) AS s (ord, component_id, value, grade, shown)
 JOIN component k ON k.id = s.component_id
 LEFT JOIN component_score o ON o.candidate_id = c.id AND o.component_id = s.component_id
 WHERE NOT (o.id IS NULL AND s.value IS NULL)
@@ -56,10 +58,13 @@ LEFT JOIN candidate c ON c.exam_id = :exam_id AND c.candidate_no = r.candidate_n
 WHERE c.id IS NULL ORDER BY r.line
 """
 
+# candidates new and changed; cells to insert and to update (one pass over the differences)
 _COUNTS = """
 SELECT count(*) FILTER (WHERE NOT scored), count(*) FILTER (WHERE scored),
-       (SELECT count(*) FROM score_diff WHERE old_id IS NULL)
-FROM (SELECT candidate_id, bool_or(scored) AS scored FROM score_diff GROUP BY candidate_id) AS d
+       coalesce(sum(new_cells), 0), coalesce(sum(old_cells), 0)
+FROM (SELECT candidate_id, bool_or(scored) AS scored,
+             count(*) FILTER (WHERE old_id IS NULL) AS new_cells, count(old_id) AS old_cells
+      FROM score_diff GROUP BY candidate_id) AS d
 """
 
 # The cells of the first changed rows, for the preview (before → after per component).
@@ -99,24 +104,27 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
     connection = db.session.connection()
     # sorts of 500,000 cells in memory, not in files (this transaction only)
     connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-    for statement in _TABLES.split(";"):
-        if statement.strip():
-            connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(_DROP)
+    cells = "".join(f", c{k} text" for k in range(len(components)))
+    connection.exec_driver_sql(_ROWS.format(cells=cells) + _ROWS_END)
     _copy_rows(context, components)
     exam_id = context.exam.id
     for line, number in db.session.execute(text(_UNKNOWN), {"exam_id": exam_id}):
         context.error(line, "candidate_no", f"考生号 {number} 不存在")
     if context.errors or not components:
         return Staged((0, 0, len(context.rows)), nothing)
-    db.session.execute(text(_DIFF), {"exam_id": exam_id})
-    inserted, updated, new_cells = db.session.execute(text(_COUNTS)).one()
+    db.session.execute(text(_DIFF.format(cells=_cells(components))), {"exam_id": exam_id})
+    inserted, updated, new_cells, old_cells = db.session.execute(text(_COUNTS)).one()
     counts = (inserted, updated, len(context.rows) - inserted - updated)
     names = {c.code: c.name for c in components}
 
     def apply() -> None:
-        with foreign_keys_checked_once(["component_score"], new_cells):
-            db.session.execute(text(_INSERT))
-        db.session.execute(text(_UPDATE))
+        # each statement reads all the differences: skipped when it has nothing to write
+        if new_cells:
+            with foreign_keys_checked_once(["component_score"], new_cells):
+                db.session.execute(text(_INSERT))
+        if old_cells:
+            db.session.execute(text(_UPDATE))
         event = event_row(
             context.actor, "score.import", "candidate", None,
             reason=f"import {context.filename}", exam_id=exam_id, at=utcnow(),
@@ -138,26 +146,50 @@ def _preview(names: dict[str, str]) -> list[RowChange]:
     return changes.rows
 
 
+def _cells(components: list[Component]) -> str:
+    """The VALUES rows (ord, component id, value, grade, shown) of a line's columns c0, c1...:
+    a number's text is the reader's canonical literal; a grade letter's points are looked up."""
+    rows = []
+    for k, component in enumerate(components):
+        cell, component_id = f"r.c{k}", int(component.id)
+        if component.grades:
+            points = (
+                f"(SELECT g.points FROM score_grades g "
+                f"WHERE g.component_id = {component_id} AND g.grade = {cell})"
+            )
+            rows.append(f"({k}, {component_id}, {points}, {cell}, {cell})")
+        else:
+            rows.append(f"({k}, {component_id}, {cell}::numeric, NULL::text, {cell})")
+    return ", ".join(rows)
+
+
 def _copy_rows(context: ImportContext, components: list[Component]) -> None:
-    """COPY (line, candidate_no) and one (line, component, value, grade, shown) per cell."""
-    plain = [
-        (k, c.code, c.id, {g: str(v) for g, v in c.grades.items()} if c.grades else None)
-        for k, c in enumerate(components)
-    ]
-    rows, cells = [], []
+    """COPY one row per line: (line, candidate_no, one cell per component); and the grade
+    tables' points."""
+    columns = [(c.code, bool(c.grades)) for c in components]
+    lines = []
     for line, row in context.numbered():
-        rows.append(f"{line}\t{_escape(str(row['candidate_no']))}\n")
-        for k, code, component_id, grades in plain:
+        cells = [_escape(str(row["candidate_no"]))]
+        for code, graded in columns:
             shown = row[code]
             if shown is None:
-                cells.append(f"{line}\t{k}\t{component_id}\t\\N\t\\N\t\\N\n")
-            elif grades:
-                letter = _escape(shown)
-                cells.append(f"{line}\t{k}\t{component_id}\t{grades[shown]}\t{letter}\t{letter}\n")
+                cells.append("\\N")
+            elif graded:
+                cells.append(_escape(shown))
             else:  # the reader's canonical number text ("85.5"): a valid numeric literal
-                cells.append(f"{line}\t{k}\t{component_id}\t{shown}\t\\N\t{shown}\n")
-    _copy("score_rows (line, candidate_no)", rows)
-    _copy("score_cells (line, ord, component_id, value, grade, shown)", cells)
+                cells.append(shown)
+        lines.append(f"{line}\t" + "\t".join(cells) + "\n")
+    listed = ", ".join(f"c{k}" for k in range(len(components)))
+    _copy(f"score_rows (line, candidate_no{', ' if listed else ''}{listed})", lines)
+    grades = [
+        f"{int(c.id)}\t{_escape(letter)}\t{points}\n"
+        for c in components
+        if c.grades
+        for letter, points in c.grades.items()
+    ]
+    if grades:
+        db.session.connection().exec_driver_sql(_GRADES)
+        _copy("score_grades (component_id, grade, points)", grades)
 
 
 def _copy(target: str, lines: list[str]) -> None:
