@@ -21,7 +21,8 @@ class PreferenceList(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))  # the unique index leads
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
+    # served by the (batch_id, round_number) index above
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
     round_number: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[PreferenceStatus] = mapped_column(
