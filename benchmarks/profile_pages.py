@@ -4,7 +4,8 @@ The same exam as ``bench_pages.py`` (its database, prepared by a run of it or by
 a student and a university user sign in through /login with Flask's test client, then each page
 is asked N times per round. Printed per page: the median over the rounds of the process's CPU
 time per request (the app and its driver, not PostgreSQL's), the wall time, and the SQL
-statements per request. ``--profile PAGE`` prints the top of cProfile for that page.
+statements and Python function calls per request (a figure that the load of other programs
+does not disturb). ``--profile PAGE`` prints the top of cProfile for that page.
 
     python benchmarks/profile_pages.py --seed              # build the database (3,000 candidates)
     python benchmarks/profile_pages.py                     # 5 rounds of 200 requests per page
@@ -91,6 +92,17 @@ def measure(ask, count: int, rounds: int) -> tuple[float, float]:
     return statistics.median(cpu), statistics.median(wall)
 
 
+def python_calls(ask, count: int = 20) -> int:
+    """Python function calls per request (cProfile's count): a measure of the work done that
+    the load of other programs does not disturb."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        ask()
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls // count  # type: ignore[attr-defined]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", action="store_true", help="rebuild the database first")
@@ -135,7 +147,8 @@ def main() -> None:
             for statement, seconds in log:
                 print(f"  {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:300]}")
         cpu, wall = measure(ask, args.n, args.rounds)
-        print(f"{page:8} CPU {cpu:6.2f} ms/req  wall {wall:6.2f} ms/req  {queries} SQL statements")
+        print(f"{page:8} CPU {cpu:6.2f} ms/req  wall {wall:6.2f} ms/req  {queries} SQL statements"
+              f"  {python_calls(ask):,} Python calls/req")  # fmt: skip
         if page == args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
