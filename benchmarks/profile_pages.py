@@ -64,7 +64,12 @@ def asker(app, people: dict, page: str):
     version = [int(re.search(r'name="version" value="(\d+)"',
                              client.get(user["editor"]).get_data(as_text=True)).group(1))]  # fmt: skip
 
+    # A browser follows the redirect, which shows (and drops) the flashed message; here the
+    # session cookie of the signed-in page is put back instead, so messages do not pile up.
+    cookie = client.get_cookie("session").value
+
     def submit():
+        client.set_cookie("session", cookie)
         form = {"csrf_token": csrf, "version": str(version[0]), "action": "submit",
                 "confirm": "yes"}  # fmt: skip
         for index, line_id in enumerate(user["lines"]):
