@@ -15,7 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from admissions.extensions import db
 from admissions.files.verification import verification_code
@@ -68,10 +68,12 @@ def rounds_of(candidate: Candidate) -> list[Round]:
 
 
 def get_round(candidate: Candidate, batch_id: int, number: int) -> Round | None:
-    """The round, only if it belongs to the candidate's exam."""
+    """The round, only if it belongs to the candidate's exam (its batch, which every page of
+    the round reads, loaded by the same query)."""
     return db.session.scalar(
         select(Round)
         .join(Batch, Round.batch_id == Batch.id)
+        .options(contains_eager(Round.batch))
         .where(Batch.id == batch_id, Batch.exam_id == candidate.exam_id, Round.number == number)
     )
 
@@ -238,10 +240,10 @@ def save_list(
         version=version, status=status, created_at=now, submitted_at=now if submit else None,
         verification_code=slip_code(candidate, round_, version) if submit else None,
     )  # fmt: skip
+    # No savepoint: on a conflict the caller rolls the whole transaction back anyway.
     try:
-        with db.session.begin_nested():
-            db.session.add(pref_list)
-            db.session.flush()
+        db.session.add(pref_list)
+        db.session.flush()
     except IntegrityError as error:
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
