@@ -95,15 +95,14 @@ def _filters() -> review_list.ReviewFilter:
 @roles_required("university")
 def review(run_id: int):
     """The round's dispatched candidates: filter, sort, explanations, bulk decisions."""
-    institution = own_institution()
-    run = own_run(run_id)
+    run = own_run(run_id)  # a run of the staff member's own institution, else 404
+    institution_id = current_user.institution_id
     filters = _filters()
-    found = review_list.review_page(run, institution.id, filters)
+    found = review_list.review_page(run, institution_id, filters)
     around = review_list.review_context(run)
     ids = [c.id for _, c, _ in found.rows]
     return render_template(
         "university/review.html",
-        institution=institution,
         run=run,
         heading=around.heading,
         rows=found.rows,
@@ -113,7 +112,7 @@ def review(run_id: int):
         filters=filters,
         explain=review_list.explanations(run, ids, around.formula, found.results),
         problem=around.problem,
-        programs=review_list.programs_of(run, institution.id),
+        programs=review_list.programs_of(run, institution_id),
         bulk=BulkDecisionForm(),
         upload=DecisionUploadForm(),
         letters_form=LettersForm(),

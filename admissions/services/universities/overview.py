@@ -102,15 +102,20 @@ def cutoffs_for(institution_id: int) -> list[tuple[Cutoff, PlanLine, AllocationR
 
 def run_for_institution(run_id: int, institution_id: int) -> AllocationRun | None:
     """The run, if it is live and dispatched to (or could dispatch to) the institution."""
-    run = db.session.get(AllocationRun, run_id)
-    if run is None or run.dry_run or run.status not in LIVE:
+    holds_line = (
+        select(PlanLine.id)
+        .where(PlanLine.batch_id == AllocationRun.batch_id, PlanLine.institution_id == institution_id)
+        .exists()
+    )  # fmt: skip
+    found = db.session.execute(
+        select(AllocationRun, holds_line).where(AllocationRun.id == run_id)
+    ).first()  # one query: the run, and whether the institution holds a line in its batch
+    if found is None:
         return None
-    holds_line = db.session.scalar(
-        select(func.count(PlanLine.id)).where(
-            PlanLine.batch_id == run.batch_id, PlanLine.institution_id == institution_id
-        )
-    )
-    return run if holds_line else None
+    run, holds = found
+    if run.dry_run or run.status not in LIVE:
+        return None
+    return run if holds else None
 
 
 def group_majors(dispatch: Dispatch) -> list[tuple[str, str]]:
