@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -182,7 +182,17 @@ def validate_choices(candidate: Candidate, batch: Batch, choices: list[ChoiceInp
 
 
 def _add_items(pref_list: PreferenceList, choices: list[ChoiceInput], grouped: bool) -> None:
-    """Add the items of a new version in one flush, then their majors (grouped) in another."""
+    """Add the items of a new version in one flush, then their majors (grouped) in another.
+    A flat list's items are inserted at once as rows (one statement, no objects to track)."""
+    if not grouped:
+        rows = [
+            {"list_id": pref_list.id, "position": position, "adjust": choice.adjust,
+             "plan_line_id": choice.plan_line_id, "institution_id": None, "group_code": None}
+            for position, choice in enumerate(choices, start=1)
+        ]  # fmt: skip
+        if rows:
+            db.session.execute(insert(PreferenceItem), rows)
+        return
     items = []
     for position, choice in enumerate(choices, start=1):
         item = PreferenceItem(list_id=pref_list.id, position=position, adjust=choice.adjust)
@@ -247,9 +257,8 @@ def save_list(
     except IntegrityError as error:
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
-    db.session.flush()
     action = "preferences.submit" if submit else "preferences.draft"
-    audit.record(
+    audit.record(  # its flush writes the items too
         account, action, pref_list, exam_id=candidate.exam_id,
         after={"version": pref_list.version, "choices": len(choices)},
     )  # fmt: skip
