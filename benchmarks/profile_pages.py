@@ -2,8 +2,9 @@
 
 The same exam as ``bench_pages.py`` (its database, prepared by a run of it or by ``--seed``);
 a student and a university user sign in through /login with Flask's test client, then each page
-is asked N times per round. Printed per page: the median over the rounds of the process's CPU
-time per request (the app and its driver, not PostgreSQL's), the wall time, and the SQL
+is asked N times per round. Printed per page: the median over the rounds of the CPU time per
+request of this process (the app and its driver) and of PostgreSQL's backends of the database
+(the two parts of the bench's "server CPU", without gunicorn), the wall time, and the SQL
 statements and Python function calls per request (a figure that the load of other programs
 does not disturb). ``--profile PAGE`` prints the top of cProfile for that page.
 
@@ -85,16 +86,33 @@ def _expect(response, status: int) -> None:
     assert response.status_code == status, (response.status_code, response.get_data()[:300])
 
 
-def measure(ask, count: int, rounds: int) -> tuple[float, float]:
-    """Median CPU and wall ms per request over ROUNDS rounds of COUNT requests."""
-    cpu, wall = [], []
+def database_cpu(name: str) -> float:
+    """CPU seconds used so far by PostgreSQL's server processes of database NAME."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        if f" {name} " in " ".join(process.info["cmdline"] or ()) + " ":
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+    return total
+
+
+def measure(ask, count: int, rounds: int, database: str) -> tuple[float, float, float]:
+    """Median CPU ms per request over ROUNDS rounds of COUNT requests: this process's, the
+    database server's (its backends for DATABASE), and the wall time."""
+    cpu, db_cpu, wall = [], [], []
     for _ in range(rounds):
-        c0, w0 = time.process_time(), time.perf_counter()
+        c0, d0, w0 = time.process_time(), database_cpu(database), time.perf_counter()
         for _ in range(count):
             ask()
         cpu.append((time.process_time() - c0) * 1000 / count)
+        db_cpu.append((database_cpu(database) - d0) * 1000 / count)
         wall.append((time.perf_counter() - w0) * 1000 / count)
-    return statistics.median(cpu), statistics.median(wall)
+    return statistics.median(cpu), statistics.median(db_cpu), statistics.median(wall)
 
 
 def python_calls(ask, count: int = 20) -> int:
@@ -151,9 +169,10 @@ def main() -> None:
         if args.sql:
             for statement, seconds in log:
                 print(f"  {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:300]}")
-        cpu, wall = measure(ask, args.n, args.rounds)
-        print(f"{page:8} CPU {cpu:6.2f} ms/req  wall {wall:6.2f} ms/req  {queries} SQL statements"
-              f"  {python_calls(ask):,} Python calls/req")  # fmt: skip
+        cpu, db_cpu, wall = measure(ask, args.n, args.rounds, database.rsplit("/", 1)[1])
+        print(f"{page:8} CPU {cpu:6.2f} ms/req + PostgreSQL {db_cpu:5.2f} ms/req  "
+              f"wall {wall:6.2f} ms/req  {queries} SQL statements  "
+              f"{python_calls(ask):,} Python calls/req")  # fmt: skip
         if page == args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
