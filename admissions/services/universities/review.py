@@ -45,7 +45,46 @@ SORTS = {
     "program": (PlanLine.program_code, Dispatch.total.desc()),
 }
 STATUSES = tuple(s.value for s in DispatchStatus)
-ReviewRow = tuple[Dispatch, Candidate, PlanLine | None]
+
+
+# What a row of the list shows, read as plain columns: fifty rows of three ORM objects each
+# would cost more to load and track than the page spends on anything else.
+@dataclass(frozen=True, slots=True)
+class ReviewDispatch:
+    """The dispatch of a row."""
+
+    id: int
+    total: Decimal | None
+    rank: int | None
+    choice: int | None
+    status: DispatchStatus
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCandidate:
+    """The candidate of a row."""
+
+    id: int
+    candidate_no: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """The plan line of a row (its program)."""
+
+    id: int
+    program_code: str
+    program_name: str
+
+
+ReviewRow = tuple[ReviewDispatch, ReviewCandidate, ReviewLine | None]
+ROW_COLUMNS = (
+    Dispatch.id, Dispatch.total, Dispatch.rank, Dispatch.choice, Dispatch.status, Dispatch.reason,
+    Candidate.id, Candidate.candidate_no, Candidate.name,
+    PlanLine.id, PlanLine.program_code, PlanLine.program_name,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -89,7 +128,7 @@ class ReviewPage:
 
 def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter):  # type: ignore[no-untyped-def]
     query = (
-        select(Dispatch, Candidate, PlanLine)
+        select(*ROW_COLUMNS)
         .join(Candidate, Candidate.id == Dispatch.candidate_id)
         .outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
         .where(Dispatch.run_id == run.id, Dispatch.institution_id == institution_id)
@@ -129,8 +168,12 @@ def review_page(run: AllocationRun, institution_id: int, filters: ReviewFilter) 
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = max(1, -(-total // REVIEW_PAGE_SIZE))
         found = _page_rows(run, institution_id, filters, page) if total else []
-    rows: list[ReviewRow] = [(r[0], r[1], r[2]) for r in found]
-    results = {r[1].id: ResultFigures(*r[4:8]) for r in found if r[3] is not None}
+    rows: list[ReviewRow] = [
+        (ReviewDispatch(*r[0:6]), ReviewCandidate(*r[6:9]),
+         ReviewLine(*r[9:12]) if r[9] is not None else None)
+        for r in found
+    ]  # fmt: skip
+    results = {r[6]: ResultFigures(*r[13:17]) for r in found if r[12] is not None}
     return ReviewPage(rows, total, max(1, -(-total // REVIEW_PAGE_SIZE)), page, results)
 
 
