@@ -268,6 +268,8 @@ def test_review_context_says_what_the_one_by_one_checks_say(db, scene):
         assert around.problem == review_problem(run) == expected
         assert around.heading.exam_name == exam.name and around.heading.deadline == deadline
         assert around.heading.round_number == run.round_number
+        in_order = sorted(exam.components, key=lambda c: (c.position, c.id))
+        assert around.components == tuple((c.id, c.name) for c in in_order)
 
     agree(None)
     create_round(exam, 1, RoundStatus.ALLOCATED, decisions_deadline=future)

@@ -110,7 +110,9 @@ def review(run_id: int):
         page=found.page,
         pages=found.pages,
         filters=filters,
-        explain=review_list.explanations(run, ids, around.formula, found.results),
+        explain=review_list.explanations(
+            run, ids, around.formula, found.results, around.components
+        ),
         problem=around.problem,
         programs=review_list.programs_of(run, institution_id),
         bulk=BulkDecisionForm(),

@@ -189,30 +189,37 @@ class RunHeading:
 
 @dataclass(frozen=True)
 class ReviewContext:
-    """Around the list: the heading, the composite's formula under the run's rules, and why
-    decisions on the run are refused now (None when they are accepted)."""
+    """Around the list: the heading, the composite's formula under the run's rules, why
+    decisions on the run are refused now (None when they are accepted), and the exam's
+    components in order, (id, name), for the explanations (None: not read)."""
 
     heading: RunHeading
     formula: str
     problem: str | None
+    components: tuple[tuple[int, str], ...] | None = None
 
 
 def review_context(run: AllocationRun, now: datetime | None = None) -> ReviewContext:
-    """The heading, formula and problem of ``run`` in one query (what ``run_heading``,
-    ``decisions.review_problem`` and the formula of ``explanations`` read one by one)."""
-    row = db.session.execute(
+    """The heading, formula, problem and components of ``run`` in one query (what
+    ``run_heading``, ``decisions.review_problem`` and ``explanations`` read one by one): a row
+    per component, the round's facts repeated on each."""
+    rows = db.session.execute(
         select(Exam.name, Batch.name, Batch.scheme_code, Round.status, Round.decisions_deadline,
-               Scheme.formula, decisions.newer_live_runs(run).scalar_subquery())
+               Scheme.formula, decisions.newer_live_runs(run).scalar_subquery(),
+               Component.id, Component.name)
         .select_from(Batch)
         .outerjoin(Exam, Exam.id == run.exam_id)
         .outerjoin(Round, and_(Round.batch_id == Batch.id, Round.number == run.round_number))
         .outerjoin(Scheme, and_(Scheme.rules_version_id == run.rules_version_id,
                                 Scheme.code == Batch.scheme_code))
+        .outerjoin(Component, Component.exam_id == run.exam_id)
         .where(Batch.id == run.batch_id)
-    ).first()  # fmt: skip
-    if row is None:  # a run without its batch: nothing around it, as ``run_heading`` says
+        .order_by(Component.position, Component.id)
+    ).all()  # fmt: skip
+    if not rows:  # a run without its batch: nothing around it, as ``run_heading`` says
         return ReviewContext(RunHeading("", "", run.round_number, None), "", decisions.review_problem(run, now))  # fmt: skip
-    exam_name, batch_name, _, status, deadline, formula, newer = row
+    exam_name, batch_name, _, status, deadline, formula, newer = rows[0][:7]
+    components = tuple((row[7], row[8]) for row in rows if row[7] is not None)
     if not decisions.is_live(run):
         problem: str | None = decisions.NOT_LIVE
     elif newer:
@@ -220,7 +227,9 @@ def review_context(run: AllocationRun, now: datetime | None = None) -> ReviewCon
     else:
         problem = decisions.round_problem(status, deadline, now)
     heading = RunHeading(exam_name or "", batch_name, run.round_number, deadline)
-    return ReviewContext(heading, formula or "" if run.rules_version_id else "", problem)
+    return ReviewContext(
+        heading, formula or "" if run.rules_version_id else "", problem, components
+    )
 
 
 @dataclass
@@ -253,13 +262,16 @@ def explanations(
     candidate_ids: list[int],
     formula: str | None = None,
     results: dict[int, ResultFigures] | None = None,
+    components: Sequence[tuple[int, str]] | None = None,
 ) -> dict[int, Explanation]:
     """The explanation of each candidate's composite under the run's rules version.
-    ``formula`` and ``results`` (of ``review_context`` and ``review_page``) save reading them."""
-    components = db.session.execute(
-        select(Component.id, Component.name)
-        .where(Component.exam_id == run.exam_id).order_by(Component.position)
-    ).all()  # fmt: skip
+    ``formula``, ``results`` and ``components`` (of ``review_context`` and ``review_page``)
+    save reading them."""
+    if components is None:
+        components = db.session.execute(
+            select(Component.id, Component.name)
+            .where(Component.exam_id == run.exam_id).order_by(Component.position, Component.id)
+        ).all()  # fmt: skip
     # plain rows, not ORM objects: a page holds dozens of candidates with a score per component
     scores: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
     if candidate_ids:
