@@ -95,7 +95,9 @@ def _filters() -> review_list.ReviewFilter:
 @roles_required("university")
 def review(run_id: int):
     """The round's dispatched candidates: filter, sort, explanations, bulk decisions."""
-    run = own_run(run_id)  # a run of the staff member's own institution, else 404
+    # a run of the staff member's own institution, else 404 (a university account always has
+    # its institution: the account table's ck_account_role_scope)
+    run = own_run(run_id)
     institution_id = current_user.institution_id
     filters = _filters()
     found = review_list.review_page(run, institution_id, filters)
