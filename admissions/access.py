@@ -97,8 +97,12 @@ def get_candidate_for_student(candidate_id: int, account: Account | None = None)
     account = account or _account()
     if account.role != Role.STUDENT or account.candidate_id != candidate_id:
         abort(404)
-    # the exam comes in the same query: every student page reads it
-    found = db.session.get(Candidate, candidate_id, options=[joinedload(Candidate.exam)])
+    # the exam and the candidate's category come in the same query: student pages read them
+    found = db.session.get(
+        Candidate,
+        candidate_id,
+        options=[joinedload(Candidate.exam), joinedload(Candidate.category)],
+    )
     return found or abort(404)
 
 

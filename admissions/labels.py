@@ -127,6 +127,16 @@ def category_label(exam: Any, code: str | None) -> str:
     return named(names.get(code), code)
 
 
+def candidate_category(candidate: Any) -> str:
+    """The candidate's own category, as ``category_label`` names it, from the candidate's
+    ``category`` row (loaded with the candidate) instead of every category of the exam."""
+    code = candidate.category_code
+    if not code:
+        return ""
+    row = candidate.category
+    return named(row.name if row is not None else None, code)
+
+
 def batch_label(exam: Any, code: str | None) -> str:
     """A batch of ``exam`` by its code: ``本科批（BK）``."""
     if not code:

@@ -159,6 +159,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         beijing=beijing, num=plain_number, named=labels.named_object,
         category=lambda code, exam: labels.category_label(exam, code),
+        candidate_category=labels.candidate_category,
         batch_label=lambda code, exam: labels.batch_label(exam, code),
         formula_words=formula_words, condition_words=condition_words, line_words=line_words,
     )  # fmt: skip

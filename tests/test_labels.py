@@ -12,6 +12,7 @@ from admissions.audit_names import ACTION_NAMES, action_name, field_name, object
 from admissions.labels import (
     DISPATCH_STATUS_NAMES,
     batch_label,
+    candidate_category,
     category_label,
     named,
     named_object,
@@ -44,6 +45,24 @@ def test_objects_and_codes_of_an_exam_read_by_name(db):
     assert category_label(exam, "IT") == "信息技术类（IT）"
     assert category_label(exam, "ZZ") == "ZZ" and category_label(exam, "") == ""
     assert batch_label(exam, "BK") == "本科批（BK）"
+
+
+def test_a_candidates_own_category_reads_as_the_exams_list_names_it(db):
+    """A student's pages name the category from the candidate's own row, loaded with the
+    candidate: the same words as ``category_label`` of the exam, for known and unknown codes."""
+    from admissions.access import get_candidate_for_student
+    from admissions.extensions import db as ext_db
+    from admissions.models import Account, Role
+    from tests.factories import create_candidate
+
+    exam = create_exam()
+    for code in ("IT", "ZZ", ""):
+        candidate = create_candidate(exam, category_code=code)
+        ext_db.session.expire_all()
+        student = Account(role=Role.STUDENT, candidate_id=candidate.id)
+        loaded = get_candidate_for_student(candidate.id, student)
+        assert candidate_category(loaded) == category_label(exam, code)
+    assert candidate_category(loaded) == ""
 
 
 def test_every_status_has_a_chinese_name_and_a_tone():

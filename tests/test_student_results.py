@@ -199,3 +199,25 @@ def test_scores_page_shows_the_table_near_my_score_and_the_whole_on_request(clie
     assert "查看完整一分一段表" in page
     page = client.get("/student/scores?full=1").get_data(as_text=True)
     assert '<td class="num">400</td><td class="num">1</td><td class="num">1</td>' in page
+
+
+def test_version_and_result_read_together_say_what_each_read_alone_says(db):
+    """The scores page reads the current rules version and the result in one query: the same
+    rows as ``current_version`` and ``current_result``, the newest result when there is none
+    under the current version, and no version when the exam has none."""
+    from admissions.services.exam.rules import current_version
+    from admissions.services.students import scores as student_scores
+
+    exam = create_exam()
+    student = create_student(exam)
+    assert student_scores.version_and_result(student) == (None, None)
+    first = create_rules_version(exam, 1)
+    old = give_scores(student, first, {}, total="300")
+    second = create_rules_version(exam, 2)  # current now, without a result for the student
+    assert student_scores.version_and_result(student) == (second, old)
+    assert (current_version(exam), student_scores.current_result(student)) == (second, old)
+    new = give_scores(student, second, {}, total="310")
+    assert student_scores.version_and_result(student) == (second, new)
+    assert student_scores.current_result(student) == new
+    exam.current_rules_version = 1
+    assert student_scores.version_and_result(student) == (first, old)

@@ -40,9 +40,9 @@ def test_review_lists_only_own_candidates_sorted_and_filtered(client, scene):
 
 
 def test_review_list_comes_in_pages_that_keep_the_filters(client, scene, monkeypatch):
-    from admissions.services.universities import overview
+    from admissions.services.universities import review
 
-    monkeypatch.setattr(overview, "REVIEW_PAGE_SIZE", 2)
+    monkeypatch.setattr(review, "REVIEW_PAGE_SIZE", 2)
     run = scene["run"]
     first = client.get(f"/university/runs/{run.id}?status=dispatched").get_data(as_text=True)
     assert "共 3 人，第 1 / 2 页" in first
@@ -247,3 +247,39 @@ def test_grouped_dispatch_can_be_placed_in_another_major_of_its_group(client, db
     db.session.expire_all()
     placed = db.session.get(Dispatch, dispatch.id)
     assert placed.plan_line_id == second.id and placed.status == DispatchStatus.ADMITTED
+
+
+def test_review_context_says_what_the_one_by_one_checks_say(db, scene):
+    """The review page reads heading, formula and problem in one query: the same answers as
+    ``review_problem`` and the round row, whatever state the round and the run are in."""
+    from datetime import timedelta
+
+    from admissions.models import RunStatus, utcnow
+    from admissions.services.rounds.decisions import review_problem
+    from admissions.services.universities.review import review_context
+    from tests.university_factories import create_run
+
+    exam, run = scene["exam"], scene["run"]
+    past, future = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
+
+    def agree(expected: str | None, deadline=None) -> None:
+        db.session.flush()
+        around = review_context(run)
+        assert around.problem == review_problem(run) == expected
+        assert around.heading.exam_name == exam.name and around.heading.deadline == deadline
+        assert around.heading.round_number == run.round_number
+        in_order = sorted(exam.components, key=lambda c: (c.position, c.id))
+        assert around.components == tuple((c.id, c.name) for c in in_order)
+
+    agree(None)
+    create_round(exam, 1, RoundStatus.ALLOCATED, decisions_deadline=future)
+    agree(None, future)
+    create_round(exam, 1, RoundStatus.ALLOCATED, decisions_deadline=past)
+    agree(f"已超过本轮审核截止时间（{past:%Y-%m-%d %H:%M} UTC），录取结论已锁定", past)
+    create_round(exam, 1, RoundStatus.CLOSED, decisions_deadline=None)
+    agree("本轮已结束，录取结论已锁定")
+    create_round(exam, 1, RoundStatus.ALLOCATED)
+    create_run(exam, status=RunStatus.PUBLISHED, dry_run=True)  # a later dry run never counts
+    agree(None)
+    run.dry_run = True
+    agree("该投档结果不是有效的正式投档，不能审核")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admissions.models.base import Base, ExactDecimal, UTCDateTime, utcnow
 from admissions.models.enums import Gender, str_enum
-from admissions.models.exam import Component, Exam
+from admissions.models.exam import Category, Component, Exam
 
 CANDIDATE_TYPES = ("应届中职毕业生", "往届中职毕业生", "具有工作经历")
 DEFAULT_CANDIDATE_TYPE = CANDIDATE_TYPES[0]
@@ -49,6 +49,13 @@ class Candidate(Base):
 
     exam: Mapped[Exam] = relationship()
     scores: Mapped[list[ComponentScore]] = relationship(back_populates="candidate")
+    # The candidate's 专业类别 row (by exam and code; None if the code is unknown), read-only:
+    # a student's pages load it with the candidate rather than every category of the exam.
+    category: Mapped[Category | None] = relationship(
+        primaryjoin="and_(Category.exam_id == foreign(Candidate.exam_id), "
+        "Category.code == foreign(Candidate.category_code))",
+        viewonly=True,
+    )
 
 
 class ComponentScore(Base):

@@ -127,12 +127,13 @@ def scores():
     candidate = _me()
     if not student_scores.scores_visible(candidate.exam):
         return render_template("student/scores.html", candidate=candidate, visible=False)
-    result = student_scores.current_result(candidate)
+    version, result = student_scores.version_and_result(candidate)
     table = student_scores.score_table(candidate, result) if result else []
     full = request.args.get("full") == "1"
     shown = table if full or not result else student_scores.rows_near(table, result.total)
     # the rules and the scores are read once, for the table, the explanation and the words
-    sheet, loaded = student_scores.score_sheet(candidate), student_explain.loaded_rules(candidate)
+    sheet = student_scores.score_sheet(candidate)
+    loaded = student_explain.loaded_rules(candidate, version)
     explanation = student_explain.explanation(
         candidate, result.rank if result else None, loaded, sheet
     ) if loaded else None  # fmt: skip

@@ -25,6 +25,7 @@ from admissions.services.rounds import decisions as decision_service
 from admissions.services.rounds.decisions_upload import apply_decisions_file
 from admissions.services.universities import letters
 from admissions.services.universities import overview as uni
+from admissions.services.universities import review as review_list
 from admissions.services.universities import tokens as api_tokens
 
 bp = Blueprint("university", __name__)
@@ -79,9 +80,9 @@ def home():
     )
 
 
-def _filters() -> uni.ReviewFilter:
+def _filters() -> review_list.ReviewFilter:
     args = request.args
-    return uni.ReviewFilter(
+    return review_list.ReviewFilter(
         status=args.get("status", ""),
         program_code=args.get("program", ""),
         search=args.get("q", "")[:40],
@@ -94,23 +95,28 @@ def _filters() -> uni.ReviewFilter:
 @roles_required("university")
 def review(run_id: int):
     """The round's dispatched candidates: filter, sort, explanations, bulk decisions."""
-    institution = own_institution()
+    # a run of the staff member's own institution, else 404 (a university account always has
+    # its institution: the account table's ck_account_role_scope)
     run = own_run(run_id)
+    institution_id = current_user.institution_id
     filters = _filters()
-    rows, total, pages = uni.review_page(run, institution.id, filters)
+    found = review_list.review_page(run, institution_id, filters)
+    around = review_list.review_context(run)
+    ids = [c.id for _, c, _ in found.rows]
     return render_template(
         "university/review.html",
-        institution=institution,
         run=run,
-        heading=uni.run_heading(run),
-        rows=rows,
-        total=total,
-        page=min(max(1, filters.page), pages),
-        pages=pages,
+        heading=around.heading,
+        rows=found.rows,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
         filters=filters,
-        explain=uni.explanations(run, [c.id for _, c, _ in rows]),
-        problem=decision_service.review_problem(run),
-        programs=uni.programs_of(run, institution.id),
+        explain=review_list.explanations(
+            run, ids, around.formula, found.results, around.components
+        ),
+        problem=around.problem,
+        programs=review_list.programs_of(run, institution_id),
         bulk=BulkDecisionForm(),
         upload=DecisionUploadForm(),
         letters_form=LettersForm(),
@@ -183,7 +189,7 @@ def dispatch_detail(dispatch_id: int):
         dispatch=dispatch,
         run=run,
         view=uni.dispatch_view(dispatch),
-        explain=uni.explanations(run, [dispatch.candidate_id])[dispatch.candidate_id],
+        explain=review_list.explanations(run, [dispatch.candidate_id])[dispatch.candidate_id],
         form=form,
         problem=decision_service.review_problem(run),
     ), status

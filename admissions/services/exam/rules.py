@@ -230,10 +230,11 @@ _rules_cache: dict[tuple[object, ...], Rules] = {}
 _rules_lock = threading.Lock()
 
 
-def exam_rules(exam: Exam) -> tuple[RulesVersion, Rules]:
+def exam_rules(exam: Exam, version: RulesVersion | None = None) -> tuple[RulesVersion, Rules]:
     """The current rules version and its engine ``Rules``, control lines as fixed in the
-    ControlLine table (their one source of truth); ``LookupError`` when none."""
-    version = current_version(exam)
+    ControlLine table (their one source of truth); ``LookupError`` when none. ``version``:
+    the current version's row, when the caller has read it already."""
+    version = version or current_version(exam)
     if version is None:
         raise LookupError(f"考试 {exam.code} 没有规则文件")
     lines = table_lines(exam)

@@ -73,30 +73,54 @@ def review_problem(
     run: AllocationRun, now: datetime | None = None, check_deadline: bool = True
 ) -> str | None:
     """Why decisions on this run's dispatches are not accepted now, or None when they are."""
-    if run.dry_run or run.status not in LIVE_RUN_STATUSES:
-        return "该投档结果不是有效的正式投档，不能审核"
+    if not is_live(run):
+        return NOT_LIVE
     if _superseded(run):
-        return "该投档结果已被本轮更新的投档结果取代，不能审核"
+        return SUPERSEDED
     round_row = round_of(run)
-    if round_row is not None and round_row.status in ROUND_ENDED:
+    return round_problem(
+        round_row.status if round_row is not None else None,
+        round_row.decisions_deadline if round_row is not None else None,
+        now, check_deadline,
+    )  # fmt: skip
+
+
+NOT_LIVE = "该投档结果不是有效的正式投档，不能审核"
+SUPERSEDED = "该投档结果已被本轮更新的投档结果取代，不能审核"
+
+
+def is_live(run: AllocationRun) -> bool:
+    """A saved (not dry) run that succeeded or was published."""
+    return not run.dry_run and run.status in LIVE_RUN_STATUSES
+
+
+def round_problem(
+    status: RoundStatus | None,
+    deadline: datetime | None,
+    now: datetime | None = None,
+    check_deadline: bool = True,
+) -> str | None:
+    """Why the round (its status and decision deadline) refuses decisions now, or None."""
+    if status in ROUND_ENDED:
         return "本轮已结束，录取结论已锁定"
-    deadline = round_row.decisions_deadline if round_row is not None else None
     if check_deadline and deadline is not None and (now or utcnow()) > deadline:
         return f"已超过本轮审核截止时间（{deadline:%Y-%m-%d %H:%M} UTC），录取结论已锁定"
     return None
 
 
-def _superseded(run: AllocationRun) -> bool:
-    newer = db.session.scalar(
-        select(func.count(AllocationRun.id)).where(
-            AllocationRun.batch_id == run.batch_id,
-            AllocationRun.round_number == run.round_number,
-            AllocationRun.id > run.id,
-            AllocationRun.dry_run.is_(False),
-            AllocationRun.status.in_(LIVE_RUN_STATUSES),
-        )
+def newer_live_runs(run: AllocationRun):  # type: ignore[no-untyped-def]
+    """A query counting the live runs of the same round saved after ``run``."""
+    return select(func.count(AllocationRun.id)).where(
+        AllocationRun.batch_id == run.batch_id,
+        AllocationRun.round_number == run.round_number,
+        AllocationRun.id > run.id,
+        AllocationRun.dry_run.is_(False),
+        AllocationRun.status.in_(LIVE_RUN_STATUSES),
     )
-    return bool(newer)
+
+
+def _superseded(run: AllocationRun) -> bool:
+    return bool(db.session.scalar(newer_live_runs(run)))
 
 
 def load_dispatch(dispatch_id: int, institution_id: int | None) -> Dispatch:

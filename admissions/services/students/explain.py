@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from admissions.extensions import db
-from admissions.models import Candidate, Component, PlanLine
+from admissions.models import Candidate, Component, PlanLine, RulesVersion
 from admissions.models.plan import split_types
 from admissions.services.exam.rules import exam_rules
 from admissions.services.students.scores import ScoreSheet, score_sheet
@@ -68,10 +68,13 @@ def _composite(
     return rules, given, compute_candidate(rules, rules.ranking_scheme, given)
 
 
-def loaded_rules(candidate: Candidate) -> tuple[object, Rules] | None:
-    """``exam_rules`` of the candidate's exam, read once for a page; None without usable rules."""
+def loaded_rules(
+    candidate: Candidate, version: RulesVersion | None = None
+) -> tuple[object, Rules] | None:
+    """``exam_rules`` of the candidate's exam, read once for a page; None without usable rules.
+    ``version``: the exam's current rules version row, when the page has read it already."""
     try:
-        return exam_rules(candidate.exam)
+        return exam_rules(candidate.exam, version)
     except (LookupError, RulesError):
         return None
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from admissions.extensions import db
 from admissions.files.verification import verification_code
@@ -68,10 +68,12 @@ def rounds_of(candidate: Candidate) -> list[Round]:
 
 
 def get_round(candidate: Candidate, batch_id: int, number: int) -> Round | None:
-    """The round, only if it belongs to the candidate's exam."""
+    """The round, only if it belongs to the candidate's exam (its batch, which every page of
+    the round reads, loaded by the same query)."""
     return db.session.scalar(
         select(Round)
         .join(Batch, Round.batch_id == Batch.id)
+        .options(contains_eager(Round.batch))
         .where(Batch.id == batch_id, Batch.exam_id == candidate.exam_id, Round.number == number)
     )
 
@@ -180,7 +182,17 @@ def validate_choices(candidate: Candidate, batch: Batch, choices: list[ChoiceInp
 
 
 def _add_items(pref_list: PreferenceList, choices: list[ChoiceInput], grouped: bool) -> None:
-    """Add the items of a new version in one flush, then their majors (grouped) in another."""
+    """Add the items of a new version in one flush, then their majors (grouped) in another.
+    A flat list's items are inserted at once as rows (one statement, no objects to track)."""
+    if not grouped:
+        rows = [
+            {"list_id": pref_list.id, "position": position, "adjust": choice.adjust,
+             "plan_line_id": choice.plan_line_id, "institution_id": None, "group_code": None}
+            for position, choice in enumerate(choices, start=1)
+        ]  # fmt: skip
+        if rows:
+            db.session.execute(insert(PreferenceItem), rows)
+        return
     items = []
     for position, choice in enumerate(choices, start=1):
         item = PreferenceItem(list_id=pref_list.id, position=position, adjust=choice.adjust)
@@ -238,16 +250,15 @@ def save_list(
         version=version, status=status, created_at=now, submitted_at=now if submit else None,
         verification_code=slip_code(candidate, round_, version) if submit else None,
     )  # fmt: skip
+    # No savepoint: on a conflict the caller rolls the whole transaction back anyway.
     try:
-        with db.session.begin_nested():
-            db.session.add(pref_list)
-            db.session.flush()
+        db.session.add(pref_list)
+        db.session.flush()
     except IntegrityError as error:
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
-    db.session.flush()
     action = "preferences.submit" if submit else "preferences.draft"
-    audit.record(
+    audit.record(  # its flush writes the items too
         account, action, pref_list, exam_id=candidate.exam_id,
         after={"version": pref_list.version, "choices": len(choices)},
     )  # fmt: skip

@@ -127,7 +127,31 @@ def current_result(candidate: Candidate) -> ScoreResult | None:
         found = db.session.scalar(query.where(RulesVersion.version == version))
         if found is not None:
             return found
-    return db.session.scalar(query.order_by(ScoreResult.computed_at.desc(), ScoreResult.id.desc()))
+    return _newest_result(candidate)
+
+
+def _newest_result(candidate: Candidate) -> ScoreResult | None:
+    return db.session.scalar(
+        select(ScoreResult)
+        .where(ScoreResult.candidate_id == candidate.id)
+        .order_by(ScoreResult.computed_at.desc(), ScoreResult.id.desc())
+    )
+
+
+def version_and_result(candidate: Candidate) -> tuple[RulesVersion | None, ScoreResult | None]:
+    """The exam's current rules version row and ``current_result``, in one query when the
+    candidate has a result under that version (the scores page reads both)."""
+    version = candidate.exam.current_rules_version
+    row = None
+    if version is not None:
+        row = db.session.execute(
+            select(RulesVersion, ScoreResult)
+            .outerjoin(ScoreResult, (ScoreResult.rules_version_id == RulesVersion.id)
+                       & (ScoreResult.candidate_id == candidate.id))
+            .where(RulesVersion.exam_id == candidate.exam_id, RulesVersion.version == version)
+        ).first()  # fmt: skip
+    current, found = row if row is not None else (None, None)
+    return current, found if found is not None else _newest_result(candidate)
 
 
 # The 一分一段 table is the most-read page of the season and the same for a whole category, so it
