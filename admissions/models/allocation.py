@@ -49,9 +49,13 @@ class Dispatch(Base):
     """Where a run sent a candidate, and the institution's decision on it."""
 
     __tablename__ = "dispatch"
-    __table_args__ = (UniqueConstraint("run_id", "candidate_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "candidate_id"),
+        # a university's list: one run's dispatches to one institution (also serves run_id alone)
+        Index("ix_dispatch_run_id_institution_id", "run_id", "institution_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("allocation_run.id"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("allocation_run.id"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     plan_line_id: Mapped[int | None] = mapped_column(ForeignKey("plan_line.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
