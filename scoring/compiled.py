@@ -1,10 +1,10 @@
 """How the engine's loops are compiled (numba) and where their machine code is kept.
 
 Compiled code is cached on disk so that a process does not compile again what another already
-did: next to the source (``__pycache__``), else in the user's cache folder, else in
-``NUMBA_CACHE_DIR`` when it is set (numba tries them in its own order). A production install is
-often read-only to the service account and that account has no home: then no place is left, and
-numba refuses to build a cached function at all. Here such a function is compiled without a
+did. numba takes the first folder it can write of: ``NUMBA_CACHE_DIR`` when it is set, next to
+the source (``__pycache__``), the user's cache folder. A production install is often read-only to
+the service account and that account has no writable home: then, without ``NUMBA_CACHE_DIR``, no
+place is left, and numba refuses to build a cached function at all. Here such a function is compiled without a
 cache instead (in each process, before its first call), named in ``UNCACHED`` and logged, so the
 allocation still runs and ``flask --app wsgi doctor`` can say what to set.
 """

@@ -173,3 +173,17 @@ def test_no_place_for_the_engines_compiled_code(app, sound, monkeypatch):
     code, output, problems = doctor(app)
     assert (code, problems) == (1, {"分配引擎编译缓存"})
     assert "NUMBA_CACHE_DIR" in output
+
+
+def test_numba_cache_dir_that_cannot_be_written(app, sound, monkeypatch, tmp_path):
+    # A plain file where the folder should be: numba falls back elsewhere, doctor names the setting.
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "file" / "numba"))
+    code, output, problems = doctor(app)
+    assert (code, problems) == (1, {"分配引擎编译缓存"})
+    assert f"NUMBA_CACHE_DIR={tmp_path / 'file' / 'numba'} 不可写" in output
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
+    code, output, problems = doctor(app)
+    assert (code, problems) == (0, set()), output
+    assert (tmp_path / "numba").is_dir()

@@ -288,13 +288,8 @@ def check_secret_key(config: Mapping[str, Any]) -> list[Finding]:
         ]  # fmt: skip
     length = len(str(config.get("SECRET_KEY") or ""))
     if length < MIN_SECRET_LENGTH:
-        return [
-            Finding(
-                name,
-                False,
-                f"SECRET_KEY 只有 {length} 个字符，至少需要 {MIN_SECRET_LENGTH} 个随机字符",
-            )
-        ]
+        words = f"SECRET_KEY 只有 {length} 个字符，至少需要 {MIN_SECRET_LENGTH} 个随机字符"
+        return [Finding(name, False, words)]
     return [Finding(name, True, "取自环境变量，长度足够")]
 
 
@@ -335,18 +330,25 @@ def check_compiled_code(config: Mapping[str, Any]) -> list[Finding]:
     import scoring.verify_scan  # noqa: F401
     from scoring import compiled
 
+    name, chosen = "分配引擎编译缓存", os.environ.get("NUMBA_CACHE_DIR")
+    fix = "请把 NUMBA_CACHE_DIR 设为服务账户可写的目录，例如 /var/cache/admissions/numba"
     if compiled.UNCACHED:
-        return [
-            Finding(
-                "分配引擎编译缓存", False,
-                "程序目录和服务账户的缓存目录都不可写，分配引擎编译的代码无处保存：每个进程首次"
-                "投档或校验前都要重新编译（本机约十几秒）；请把 NUMBA_CACHE_DIR 设为服务账户可写的"
-                "目录，例如 /var/cache/admissions/numba",
-            )
-        ]  # fmt: skip
-    chosen = os.environ.get("NUMBA_CACHE_DIR")
+        return [Finding(name, False, "NUMBA_CACHE_DIR（若已设置）、程序目录和服务账户的缓存目录都不可写，"
+                        "分配引擎编译的代码无处保存：每个进程首次投档或校验前都要重新编译（本机约十几秒）；" + fix)]  # fmt: skip
+    if chosen and not _writable(Path(chosen)):
+        return [Finding(name, False, f"NUMBA_CACHE_DIR={chosen} 不可写（代码暂存到了别处）：{fix}")]
     where = f"（NUMBA_CACHE_DIR={chosen}）" if chosen else ""
-    return [Finding("分配引擎编译缓存", True, f"编译的代码可存于磁盘，各进程共用{where}")]
+    return [Finding(name, True, f"编译的代码可存于磁盘，各进程共用{where}")]
+
+
+def _writable(folder: Path) -> bool:
+    """Whether this process can create FOLDER (if missing) and write a file in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def check_free_space(config: Mapping[str, Any]) -> list[Finding]:
