@@ -115,6 +115,7 @@ def stage(context: ImportContext, components: list[Component]) -> Staged:
         return Staged((0, 0, len(context.rows)), nothing)
     db.session.execute(text(_DIFF.format(cells=_cells(components))), {"exam_id": exam_id})
     inserted, updated, new_cells, old_cells = db.session.execute(text(_COUNTS)).one()
+    new_cells, old_cells = int(new_cells), int(old_cells)  # sums come back as numeric
     counts = (inserted, updated, len(context.rows) - inserted - updated)
     names = {c.code: c.name for c in components}
 

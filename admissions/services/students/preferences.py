@@ -258,7 +258,7 @@ def save_list(
         raise PreferenceConflict("您的志愿刚刚在其他页面保存过，请刷新页面后再保存") from error
     _add_items(pref_list, choices, batch.shape == BatchShape.GROUPED)
     action = "preferences.submit" if submit else "preferences.draft"
-    audit.record(  # its flush writes the items too
+    audit.record(  # its flush writes a grouped list's majors
         account, action, pref_list, exam_id=candidate.exam_id,
         after={"version": pref_list.version, "choices": len(choices)},
     )  # fmt: skip

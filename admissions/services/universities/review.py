@@ -201,7 +201,7 @@ class ReviewContext:
 
 def review_context(run: AllocationRun, now: datetime | None = None) -> ReviewContext:
     """The heading, formula, problem and components of ``run`` in one query (what
-    ``run_heading``, ``decisions.review_problem`` and ``explanations`` read one by one): a row
+    ``decisions.review_problem`` and ``explanations`` would read one by one): a row
     per component, the round's facts repeated on each."""
     rows = db.session.execute(
         select(Exam.name, Batch.name, Batch.scheme_code, Round.status, Round.decisions_deadline,
@@ -216,7 +216,7 @@ def review_context(run: AllocationRun, now: datetime | None = None) -> ReviewCon
         .where(Batch.id == run.batch_id)
         .order_by(Component.position, Component.id)
     ).all()  # fmt: skip
-    if not rows:  # a run without its batch: nothing around it, as ``run_heading`` says
+    if not rows:  # a run without its batch: an empty heading
         return ReviewContext(RunHeading("", "", run.round_number, None), "", decisions.review_problem(run, now))  # fmt: skip
     exam_name, batch_name, _, status, deadline, formula, newer = rows[0][:7]
     components = tuple((row[7], row[8]) for row in rows if row[7] is not None)
