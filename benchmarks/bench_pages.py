@@ -163,17 +163,28 @@ def cpu_seconds(web: subprocess.Popen, database: str) -> float:
     """CPU time used so far by the gunicorn workers and the database's server processes."""
     import psutil
 
-    name = database.rsplit("/", 1)[1]
-    processes = psutil.Process(web.pid).children()
-    processes += [p for p in psutil.process_iter(["cmdline"])
-                  if f" {name} " in " ".join(p.info["cmdline"] or ()) + " "]  # fmt: skip
-    total = 0.0
-    for process in processes:
+    total = database_cpu(database.rsplit("/", 1)[1])
+    for process in psutil.Process(web.pid).children():
         try:
             times = process.cpu_times()
         except psutil.Error:
             continue
         total += times.user + times.system
+    return total
+
+
+def database_cpu(name: str) -> float:
+    """CPU seconds used so far by PostgreSQL's server processes of database NAME."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        if f" {name} " in " ".join(process.info["cmdline"] or ()) + " ":
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
     return total
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_pages import CSRF, DEFAULT_URL, PASSWORD, prepare_exam, seed  # noqa: E402
+from bench_pages import CSRF, DEFAULT_URL, PASSWORD, database_cpu, prepare_exam, seed  # noqa: E402
 from load_deadline import environment  # noqa: E402
 
 PAGES = ("healthz", "scores", "submit", "review")
@@ -84,21 +84,6 @@ def asker(app, people: dict, page: str):
 
 def _expect(response, status: int) -> None:
     assert response.status_code == status, (response.status_code, response.get_data()[:300])
-
-
-def database_cpu(name: str) -> float:
-    """CPU seconds used so far by PostgreSQL's server processes of database NAME."""
-    import psutil
-
-    total = 0.0
-    for process in psutil.process_iter(["cmdline"]):
-        if f" {name} " in " ".join(process.info["cmdline"] or ()) + " ":
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-    return total
 
 
 def measure(ask, count: int, rounds: int, database: str) -> tuple[float, float, float]:
