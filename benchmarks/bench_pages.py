@@ -44,8 +44,10 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -163,28 +165,30 @@ def cpu_seconds(web: subprocess.Popen, database: str) -> float:
     """CPU time used so far by the gunicorn workers and the database's server processes."""
     import psutil
 
-    total = database_cpu(database.rsplit("/", 1)[1])
-    for process in psutil.Process(web.pid).children():
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+    return database_cpu(database.rsplit("/", 1)[1]) + _cpu(psutil.Process(web.pid).children())
 
 
 def database_cpu(name: str) -> float:
     """CPU seconds used so far by PostgreSQL's server processes of database NAME."""
     import psutil
 
+    return _cpu(
+        p for p in psutil.process_iter(["cmdline"])
+        if f" {name} " in " ".join(p.info["cmdline"] or ()) + " "
+    )  # fmt: skip
+
+
+def _cpu(processes: Iterable[Any]) -> float:
+    """User + system CPU seconds of PROCESSES (those gone meanwhile count nothing)."""
+    import psutil
+
     total = 0.0
-    for process in psutil.process_iter(["cmdline"]):
-        if f" {name} " in " ".join(process.info["cmdline"] or ()) + " ":
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
     return total
 
 
