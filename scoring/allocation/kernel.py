@@ -315,3 +315,18 @@ def order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArr
         by = np.argsort(t, kind="mergesort")
         for k in range(e - s):
             order[s + k] = run[by[k]]
+
+
+@jit
+def group_by(keys: IntArray, starts: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions of ``keys`` grouped by key (ascending; in position order within a group) and
+    ``values`` in that order: a counting sort, where ``starts[k]`` is where key k's group begins."""
+    fill = starts.copy()
+    order = np.empty(keys.shape[0], dtype=np.int64)
+    moved = np.empty(keys.shape[0], dtype=np.int64)
+    for i in range(keys.shape[0]):
+        k = keys[i]
+        order[fill[k]] = i
+        moved[fill[k]] = values[i]
+        fill[k] += 1
+    return order, moved

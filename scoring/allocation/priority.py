@@ -114,12 +114,12 @@ def entry_table(
     """One priority per kept entry; schemes of the same shape are ranked together."""
     n = cno_rank.shape[0]
     e_scheme = t_scheme[target]
-    present = np.bincount(e_scheme, minlength=len(schemes)) > 0
+    counts = np.bincount(e_scheme, minlength=len(schemes))
     shapes: dict[tuple[int, int | None, int, str], list[int]] = {}
-    for s in np.flatnonzero(present).tolist():
+    for s in np.flatnonzero(counts).tolist():
         sc = schemes[s]
         shapes.setdefault((sc.keys.shape[1], sc.choice_at, sc.choice_sign, sc.ties), []).append(s)
-    prio = np.zeros(target.shape[0], dtype=np.int64)
+    prio = np.zeros(target.shape[0] if len(shapes) > 1 else 0, dtype=np.int64)
     for (width, _at, _sign, _ties), members in shapes.items():
         if len(shapes) == 1:
             sel = None
@@ -130,8 +130,12 @@ def entry_table(
         if len(members) == 1:
             keys = schemes[members[0]].keys
             cols = [keys[c, j].astype(np.int64) for j in range(width)]
+        elif sel is None:
+            cols = _gather(schemes, members, e_scheme, counts, c, width)
         else:
-            cols = _gather(schemes, members, e_scheme if sel is None else e_scheme[sel], c, width)
+            part = e_scheme[sel]
+            part_counts = np.bincount(part, minlength=len(schemes))
+            cols = _gather(schemes, members, part, part_counts, c, width)
         ch = None if choice is None else (choice if sel is None else choice[sel])
         cols = scheme_columns(schemes[members[0]], cols, ch, n - 1 - cno_rank[c])
         values = ordinal(cols, c.shape[0])
@@ -145,16 +149,17 @@ def entry_table(
 
 
 def _gather(
-    schemes: tuple[SchemeOrder, ...], members: list[int], e_scheme: IntArray, cand: IntArray,
-    width: int,
+    schemes: tuple[SchemeOrder, ...], members: list[int], e_scheme: IntArray, counts: IntArray,
+    cand: IntArray, width: int,
 ) -> list[IntArray]:  # fmt: skip
     """Key columns of each entry under its own scheme, read scheme by scheme from the entries
-    that list it (a stable radix sort by scheme; no copy of every scheme's whole matrix). Each
-    scheme fills a contiguous slice in scheme order; one scatter puts the rows back."""
-    small = np.int16 if len(schemes) < 2**15 else np.int64
-    order = np.argsort(e_scheme.astype(small), kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(e_scheme, minlength=len(schemes)))))
-    by_scheme = cand[order]
+    that list it (grouped by scheme in one compiled counting sort; no copy of every scheme's
+    whole matrix). Each scheme fills a contiguous slice in scheme order; one scatter puts the
+    rows back."""
+    from . import kernel
+
+    bounds = np.concatenate(([0], np.cumsum(counts)))  # counts: e_scheme's bincount
+    order, by_scheme = kernel.group_by(e_scheme, bounds[:-1], cand)
     sorted_cols = np.empty((width, cand.shape[0]), dtype=np.int64)
     edges = bounds.tolist()  # plain ints: this loop runs once per scheme (hundreds)
     if width == 1:

@@ -33,3 +33,18 @@ def test_dense_rank_is_the_rank_among_distinct_values(xs: list[int]) -> None:
     rank, k = dense_rank(v)
     uniq, inverse = np.unique(v, return_inverse=True)
     assert rank.tolist() == inverse.reshape(-1).tolist() and k == uniq.shape[0]
+
+
+@given(st.lists(st.integers(0, 7), max_size=200), st.integers(0, 3))
+def test_group_by_is_a_stable_sort_by_key_moving_the_values_along(
+    keys: list[int], more: int
+) -> None:
+    from scoring.allocation.kernel import group_by
+
+    k = np.array(keys, dtype=np.int64)
+    n_keys = (max(keys) + 1 if keys else 0) + more  # keys nobody has are empty groups
+    starts = np.concatenate(([0], np.cumsum(np.bincount(k, minlength=n_keys))))[:-1]
+    values = np.arange(len(keys), dtype=np.int64) * 10 + 3
+    order, moved = group_by(k, starts.astype(np.int64), values)
+    assert order.tolist() == np.argsort(k, kind="stable").tolist()
+    assert moved.tolist() == values[order].tolist()
