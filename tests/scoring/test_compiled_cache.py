@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -37,6 +39,10 @@ def _run(tmp_path: Path, env: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+    reason="compiles the kernels twice (about a minute) and touches no database: the SQLite run has it",
+)
 def test_without_a_place_for_the_cache_the_engine_compiles_in_process(tmp_path: Path) -> None:
     shutil.copytree(
         ROOT / "scoring", tmp_path / "scoring", ignore=shutil.ignore_patterns("__pycache__")
