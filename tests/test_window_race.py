@@ -1,5 +1,6 @@
 """Closing a preference window while 100 candidates submit: nothing is stored after the close,
-nothing acknowledged before it is lost, and the close is not starved by the saves.
+nothing acknowledged before it is lost, and the close is not starved by the saves (PostgreSQL
+queues it ahead of them; on SQLite, whose writers poll, its wait is only bounded).
 
 Run with ``-s`` to see the figures (accepted before the close, refused after it, timings)."""
 

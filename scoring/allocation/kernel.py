@@ -320,7 +320,8 @@ def order_runs(order: IntArray, starts: IntArray, ordered: IntArray, tie: IntArr
 @jit
 def group_by(keys: IntArray, starts: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
     """Positions of ``keys`` grouped by key (ascending; in position order within a group) and
-    ``values`` in that order: a counting sort, where ``starts[k]`` is where key k's group begins."""
+    ``values`` in that order: a counting sort, where ``starts[k]`` is where key k's group begins.
+    ``starts`` must be the exclusive running sum of ``bincount(keys)`` (nothing is bounds-checked)."""
     fill = starts.copy()
     order = np.empty(keys.shape[0], dtype=np.int64)
     moved = np.empty(keys.shape[0], dtype=np.int64)

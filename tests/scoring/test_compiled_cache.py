@@ -40,7 +40,7 @@ def _run(tmp_path: Path, env: dict[str, str]) -> dict:
 
 
 @pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+    os.environ.get("DATABASE_URL", "").startswith(("postgresql", "postgres://")),
     reason="compiles the kernels twice (about a minute) and touches no database: the SQLite run has it",
 )
 def test_without_a_place_for_the_cache_the_engine_compiles_in_process(tmp_path: Path) -> None:
