@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from admissions.extensions import db
 from admissions.models import (
@@ -108,7 +108,7 @@ def round_problem(
     return None
 
 
-def newer_live_runs(run: AllocationRun):  # type: ignore[no-untyped-def]
+def newer_live_runs(run: AllocationRun) -> Select[int]:
     """A query counting the live runs of the same round saved after ``run``."""
     return select(func.count(AllocationRun.id)).where(
         AllocationRun.batch_id == run.batch_id,

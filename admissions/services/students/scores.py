@@ -117,17 +117,7 @@ def component_rows(candidate: Candidate, sheet: ScoreSheet | None = None) -> lis
 
 def current_result(candidate: Candidate) -> ScoreResult | None:
     """The result under the exam's current rules version, else the newest one computed."""
-    query = (
-        select(ScoreResult)
-        .join(RulesVersion, ScoreResult.rules_version_id == RulesVersion.id)
-        .where(ScoreResult.candidate_id == candidate.id)
-    )
-    version = candidate.exam.current_rules_version
-    if version is not None:
-        found = db.session.scalar(query.where(RulesVersion.version == version))
-        if found is not None:
-            return found
-    return _newest_result(candidate)
+    return version_and_result(candidate)[1]
 
 
 def _newest_result(candidate: Candidate) -> ScoreResult | None:
@@ -139,8 +129,8 @@ def _newest_result(candidate: Candidate) -> ScoreResult | None:
 
 
 def version_and_result(candidate: Candidate) -> tuple[RulesVersion | None, ScoreResult | None]:
-    """The exam's current rules version row and ``current_result``, in one query when the
-    candidate has a result under that version (the scores page reads both)."""
+    """The exam's current rules version row and the candidate's result under it, else the
+    newest result computed; in one query when there is a result under the current version."""
     version = candidate.exam.current_rules_version
     row = None
     if version is not None:
