@@ -21,7 +21,9 @@ Two kinds of runs, one locust run per page each, in the same gunicorn:
   the mean of the two: the machine's load drifts); beside it the server's CPU per request
   (gunicorn workers and PostgreSQL backends; the workers are not recycled during the runs, so
   their CPU time can be read), which the load of other programs disturbs much less;
-- fixed rate: RATE requests a second in all; p99 latency (goal < 100 ms, submission < 200 ms).
+- fixed rate: RATE requests a second in all, arriving as a Poisson stream (see locust_pages.py);
+  p99 latency (goal < 100 ms, submission < 200 ms).
+Every run starts once the server is idle again (what an earlier run left queued is not counted).
 
 Locust, gunicorn and PostgreSQL share the machine's cores (2 here): the load generator takes
 CPU from the server, most of all in the /healthz run, so absolute rates are a floor.
@@ -196,7 +198,10 @@ def run_locust(
     base: str, target: str, users: int, seconds: int, rate: float, work: Path, cpu
 ) -> dict:
     """One headless locust run asking for TARGET; its line of locust's statistics, with the
-    server's CPU per request (gunicorn workers and PostgreSQL, in ms)."""
+    server's CPU per request (gunicorn workers and PostgreSQL, in ms). It starts once the server
+    is idle: a page slower than the offered rate leaves requests queued when its run ends, and
+    they would be counted in the next run's latencies."""
+    settle(cpu)
     before = cpu()
     prefix = work / f"{target}-{'rate' if rate else 'max'}"
     env = {**os.environ, "PAGES_TARGET": target, "PAGES_USERS": str(work / "users.json"),
@@ -218,6 +223,17 @@ def run_locust(
                     "server_cpu_ms": (cpu() - before) * 1000 / max(1, count),
                     "load": list(os.getloadavg())}  # fmt: skip
     raise RuntimeError(f"locust measured no {target}: see {work / 'locust.log'}")
+
+
+def settle(cpu, idle: float = 0.05, longest: float = 60.0) -> None:
+    """Wait until the server (gunicorn workers and PostgreSQL) uses less than IDLE of a core
+    over half a second, or LONGEST seconds have passed."""
+    end = time.monotonic() + longest
+    while time.monotonic() < end:
+        before = cpu()
+        time.sleep(0.5)
+        if cpu() - before < idle * 0.5:
+            return
 
 
 def figures_of(most: dict[str, dict], fixed: dict[str, dict], rate: float, users: int) -> list:
