@@ -42,16 +42,16 @@ class Visitor(FastHttpUser):
     """One visitor asking for PAGES_TARGET."""
 
     def wait_time(self) -> float:
-        """None between requests in the throughput runs; else until the next Poisson arrival."""
+        """No wait in the throughput runs; else until the next Poisson arrival is due."""
         if not RATE:
             return 0.0
-        now = time.monotonic()
-        self.due = getattr(self, "due", now) + random.expovariate(RATE)
-        return max(0.0, self.due - now)
+        self.due += random.expovariate(RATE)
+        return max(0.0, self.due - time.monotonic())
 
     def on_start(self) -> None:
         self.me: dict = {}
         self.client.get("/healthz", name="setup: connect")
+        self.due = time.monotonic()  # the schedule starts once the connection is open
         kind = KIND.get(TARGET)
         if kind is None:
             return
