@@ -61,3 +61,19 @@ control_socket_disable = True
 # Refuse absurd request lines and headers early.
 limit_request_line = 8190
 limit_request_fields = 100
+
+# Python's cycle collector in a worker: once the app is loaded, its ~200,000 objects (modules,
+# routes, mappers) are frozen out of the collector's walks (gc.freeze); the young generation is
+# collected every 50,000 allocations instead of 700, so a request's objects mostly die before a
+# collection and are not promoted. Measured under the page bench (64 users, 4 workers on 2 cores):
+# with the defaults, a full collection paused a worker 140 to 480 ms, 12 times in two minutes;
+# frozen alone, 5 to 115 ms, 23 times; with these thresholds too, none until the workers stopped.
+_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def post_worker_init(worker):  # noqa: ANN001, ARG001 (gunicorn's hook signature)
+    """Called in each worker once the app is loaded: freeze it, then raise the thresholds."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)

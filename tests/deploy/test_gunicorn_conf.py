@@ -94,3 +94,18 @@ def test_units_start_the_right_commands(name):
         "gunicorn -c deploy/gunicorn.conf.py" if "web" in name else "flask --app wsgi jobs worker"
     )
     assert expected in unit and "KillSignal=SIGTERM" in unit
+
+
+def test_worker_hook_freezes_the_loaded_app_and_raises_the_collector_thresholds():
+    import gc
+
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    before = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        hook(None)
+        assert gc.get_freeze_count() > 10_000  # this process's modules and objects
+        assert gc.get_threshold() == (50_000, 20, 100)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
