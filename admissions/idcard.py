@@ -12,7 +12,7 @@ from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits only (\d takes any script's)
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,14 @@ class IdInfo:
 
 
 def check_char(first17: str) -> str:
-    """The check character for the first 17 digits."""
-    if len(first17) != 17 or not first17.isdigit():
+    """The check character for the first 17 digits: CHECK_CHARS[Σ digit × weight mod 11].
+
+    The weights are 2^17 … 2^1 mod 11, and 13 ≡ 2 (mod 11), so the weighted sum is
+    2 × (the digits read in base 13) mod 11: one int() in C instead of 17 products in Python
+    (a tenth of the time of reading an import file of 100,000 candidates)."""
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("need exactly 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    return CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def normalize(raw: str) -> str:

@@ -90,3 +90,19 @@ def test_any_single_digit_error_is_detected(region, born, sequence, position, de
     wrong_digit = str((int(number[position]) + delta) % 10)
     corrupted = number[:position] + wrong_digit + number[position + 1 :]
     assert idcard.validate(corrupted) is not None
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_char_is_the_standards_weighted_sum(first17):
+    # GB 11643: Σ digit × weight (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2) mod 11
+    total = sum(int(d) * w for d, w in zip(first17, idcard.WEIGHTS, strict=True))
+    assert idcard.check_char(first17) == "10X98765432"[total % 11]
+
+
+def test_digits_of_other_scripts_are_refused():
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in "11010519491231002") + "X"
+    assert "前17位应为数字" in (idcard.validate(arabic_indic) or "")
+    with pytest.raises(ValueError):
+        idcard.check_char(arabic_indic[:17])
+    with pytest.raises(ValueError):
+        idcard.check_char("1101051949123100a")  # a digit in base 13, not in an ID number
