@@ -172,7 +172,9 @@ class _Reader:
             line = offset + 2
             if len(cells) == self.fast_width and line not in bad_cells:
                 got = [seen.get(cells[index], _MISS) for index, seen in fast]
-                if _MISS not in got:
+                if _MISS in got:  # a text not seen before (an ID number, a name): parse it here
+                    got = self._parsed_misses(cells, got)
+                if got is not None:
                     row = blank_row.copy()
                     row.update(zip(self.fast_keys, got, strict=True))
                     if checks and any(check(row) for check in checks):
@@ -186,6 +188,28 @@ class _Reader:
         if not self.parsed and not unreadable and not self.spec.empty_ok:
             self.error(1, None, "文件只有表头，没有数据行（导入此类数据时不能为空）")
         self._check_unique()
+
+    def _parsed_misses(self, cells: list[str], got: list[object]) -> list[object] | None:
+        """``got`` with each cell missing from its column's cache parsed, checked and cached;
+        None as soon as one is blank or refused (the row then takes the full checks, which
+        say why)."""
+        for k, value in enumerate(got):
+            if value is not _MISS:
+                continue
+            index, column, _name, validator, seen = self.plan[k]
+            text = cells[index]
+            if not text:
+                return None
+            try:
+                parsed = column.parser(_plain(text, column))
+            except CellError:
+                return None
+            if validator is not None and validator(parsed):
+                return None
+            got[k] = parsed
+            if len(seen) < _CACHE_SIZE:
+                seen[text] = parsed
+        return got
 
     def _match_header(self) -> None:
         self.result.headers = {}

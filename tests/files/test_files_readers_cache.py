@@ -1,8 +1,9 @@
 """Rows read from the column caches (every cell accepted before) equal rows read cell by cell.
 
-The reader takes a row whose every cell is a text its column accepted earlier (or a blank in an
-optional column) from the caches alone; any other row gets the full checks. The same files read
-with the caches turned off must give the same rows, lines, errors and headers.
+The reader takes a row of the header's width from the caches, parsing only the cells its
+columns have not accepted before (an ID number, a name); a row with a cell refused, a blank
+required cell, a short or long row gets the full checks. The same files read with the caches
+turned off and every row fully checked must give the same rows, lines, errors and headers.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import random
 import pytest
 from files_helpers import csv_bytes
 
+from admissions import idcard
 from admissions.files import readers
-from admissions.files.columns import preferences_spec
+from admissions.files.columns import preferences_spec, spec_for
 from admissions.files.readers import read_table
 
 HEADER = ["candidate_no", "batch", "round", "choice", "institution_code", "program_code", "group"]
@@ -50,12 +52,52 @@ def _read(data: bytes) -> tuple[object, ...]:
     return result.rows, result.lines, result.errors, result.headers
 
 
+def _every_row_fully_checked(monkeypatch) -> None:
+    monkeypatch.setattr(readers, "_CACHE_SIZE", 0)  # nothing cached
+    monkeypatch.setattr(readers._Reader, "_parsed_misses", lambda *_args: None)
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_cached_rows_equal_rows_checked_cell_by_cell(seed: int, monkeypatch) -> None:
     data = csv_bytes(_grid(random.Random(seed)))
     cached = _read(data)
-    monkeypatch.setattr(readers, "_CACHE_SIZE", 0)  # nothing cached: every row is fully checked
+    monkeypatch.setattr(readers, "_CACHE_SIZE", 0)  # nothing cached: unseen cells parsed in line
     assert _read(data) == cached
+    _every_row_fully_checked(monkeypatch)
+    assert _read(data) == cached
+
+
+CANDIDATE_HEADER = ["candidate_no", "national_id", "name", "category"]
+NUMBERS = ["11010519491231002X", "440524188001010014", "37010220070501123X"]
+BAD_CANDIDATE_CELLS = ["", "110105194912310021", "1101051949123100", "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",
+                       "A" * 80, "a\x00b", "x"]  # fmt: skip
+
+
+def _candidates(rand: random.Random) -> list[list[str]]:
+    rows = []
+    for n in range(rand.randint(1, 40)):
+        row = [f"26{n:04d}", rand.choice(NUMBERS), f"考生{n}", rand.choice(["IT", "NUR"])]
+        if rand.random() < 0.3:  # a cell never seen before that the column refuses
+            row[rand.randrange(len(row))] = rand.choice(BAD_CANDIDATE_CELLS)
+        rows.append(row)
+    return [CANDIDATE_HEADER, *rows]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_unseen_cells_parsed_in_line_give_the_rows_and_errors_of_the_full_checks(
+    seed: int, monkeypatch
+) -> None:
+    data = csv_bytes(_candidates(random.Random(seed)))
+
+    def read() -> tuple[object, ...]:
+        result = read_table(
+            data, "c.csv", spec_for("candidates"), validators={"national_id": idcard.validate}
+        )
+        return result.rows, result.lines, result.errors, result.headers
+
+    in_line = read()
+    _every_row_fully_checked(monkeypatch)
+    assert read() == in_line
 
 
 def test_a_blank_required_cell_after_accepted_ones_is_still_refused() -> None:
