@@ -64,3 +64,35 @@ def test_bulk_reimport_updates_every_score(db):
     assert total == sum(Decimal(f"{n % 200}.5") + 35 for n in range(COUNT))
     grades = set(db.session.scalars(select(ComponentScore.grade).distinct()))
     assert grades == {None, "C"}
+
+
+def test_bulk_candidates_keep_every_column_of_the_file(db):
+    from admissions.models import Candidate
+    from admissions.models.candidate import CANDIDATE_TYPES
+
+    exam = create_board_exam()
+    header = ["candidate_no", "national_id", "name", "category", "type", "school", "bonus",
+              "bonus_reason", "work_employer", "work_years"]  # fmt: skip
+    rows = []
+    for n in range(COUNT):
+        kind = CANDIDATE_TYPES[n % 3]
+        working = kind == CANDIDATE_TYPES[2]
+        rows.append([
+            f"26{n:08d}", idcard.make("370102", date(2000 + n // 1000, 1, 1 + n % 28), n % 1000),
+            f"考生{n}", "IT", kind, f"第{n % 7}中学", str(n % 5) if n % 4 else "",
+            "烈士子女" if n % 4 else "", f"单位{n}" if working else "",
+            str(1 + n % 9) if working else "",
+        ])  # fmt: skip
+    result = import_file(exam, "candidates", csv_bytes([header, *rows]), "c.csv", None,
+                         dry_run=False)  # fmt: skip
+    assert result.ok and result.inserted == COUNT, result.errors[:3]
+    stored = {c.candidate_no: c for c in db.session.scalars(select(Candidate))}
+    for n, row in enumerate(rows):
+        c = stored[row[0]]
+        assert (c.national_id, c.name, c.category_code, c.candidate_type, c.school) == (
+            row[1], row[2], "IT", row[4], row[5])  # fmt: skip
+        assert c.bonus == Decimal(row[6] or 0) and c.bonus_reason == row[7]
+        assert c.work_employer == row[8]
+        assert c.work_years == (int(row[9]) if row[9] else None)
+        assert c.gender == ("M" if n % 1000 % 2 else "F")
+        assert c.birth_date == date(2000 + n // 1000, 1, 1 + n % 28)
