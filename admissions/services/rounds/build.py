@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from admissions.extensions import db
 from admissions.labels import named
@@ -28,6 +29,7 @@ from admissions.models import (
 from admissions.models.base import utcnow
 from admissions.services.local_time import show_local
 from admissions.services.rounds.guards import RoundError
+from admissions.services.rounds.reads import plain_rows
 from admissions.services.rounds.reserved import reserved_inputs
 from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.scores.inputs import (
@@ -272,22 +274,21 @@ def _flat_preferences(
     """
     submitted = _submitted(batch, round_number)
     db.session.flush()
-    read = db.session.connection().execute  # Core rows: no ORM loading for 10⁵–10⁶ rows
-    lists = _int_columns(read(
+    lists = _int_columns(
         select(PreferenceList.id, PreferenceList.candidate_id)
-        .where(*submitted).order_by(PreferenceList.candidate_id, PreferenceList.version)
-    ).all(), 2)  # fmt: skip
+        .where(*submitted).order_by(PreferenceList.candidate_id, PreferenceList.version), 2
+    )  # fmt: skip
     last = np.ones(len(lists[0]), dtype=bool)  # the last version of each candidate
     last[:-1] = lists[1][1:] != lists[1][:-1]
     latest_ids, latest_owner = lists[0][last], lists[1][last]
     order = np.argsort(latest_ids)
     latest_ids, latest_owner = latest_ids[order], latest_owner[order]
-    items = _int_columns(read(
+    items = _int_columns(
         select(PreferenceItem.list_id, PreferenceItem.plan_line_id)
         .join(PreferenceList, PreferenceList.id == PreferenceItem.list_id)
         .where(*submitted, PreferenceItem.plan_line_id.is_not(None))
-        .order_by(PreferenceList.candidate_id, PreferenceItem.position)
-    ).all(), 2)  # fmt: skip
+        .order_by(PreferenceList.candidate_id, PreferenceItem.position), 2
+    )  # fmt: skip
     at, is_latest = _positions(latest_ids, items[0])
     row, known_row = _positions(candidate_ids, latest_owner[at] if len(at) else at)
     line, known_line = _positions(line_ids, items[1])
@@ -297,7 +298,9 @@ def _flat_preferences(
     return FlatPreferences(ptr, line[keep].astype(np.int64))
 
 
-def _int_columns(rows: list, width: int) -> list[np.ndarray]:
+def _int_columns(query: Select[Any], width: int) -> list[np.ndarray]:
+    """The query's integer columns as numpy arrays."""
+    rows = plain_rows(query)
     return [np.fromiter((r[k] for r in rows), np.int64, len(rows)) for k in range(width)]
 
 

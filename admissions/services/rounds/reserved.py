@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import select
 
-from admissions.extensions import db
 from admissions.models import Candidate, Exam, PlanLine
 from admissions.models.candidate import CANDIDATE_TYPES, DEFAULT_CANDIDATE_TYPE
 from admissions.models.plan import split_types
+from admissions.services.rounds.reads import plain_rows
 from scoring.allocation import FlatPreferences, GroupedPreferences
 from scoring.reserved import group_pairs, reserved_failures, type_codes, type_matrix
 
@@ -24,9 +24,9 @@ def reserved_inputs(
     line_groups: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(each candidate row's type column, the line × type matrix, the failure codes)."""
-    types = dict(db.session.execute(
+    types = dict(plain_rows(
         select(Candidate.id, Candidate.candidate_type).where(Candidate.exam_id == exam.id)
-    ).all())  # fmt: skip
+    ))  # fmt: skip
     found = [types.get(int(cid)) or DEFAULT_CANDIDATE_TYPE for cid in candidate_ids]
     codes = type_codes(found, CANDIDATE_TYPES)
     allowed = type_matrix([split_types(line.types) for line in lines], CANDIDATE_TYPES)
