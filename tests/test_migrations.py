@@ -39,3 +39,33 @@ def test_constraint_names_follow_the_convention(db):
     assert "pk_candidate" in names
     assert "uq_candidate_exam_id_candidate_no" in names
     assert "fk_candidate_exam_id_exam" in names
+
+
+PARTIAL_INDEXES = {
+    "ix_preference_item_institution_id": "institution_id",
+    "ix_preference_list_verification_code": "verification_code",
+    "ix_dispatch_decided_by_id": "decided_by_id",
+    "ix_dispatch_verification_code": "verification_code",
+}
+
+
+def test_indexes_of_columns_bulk_writes_leave_empty_hold_only_values(db):
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            found = connection.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            )
+        else:
+            found = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master")
+        definitions = {name: " ".join((sql or "").split()) for name, sql in found}
+    for name, column in PARTIAL_INDEXES.items():
+        plain = definitions[name].replace("(", " ").replace(")", " ").split()
+        assert plain[-5:] == ["WHERE", column, "IS", "NOT", "NULL"], definitions[name]
+
+
+def test_the_models_declare_the_same_partial_indexes():
+    indexes = {i.name: i for t in Base.metadata.tables.values() for i in t.indexes}
+    for name, column in PARTIAL_INDEXES.items():
+        for dialect in ("postgresql", "sqlite"):
+            where = indexes[name].dialect_options[dialect]["where"]
+            assert str(where) == f"{column} IS NOT NULL", (name, dialect)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admissions.models.base import Base, ExactDecimal, UTCDateTime, utcnow
+from admissions.models.base import Base, ExactDecimal, UTCDateTime, index_of_values, utcnow
 from admissions.models.enums import DispatchStatus, RunStatus, str_enum
 
 
@@ -53,6 +53,8 @@ class Dispatch(Base):
         UniqueConstraint("run_id", "candidate_id"),
         # a university's list: one run's dispatches to one institution (also serves run_id alone)
         Index("ix_dispatch_run_id_institution_id", "run_id", "institution_id"),
+        index_of_values("dispatch", "decided_by_id"),  # set once decided
+        index_of_values("dispatch", "verification_code"),  # set on admission
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("allocation_run.id"))
@@ -67,10 +69,10 @@ class Dispatch(Base):
         str_enum(DispatchStatus, "dispatch_status"), default=DispatchStatus.DISPATCHED, index=True
     )
     reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The admission letter's code (services/letter_codes): set on admission, cleared on rejection.
-    verification_code: Mapped[str | None] = mapped_column(String(19), index=True)
+    verification_code: Mapped[str | None] = mapped_column(String(19))
 
     run: Mapped[AllocationRun] = relationship()
 

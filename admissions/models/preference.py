@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admissions.models.base import Base, UTCDateTime, utcnow
+from admissions.models.base import Base, UTCDateTime, index_of_values, utcnow
 from admissions.models.enums import PreferenceStatus, str_enum
 
 
@@ -18,6 +18,7 @@ class PreferenceList(Base):
     __table_args__ = (
         UniqueConstraint("candidate_id", "batch_id", "round_number", "version"),
         Index("ix_preference_list_batch_id_round_number", "batch_id", "round_number"),
+        index_of_values("preference_list", "verification_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))  # the unique index leads
@@ -31,7 +32,7 @@ class PreferenceList(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The code printed on the 志愿确认单 of a submitted version; /verify checks it.
-    verification_code: Mapped[str | None] = mapped_column(String(19), index=True)
+    verification_code: Mapped[str | None] = mapped_column(String(19))
 
     items: Mapped[list[PreferenceItem]] = relationship(
         back_populates="preference_list", order_by="PreferenceItem.position"
@@ -42,12 +43,15 @@ class PreferenceItem(Base):
     """One choice: a plan line (flat) or an institution's group with an adjust flag (grouped)."""
 
     __tablename__ = "preference_item"
-    __table_args__ = (UniqueConstraint("list_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("list_id", "position"),
+        index_of_values("preference_item", "institution_id"),  # grouped batches' items only
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("preference_list.id"))  # the unique index leads
     position: Mapped[int] = mapped_column(Integer)
     plan_line_id: Mapped[int | None] = mapped_column(ForeignKey("plan_line.id"), index=True)
-    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     group_code: Mapped[str | None] = mapped_column(String(20))
     adjust: Mapped[bool] = mapped_column(default=False)
 
