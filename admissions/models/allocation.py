@@ -54,7 +54,6 @@ class Dispatch(Base):
         # a university's list: one run's dispatches to one institution (also serves run_id alone)
         Index("ix_dispatch_run_id_institution_id", "run_id", "institution_id"),
         index_of_values("dispatch", "decided_by_id"),  # set once decided
-        index_of_values("dispatch", "verification_code"),  # set on admission
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("allocation_run.id"))
@@ -72,7 +71,7 @@ class Dispatch(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The admission letter's code (services/letter_codes): set on admission, cleared on rejection.
-    verification_code: Mapped[str | None] = mapped_column(String(19))
+    verification_code: Mapped[str | None] = mapped_column(String(19), index=True)
 
     run: Mapped[AllocationRun] = relationship()
 
