@@ -16,11 +16,15 @@ from admissions.extensions import db
 
 
 def plain_rows(query: Select[Any]) -> Sequence[Any]:
-    """The query's rows as tuples. Its values must be ids and constants: on PostgreSQL they
-    are written into the SQL (``literal_binds``), never text from a user."""
+    """The query's rows as tuples, after the session's pending changes are flushed. Its values
+    must be ids and constants: on PostgreSQL they are written into the SQL (``literal_binds``),
+    never text from a user."""
+    db.session.flush()
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         return connection.execute(query).all()
     sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     with connection.connection.driver_connection.cursor(binary=True) as cursor:
-        return cursor.execute(str(sql)).fetchall()
+        # the compiled text doubles every % (a modulo, a % in a constant); with parameters,
+        # even none, psycopg reads %% back as %
+        return cursor.execute(str(sql), ()).fetchall()
