@@ -72,8 +72,10 @@ _GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def post_worker_init(worker):  # noqa: ANN001, ARG001 (gunicorn's hook signature)
-    """Called in each worker once the app is loaded: freeze it, then raise the thresholds."""
+    """Called in each worker once the app is loaded: collect what loading left, freeze the
+    rest, then raise the thresholds."""
     import gc
 
+    gc.collect()
     gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)

@@ -28,7 +28,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 Validator = Callable[[str], str | None]
 Row = dict[str, str | None]
 _CACHE_SIZE = 200_000  # per column: scores, codes and numbers repeat; parse each distinct text once
-_MISS = object()  # not in a column's cache: the row takes the full checks
+_MISS = object()  # not in a column's cache: the cell is parsed and checked (_parsed_misses)
 _UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab, CR, LF
 
 
@@ -121,9 +121,10 @@ class _Reader:
         self.plan: list[tuple[int, Column, str, Validator | None, dict[str, str]]] = []
         self.unnamed: list[int] = []  # header cells left blank
         self.width = 0  # cells a row needs: up to the last named header cell
-        # a row of exactly the header's width, without unreadable cells, whose every cell is in its
-        # column's cache (texts accepted before; blank in an optional column) is read from the
-        # caches alone: the same row the full checks would give, in a fraction of the time
+        # a row of exactly the header's width, without unreadable cells, is read from the column
+        # caches (texts accepted before; blank in an optional column), its other cells parsed in
+        # line: the same row the full checks would give, in a fraction of the time; a row with a
+        # cell refused takes the full checks, which say why
         self.fast_width = -1
         self.fast_keys: list[str] = []
 

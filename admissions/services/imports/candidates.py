@@ -28,7 +28,7 @@ LABELS = {
 
 
 def _values(row: Row) -> dict[str, object]:
-    """The columns a file sets, keyed and ordered as LABELS."""
+    """The columns a file sets, keyed as LABELS."""
     return {
         "name": row["name"],
         "category_code": row["category"],
@@ -121,7 +121,7 @@ def _current(exam_id: int) -> dict[str, tuple[int, dict[str, object]]]:
     return {row[0]: (row[1], dict(zip(keys, row[2:], strict=True))) for row in rows}
 
 
-# then ``_values``'s, which come in the order of LABELS
+# then ``_values``'s, in the order of LABELS
 _NEW_COLUMNS = ("exam_id", "candidate_no", "national_id", "gender", "birth_date", "major", "phone",
                 "registered_at", *LABELS)  # fmt: skip
 
@@ -132,5 +132,5 @@ def _new(exam_id: int, row: Row, now: object) -> tuple[object, ...]:
     return (
         exam_id, row["candidate_no"], number, "M" if int(number[16]) % 2 else "F",
         date(int(number[6:10]), int(number[10:12]), int(number[12:14])), "", "", now,
-        *_values(row).values(),
+        *map(_values(row).__getitem__, LABELS),
     )  # fmt: skip
