@@ -96,3 +96,12 @@ def test_bulk_candidates_keep_every_column_of_the_file(db):
         assert c.work_years == (int(row[9]) if row[9] else None)
         assert c.gender == ("M" if n % 1000 % 2 else "F")
         assert c.birth_date == date(2000 + n // 1000, 1, 1 + n % 28)
+
+
+def test_large_reads_keep_a_percent_sign_of_the_query(db):
+    from sqlalchemy import literal, literal_column
+
+    from admissions.services.imports.bulk import plain_rows
+
+    query = select(literal_column("7 % 4"), literal("50%"), literal("a%%b"))
+    assert [tuple(row) for row in plain_rows(query)] == [(3, "50%", "a%%b")]

@@ -27,9 +27,9 @@ from admissions.models import (
     Round,
 )
 from admissions.models.base import utcnow
+from admissions.services.imports.bulk import plain_rows
 from admissions.services.local_time import show_local
 from admissions.services.rounds.guards import RoundError
-from admissions.services.rounds.reads import plain_rows
 from admissions.services.rounds.reserved import reserved_inputs
 from admissions.services.rounds.runs import run_named, saved_runs
 from admissions.services.scores.inputs import (
@@ -273,7 +273,6 @@ def _flat_preferences(
     planned badly right after a bulk import, before the tables are analysed.
     """
     submitted = _submitted(batch, round_number)
-    db.session.flush()
     lists = _int_columns(
         select(PreferenceList.id, PreferenceList.candidate_id)
         .where(*submitted).order_by(PreferenceList.candidate_id, PreferenceList.version), 2

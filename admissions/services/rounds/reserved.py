@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admissions.models import Candidate, Exam, PlanLine
 from admissions.models.candidate import CANDIDATE_TYPES, DEFAULT_CANDIDATE_TYPE
 from admissions.models.plan import split_types
-from admissions.services.rounds.reads import plain_rows
+from admissions.services.imports.bulk import plain_rows
 from scoring.allocation import FlatPreferences, GroupedPreferences
 from scoring.reserved import group_pairs, reserved_failures, type_codes, type_matrix
 

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from admissions.extensions import db
 from admissions.models import Candidate, Component, ComponentScore, CreditedScore, Exam
 from admissions.models.base import SCALE
+from admissions.services.imports.bulk import literal_sql
 
 INPUT_PLACES = SCALE  # stored scores carry at most 4 decimal places (ExactDecimal)
 
@@ -45,10 +46,10 @@ def _read(query: Any, texts: tuple[int, ...]) -> list[np.ndarray]:
     width = len(query.selected_columns)
     if connection.dialect.name != "postgresql":
         return _columns(connection.execute(query).all(), width)
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    statement = f"COPY ({literal_sql(query)}) TO STDOUT (FORMAT csv)"
     buffer = io.BytesIO()
     raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
         for chunk in copy:
             buffer.write(chunk)
     if not buffer.tell():
