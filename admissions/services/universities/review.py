@@ -42,7 +42,7 @@ SORTS = {
     "candidate_no": (Candidate.candidate_no,),
     "name": (Candidate.name, Candidate.candidate_no),
     "choice": (Dispatch.choice, Dispatch.total.desc()),
-    "program": (PlanLine.program_code, Dispatch.total.desc()),
+    "program": (PlanLine.program_code.asc().nulls_last(), Dispatch.total.desc()),
 }
 STATUSES = tuple(s.value for s in DispatchStatus)
 
@@ -126,13 +126,16 @@ class ReviewPage:
     results: dict[int, ResultFigures]
 
 
-def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter):  # type: ignore[no-untyped-def]
-    query = (
-        select(*ROW_COLUMNS)
-        .join(Candidate, Candidate.id == Dispatch.candidate_id)
-        .outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
-        .where(Dispatch.run_id == run.id, Dispatch.institution_id == institution_id)
-    )
+def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter, *columns):  # type: ignore[no-untyped-def]
+    """The dispatches of the list, filtered: the candidate and the plan line are joined only
+    where the filters or the order read them (COLUMNS, default the row's, say what is read)."""
+    sort = filters.sort if filters.sort in SORTS else "total"
+    query = select(*(columns or ROW_COLUMNS)).select_from(Dispatch)
+    if not columns or filters.search or sort in ("candidate_no", "name", "rank"):
+        query = query.join(Candidate, Candidate.id == Dispatch.candidate_id)
+    if not columns or filters.program_code or sort == "program":
+        query = query.outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
+    query = query.where(Dispatch.run_id == run.id, Dispatch.institution_id == institution_id)
     if filters.status in STATUSES:
         query = query.where(Dispatch.status == filters.status)
     if filters.program_code:
@@ -144,15 +147,31 @@ def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter
 
 
 def _page_rows(run: AllocationRun, institution_id: int, filters: ReviewFilter, page: int):  # type: ignore[no-untyped-def]
-    """The rows of PAGE, each with the count of all rows and the candidate's stored composite."""
+    """The rows of PAGE, each with the count of all rows and the candidate's stored composite.
+
+    The page is chosen among the dispatches alone (with the candidate or the plan line only
+    where the filters or the order need them); its fifty rows are then joined to their
+    candidate, program and composite: an institution has a thousand dispatches in a round,
+    and joining them all first cost PostgreSQL a scan of every candidate of the exam.
+    """
+    order = (*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
+    chosen = (
+        _review_query(run, institution_id, filters, Dispatch.id, func.count().over().label("n"))
+        .order_by(*order)
+        .limit(REVIEW_PAGE_SIZE).offset((page - 1) * REVIEW_PAGE_SIZE)
+        .subquery("page")
+    )  # fmt: skip
     query = (
-        _review_query(run, institution_id, filters)
+        select(*ROW_COLUMNS)
+        .select_from(chosen)
+        .join(Dispatch, Dispatch.id == chosen.c.id)
+        .join(Candidate, Candidate.id == Dispatch.candidate_id)
+        .outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
         .outerjoin(ScoreResult, and_(ScoreResult.candidate_id == Candidate.id,
                                      ScoreResult.rules_version_id == run.rules_version_id))
         .add_columns(ScoreResult.id, ScoreResult.raw_total, ScoreResult.bonus,
-                     ScoreResult.total, ScoreResult.reasons, func.count().over())
-        .order_by(*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
-        .limit(REVIEW_PAGE_SIZE).offset((page - 1) * REVIEW_PAGE_SIZE)
+                     ScoreResult.total, ScoreResult.reasons, chosen.c.n)
+        .order_by(*order)
     )  # fmt: skip
     return db.session.execute(query).all()
 
@@ -164,7 +183,7 @@ def review_page(run: AllocationRun, institution_id: int, filters: ReviewFilter) 
     found = _page_rows(run, institution_id, filters, page)
     total = int(found[0][-1]) if found else 0
     if not found and page > 1:  # a page past the end: count, then show the last page
-        query = _review_query(run, institution_id, filters)
+        query = _review_query(run, institution_id, filters, Dispatch.id)
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = max(1, -(-total // REVIEW_PAGE_SIZE))
         found = _page_rows(run, institution_id, filters, page) if total else []
