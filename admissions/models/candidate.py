@@ -65,7 +65,8 @@ class ComponentScore(Base):
     __table_args__ = (UniqueConstraint("candidate_id", "component_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))  # the unique index leads
-    component_id: Mapped[int] = mapped_column(ForeignKey("component.id"), index=True)
+    # not indexed alone: scores are looked up by candidate (migration 0016)
+    component_id: Mapped[int] = mapped_column(ForeignKey("component.id"))
     value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     grade: Mapped[str | None] = mapped_column(String(4))
     source: Mapped[str] = mapped_column(String(40), default="")
