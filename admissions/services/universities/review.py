@@ -129,11 +129,11 @@ class ReviewPage:
 def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter, *columns):  # type: ignore[no-untyped-def]
     """The dispatches of the list, filtered: the candidate and the plan line are joined only
     where the filters or the order read them (COLUMNS, default the row's, say what is read)."""
-    sort = filters.sort if filters.sort in SORTS else "total"
+    ordered = select(*SORTS.get(filters.sort, SORTS["total"])).columns_clause_froms
     query = select(*(columns or ROW_COLUMNS)).select_from(Dispatch)
-    if not columns or filters.search or sort in ("candidate_no", "name", "rank"):
+    if not columns or filters.search or Candidate.__table__ in ordered:
         query = query.join(Candidate, Candidate.id == Dispatch.candidate_id)
-    if not columns or filters.program_code or sort == "program":
+    if not columns or filters.program_code or PlanLine.__table__ in ordered:
         query = query.outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
     query = query.where(Dispatch.run_id == run.id, Dispatch.institution_id == institution_id)
     if filters.status in STATUSES:
