@@ -36,13 +36,16 @@ from admissions.models import (
 from admissions.services.rounds import decisions
 
 REVIEW_PAGE_SIZE = 50
+# Blank values (a dispatch without a total, rank, choice or program) come last in every order, on
+# both databases (PostgreSQL puts NULLs first in a descending order, SQLite in an ascending one).
+_TOTAL = Dispatch.total.desc().nulls_last()
 SORTS = {
-    "total": (Dispatch.total.desc(), Dispatch.rank),
-    "rank": (Dispatch.rank, Candidate.candidate_no),
+    "total": (_TOTAL, Dispatch.rank.asc().nulls_last()),
+    "rank": (Dispatch.rank.asc().nulls_last(), Candidate.candidate_no),
     "candidate_no": (Candidate.candidate_no,),
     "name": (Candidate.name, Candidate.candidate_no),
-    "choice": (Dispatch.choice, Dispatch.total.desc()),
-    "program": (PlanLine.program_code.asc().nulls_last(), Dispatch.total.desc()),
+    "choice": (Dispatch.choice.asc().nulls_last(), _TOTAL),
+    "program": (PlanLine.program_code.asc().nulls_last(), _TOTAL),
 }
 STATUSES = tuple(s.value for s in DispatchStatus)
 
