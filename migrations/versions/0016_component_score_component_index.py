@@ -2,7 +2,8 @@
 component alone (they go by candidate, through the unique (candidate_id, component_id) index),
 and the index cost every bulk write its upkeep: 500,000 new scores 1.42-1.60 s with it,
 1.05-1.25 s without; the same scores changed 2.59 s and 2.01 s. Removing a component from the
-rules counts its scores by a scan of the table, once per component removed
+rules counts its scores through the exam's candidates; deleting the component then has the
+foreign key's check scan the table, once per component removed (a rules change, rare)
 
 Revision ID: 0016
 Revises: 0015

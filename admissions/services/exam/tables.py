@@ -106,10 +106,13 @@ def _sync_components(exam: Exam, components: Sequence[rm.Component]) -> None:
         c.code: c for c in db.session.scalars(select(Component).where(Component.exam_id == exam.id))
     }
     wanted = {c.code for c in components}
+    candidates = select(Candidate.id).where(Candidate.exam_id == exam.id)
     for code, row in rows.items():
         if code in wanted:
             continue
-        used = _count(ComponentScore.id, ComponentScore.component_id == row.id)
+        # through the exam's candidates: scores are indexed by candidate, not by component
+        mine = ComponentScore.candidate_id.in_(candidates)
+        used = _count(ComponentScore.id, ComponentScore.component_id == row.id, mine)
         used += _count(CreditedScore.id, CreditedScore.component_id == row.id)
         if used:
             raise RulesChangeRefused(f"科目 {code} 已有 {used} 条成绩，不能从规则中删除")
