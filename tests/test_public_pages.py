@@ -88,6 +88,12 @@ def test_catalogue_lists_every_line_in_order_with_filters(client, db, season):
     assert "软件技术" in page and "数控技术" not in page
     _, page = _get(client, "/exams/T2026/plans?category=IT&city=上海")
     assert "没有符合条件的招生计划" in page
+    # % and _ are searched as written, not as wildcards that match every institution
+    for wildcard in ("%25", "_", "%25%25"):
+        _, page = _get(client, f"/exams/T2026/plans?institution={wildcard}")
+        assert "没有符合条件的招生计划" in page, wildcard
+        _, page = _get(client, f"/exams/T2026/plans?city={wildcard}")
+        assert "没有符合条件的招生计划" in page, wildcard
 
 
 def test_catalogue_paginates_and_downloads_csv(client, db, season):

@@ -66,6 +66,9 @@ def test_filters_narrow_the_catalogue(client, db, setup):
     assert "数控技术" in page and "专业1" not in page
     page = client.get(_url(batch) + "?seats=5").get_data(as_text=True)
     assert "数控技术" not in page and "专业1" in page
+    for wildcard in ("%25", "_"):  # searched as written, not as wildcards matching every line
+        page = client.get(_url(batch) + f"?q={wildcard}").get_data(as_text=True)
+        assert "数控技术" not in page and "专业1" not in page, wildcard
 
 
 def test_add_reorder_save_draft_then_submit(client, db, setup):

@@ -83,7 +83,8 @@ def _expected(rows, sort: str, status: str = "", program: str = "", search: str 
 @pytest.mark.parametrize(
     "status, program, search",
     [("", "", ""), ("dispatched", "", ""), ("", "B02", ""), ("", "", "考生A"),
-     ("rejected", "A01", ""), ("", "", "zzz"), ("", "", " 考生K "), ("", "", "NUMBER")],
+     ("rejected", "A01", ""), ("", "", "zzz"), ("", "", " 考生K "), ("", "", "NUMBER"),
+     ("", "", "%"), ("", "", "_")],
 )  # fmt: skip
 def test_every_page_of_every_order_and_filter(listed, monkeypatch, sort, status, program, search):
     run, institution_id, rows = listed

@@ -151,9 +151,11 @@ def _query(exam: Exam, filters: CatalogueFilters) -> Select[Any]:
         query = query.where(PlanLine.category_code == filters.category)
     if filters.institution:
         text = filters.institution
-        query = query.where(or_(Institution.code == text, Institution.name.contains(text)))
+        query = query.where(
+            or_(Institution.code == text, Institution.name.contains(text, autoescape=True))
+        )
     if filters.city:
-        query = query.where(Institution.city.contains(filters.city))
+        query = query.where(Institution.city.contains(filters.city, autoescape=True))
     for name, (model, attr, _, _) in OPTIONAL_FILTERS.items():
         if getattr(filters, name) and hasattr(model, attr):
             query = query.where(getattr(model, attr) == getattr(filters, name))

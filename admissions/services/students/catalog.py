@@ -71,13 +71,13 @@ def search_lines(
     query = _base_query(candidate, batch)
     text = filters.text.strip()
     if text:
-        like = f"%{text}%"
-        query = query.where(
-            or_(Institution.name.like(like), Institution.code == text,
-                PlanLine.program_name.like(like), PlanLine.program_code == text)
+        query = query.where(  # % and _ are letters here, not wildcards
+            or_(Institution.name.contains(text, autoescape=True), Institution.code == text,
+                PlanLine.program_name.contains(text, autoescape=True),
+                PlanLine.program_code == text)
         )  # fmt: skip
     if filters.city.strip():
-        query = query.where(Institution.city.like(f"%{filters.city.strip()}%"))
+        query = query.where(Institution.city.contains(filters.city.strip(), autoescape=True))
     if filters.min_seats is not None:
         query = query.where(PlanLine.seats >= filters.min_seats)
     query = query.order_by(Institution.code, PlanLine.group_code, PlanLine.program_code)

@@ -144,8 +144,11 @@ def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter
     if filters.program_code:
         query = query.where(PlanLine.program_code == filters.program_code)
     if filters.search:
-        like = f"%{filters.search.strip()}%"
-        query = query.where(Candidate.name.like(like) | Candidate.candidate_no.like(like))
+        term = filters.search.strip()  # % and _ are letters here, not wildcards
+        query = query.where(
+            Candidate.name.contains(term, autoescape=True)
+            | Candidate.candidate_no.contains(term, autoescape=True)
+        )
     return query
 
 
