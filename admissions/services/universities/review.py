@@ -129,14 +129,19 @@ class ReviewPage:
     results: dict[int, ResultFigures]
 
 
+def _order(filters: ReviewFilter) -> tuple[Any, ...]:
+    """The list's ORDER BY: the chosen sort, then the dispatch id (one order, every page)."""
+    return (*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
+
+
 def _review_query(run: AllocationRun, institution_id: int, filters: ReviewFilter, *columns):  # type: ignore[no-untyped-def]
-    """The dispatches of the list, filtered: the candidate and the plan line are joined only
-    where the filters or the order read them (COLUMNS, default the row's, say what is read)."""
-    ordered = select(*SORTS.get(filters.sort, SORTS["total"])).columns_clause_froms
-    query = select(*(columns or ROW_COLUMNS)).select_from(Dispatch)
-    if not columns or filters.search or Candidate.__table__ in ordered:
+    """COLUMNS of the list's dispatches, filtered: the candidate and the plan line are joined
+    only where the filters or the order read them."""
+    ordered = select(*_order(filters)).columns_clause_froms
+    query = select(*columns).select_from(Dispatch)
+    if filters.search or Candidate.__table__ in ordered:
         query = query.join(Candidate, Candidate.id == Dispatch.candidate_id)
-    if not columns or filters.program_code or PlanLine.__table__ in ordered:
+    if filters.program_code or PlanLine.__table__ in ordered:
         query = query.outerjoin(PlanLine, PlanLine.id == Dispatch.plan_line_id)
     query = query.where(Dispatch.run_id == run.id, Dispatch.institution_id == institution_id)
     if filters.status in STATUSES:
@@ -160,7 +165,7 @@ def _page_rows(run: AllocationRun, institution_id: int, filters: ReviewFilter, p
     candidate, program and composite: an institution has a thousand dispatches in a round,
     and joining them all first cost PostgreSQL a scan of every candidate of the exam.
     """
-    order = (*SORTS.get(filters.sort, SORTS["total"]), Dispatch.id)
+    order = _order(filters)
     chosen = (
         _review_query(run, institution_id, filters, Dispatch.id, func.count().over().label("n"))
         .order_by(*order)
