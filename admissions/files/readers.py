@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 
 from admissions.files.columns import Column, ComponentInfo, TableSpec, spec_for
@@ -162,28 +163,41 @@ class _Reader:
         if not self.unnamed and self.width == len(self.headers):
             self.fast_width = self.width
         self.fast_keys = [column.key for _index, column, _name, _validator, _seen in self.plan]
-        fast = [(index, seen) for index, _column, _name, _validator, seen in self.plan]
         no_problems: dict[int, str] = {}
-        blank_row = dict.fromkeys(self.keys)
         parsed, rows, lines = self.parsed, self.result.rows, self.result.lines
         checks = self.spec.row_checks
-        for offset, cells in enumerate(grid[1:]):
+        # The fast path's steps run in C (map over the columns' caches), not a Python loop per
+        # cell. ``pick`` takes the cells of the known columns, in plan order; it is None when
+        # every cell is one (the usual file), else a column the spec does not know sits among
+        # them. A row of every key of the spec, in its order, is built without a blank copy.
+        indices = [index for index, _column, _name, _validator, _seen in self.plan]
+        pick = None if indices == list(range(self.fast_width)) else _picker(indices)
+        caches = [seen for _index, _column, _name, _validator, seen in self.plan]
+        misses = [_MISS] * len(caches)
+        whole = self.fast_keys == self.keys
+        blank_row = dict.fromkeys(self.keys)
+        keys = self.fast_keys
+        for line, cells in enumerate(islice(grid, 1, None), start=2):
             if not any(cells):
                 continue
-            line = offset + 2
             if len(cells) == self.fast_width and line not in bad_cells:
-                got = [seen.get(cells[index], _MISS) for index, seen in fast]
+                got = list(map(dict.get, caches, cells if pick is None else pick(cells), misses))
                 if _MISS in got:  # a text not seen before (an ID number, a name): parse it here
                     got = self._parsed_misses(cells, got)
                 if got is not None:
-                    row = blank_row.copy()
-                    row.update(zip(self.fast_keys, got, strict=True))
-                    if checks and any(check(row) for check in checks):
-                        self._read_row(line, cells, no_problems)  # say what the check found
-                        continue
-                    parsed.append((line, row))
-                    rows.append(row)
-                    lines.append(line)
+                    if whole:
+                        row = dict(zip(keys, got, strict=True))
+                    else:
+                        row = blank_row.copy()
+                        row.update(zip(keys, got, strict=True))
+                    for check in checks:
+                        if check(row):
+                            self._read_row(line, cells, no_problems)  # say what it found
+                            break
+                    else:
+                        parsed.append((line, row))
+                        rows.append(row)
+                        lines.append(line)
                     continue
             self._read_row(line, cells, bad_cells.get(line, no_problems))
         if not self.parsed and not unreadable and not self.spec.empty_ok:
@@ -308,9 +322,13 @@ class _Reader:
         return key
 
     def _check_unique(self) -> None:
+        rows = [row for _line, row in self.parsed]
         for keys in self.spec.unique:
             first_seen: dict[tuple[str | None, ...], int] = {}
             pick = itemgetter(*keys) if len(keys) > 1 else (lambda row, key=keys[0]: (row[key],))
+            values = list(map(itemgetter(*keys), rows))  # a tuple per row, or one cell
+            if len(set(values)) == len(values):
+                continue  # no value twice (most files): nothing to report
             for line, row in self.parsed:
                 value = pick(row)
                 if None in value:
@@ -323,6 +341,13 @@ class _Reader:
                         self._header_of(keys[-1] if len(keys) > 1 else keys[0]),
                         f"{_names(self.spec, keys)} {shown} 重复（首次出现在第 {where} 行）",
                     )
+
+
+def _picker(indices: list[int]) -> Callable[[list[str]], Sequence[str]]:
+    """The cells at ``indices`` of a row, as a tuple (even for one index)."""
+    if len(indices) < 2:  # itemgetter gives one cell alone, not a tuple; none, an error
+        return lambda cells: tuple(cells[index] for index in indices)
+    return itemgetter(*indices)
 
 
 def _plain(value: str, column: Column) -> str:

@@ -107,3 +107,35 @@ def test_a_blank_required_cell_after_accepted_ones_is_still_refused() -> None:
     assert [(e.line, e.column, e.message) for e in result.errors] == [
         (3, "choice", "必填，不能为空")
     ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_columns_in_any_order_a_few_of_them_or_an_unknown_one_read_as_cell_by_cell(
+    seed: int, monkeypatch
+) -> None:
+    """The fast path picks the named cells out of each row: a file with the columns shuffled,
+    without some optional ones, or with a column the spec does not know (the header's error;
+    the rows are still checked) reads as the full checks read it, and the shuffled file's rows
+    are those of the same columns in the spec's order."""
+    rand = random.Random(seed)
+    width = len(HEADER)
+    grid = [row for row in _grid(rand) if len(row) == width]  # a short row's cells differ
+    keep = sorted(rand.sample(range(5, width), rand.randint(0, width - 5)))
+    order = [*range(5), *keep]  # the required columns and some optional ones
+    rand.shuffle(order)
+    unknown = seed % 2 == 1
+    if unknown:  # a column named 备注 somewhere, with text in every row
+        grid = [[*row, "备注" if n == 0 else f"x{n}"] for n, row in enumerate(grid)]
+        order.insert(rand.randrange(len(order) + 1), width)
+
+    def columns(indices: list[int]) -> bytes:
+        return csv_bytes([[row[i] for i in indices] for row in grid])
+
+    shuffled = _read(columns(order))
+    if not unknown:
+        in_order = _read(columns(sorted(order)))
+        assert shuffled[:2] == in_order[:2]  # the same rows and lines
+    else:
+        assert shuffled[2][0].column == "备注"
+    _every_row_fully_checked(monkeypatch)
+    assert _read(columns(order)) == shuffled
