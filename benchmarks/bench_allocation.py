@@ -2,15 +2,17 @@
 inputs, side by side in one run (ratios taken in that run), and optionally `matching`.
 
 Run: python benchmarks/bench_allocation.py [--quick] [--scale F] [--runs N] [--heap-runs N]
-     [--cases a,b,...] [--matching]
+     [--small-runs N] [--cases a,b,...] [--matching]
 Full sizes (the default): the 200-program shapes at 5,000 / 10,000 / 100,000 candidates and the
 province cases a, b, c at 10^6 candidates x ~30 choices (a few minutes; the heap DA takes most of
-it). --quick runs the province cases at 10^5. Each figure is a median; every case runs in two
-child processes (engine + verifier, then the heap DA) so peak memory (ru_maxrss) is the engine's
-and verifier's own. Timings are warm, as in a running worker: the compiled kernels (numba,
-cache=True: compiled once, then loaded from the on-disk cache by each new process) are loaded by
-allocating and verifying three small inputs first; that first-call time (loading or compiling)
-is reported apart as compile_and_first_calls_s and is in none of the medians.
+it). --quick runs the province cases at 10^5. Each figure is a median: of 21 runs at 5,000 and
+10,000 candidates (--small-runs), where one run takes milliseconds and a median of 3 swung from
+8.7x to 16.4x between runs of the same code. Every case runs in two child processes (engine +
+verifier, then the heap DA) so peak memory (ru_maxrss) is the engine's and verifier's own.
+Timings are warm, as in a running worker: the compiled kernels (numba, cache=True: compiled once,
+then loaded from the on-disk cache by each new process) are loaded by allocating and verifying
+three small inputs first; that first-call time (loading or compiling) is reported apart as
+compile_and_first_calls_s and is in none of the medians.
 Writes benchmarks/results/allocation.json; `python benchmarks/report.py` makes RESULTS.md.
 """
 
@@ -210,6 +212,8 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=None, help="province size / 10^6")
     ap.add_argument("--runs", type=int, default=5, help="engine runs per case (median)")
     ap.add_argument("--heap-runs", type=int, default=3, help="heap DA runs below 10^6 (median)")
+    ap.add_argument("--small-runs", type=int, default=21,
+                    help="engine and heap DA runs of the cases of at most 10,000 candidates")  # fmt: skip
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--matching", action="store_true", help="also `matching` at 5,000 / 10,000")
     ap.add_argument("--out", default="allocation", help="results/<OUT>.json (a partial run)")
@@ -229,9 +233,12 @@ def main() -> None:
     for name in args.cases.split(","):
         extra = ["--scale", str(scale), "--child"]
         row: dict[str, object] = {"case": name, "goal_s": CASES[name][3] if scale == 1 else None}
-        row.update(spawn(*extra, "engine", name, str(args.runs)))
+        # a run of a few milliseconds is easily disturbed: the small cases take more runs
+        small = CASES[name][1] <= 10_000
+        runs, heap_runs = (args.small_runs,) * 2 if small else (args.runs, args.heap_runs)
+        row.update(spawn(*extra, "engine", name, str(runs)))
         big = int(row["n"]) >= 1_000_000  # type: ignore[call-overload]
-        row.update(spawn(*extra, "heap", name, str(1 if big else args.heap_runs)))
+        row.update(spawn(*extra, "heap", name, str(1 if big else heap_runs)))
         row["ratio"] = float(row["heap_s"]) / float(row["engine_s"])  # type: ignore[arg-type]
         row["load"] = os.getloadavg()
         rows.append(row)
