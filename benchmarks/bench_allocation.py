@@ -5,10 +5,11 @@ Run: python benchmarks/bench_allocation.py [--quick] [--scale F] [--runs N] [--h
      [--small-runs N] [--cases a,b,...] [--matching]
 Full sizes (the default): the 200-program shapes at 5,000 / 10,000 / 100,000 candidates and the
 province cases a, b, c at 10^6 candidates x ~30 choices (a few minutes; the heap DA takes most of
-it). --quick runs the province cases at 10^5. Each figure is a median: of 21 runs at 5,000 and
-10,000 candidates (--small-runs), where one run takes milliseconds and a median of 3 swung from
-8.7x to 16.4x between runs of the same code. Every case runs in two child processes (engine +
-verifier, then the heap DA) so peak memory (ru_maxrss) is the engine's and verifier's own.
+it). --quick runs the province cases at 10^5. Each figure is a median: of 21 runs for the
+200-program cases of 5,000 and 10,000 candidates (--small-runs), where one run takes milliseconds
+and a median of 3 swung from 8.7x to 16.4x between runs of the same code. Every case runs in
+two child processes (engine + verifier, then the heap DA) so peak memory (ru_maxrss) is the
+engine's and verifier's own.
 Timings are warm, as in a running worker: the compiled kernels (numba, cache=True: compiled once,
 then loaded from the on-disk cache by each new process) are loaded by allocating and verifying
 three small inputs first; that first-call time (loading or compiling) is reported apart as
@@ -210,8 +211,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="province cases at 10^5 candidates")
     ap.add_argument("--scale", type=float, default=None, help="province size / 10^6")
-    ap.add_argument("--runs", type=int, default=5, help="engine runs per case (median)")
-    ap.add_argument("--heap-runs", type=int, default=3, help="heap DA runs below 10^6 (median)")
+    ap.add_argument("--runs", type=int, default=5,
+                    help="engine runs per case above 10,000 candidates (median)")  # fmt: skip
+    ap.add_argument("--heap-runs", type=int, default=3,
+                    help="heap DA runs above 10,000 and below 10^6 candidates (median)")  # fmt: skip
     ap.add_argument("--small-runs", type=int, default=21,
                     help="engine and heap DA runs of the cases of at most 10,000 candidates")  # fmt: skip
     ap.add_argument("--cases", default=",".join(CASES))

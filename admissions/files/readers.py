@@ -167,9 +167,9 @@ class _Reader:
         parsed, rows, lines = self.parsed, self.result.rows, self.result.lines
         checks = self.spec.row_checks
         # The fast path's steps run in C (map over the columns' caches), not a Python loop per
-        # cell. ``pick`` takes the cells of the known columns, in plan order; it is None when
-        # every cell is one (the usual file), else a column the spec does not know sits among
-        # them. A row of every key of the spec, in its order, is built without a blank copy.
+        # cell. ``pick`` takes the cells of the columns read, in plan order; it is None when
+        # every cell is one (the usual file), else a column not read (unknown, or a repeated
+        # one) sits among them. A row of every key of the spec, in its order, is built at once.
         indices = [index for index, _column, _name, _validator, _seen in self.plan]
         pick = None if indices == list(range(self.fast_width)) else _picker(indices)
         caches = [seen for _index, _column, _name, _validator, seen in self.plan]

@@ -113,10 +113,11 @@ def test_a_blank_required_cell_after_accepted_ones_is_still_refused() -> None:
 def test_columns_in_any_order_a_few_of_them_or_an_unknown_one_read_as_cell_by_cell(
     seed: int, monkeypatch
 ) -> None:
-    """The fast path picks the named cells out of each row: a file with the columns shuffled,
-    without some optional ones, or with a column the spec does not know (the header's error;
-    the rows are still checked) reads as the full checks read it, and the shuffled file's rows
-    are those of the same columns in the spec's order."""
+    """A file with the columns shuffled, without some optional ones, or with a column the spec
+    does not know (the header's error; the rows are still checked, and the fast path then picks
+    the known cells out of each row) reads as the full checks read it: the same rows, keys in
+    the spec's order, lines and errors; the shuffled file's rows are those of the same columns
+    in order."""
     rand = random.Random(seed)
     width = len(HEADER)
     grid = [row for row in _grid(rand) if len(row) == width]  # a short row's cells differ
@@ -138,4 +139,45 @@ def test_columns_in_any_order_a_few_of_them_or_an_unknown_one_read_as_cell_by_ce
     else:
         assert shuffled[2][0].column == "备注"
     _every_row_fully_checked(monkeypatch)
-    assert _read(columns(order)) == shuffled
+    full = _read(columns(order))
+    assert full == shuffled
+    assert [list(row) for row in shuffled[0]] == [list(row) for row in full[0]]
+
+
+def _keys_in_order(rows: list[dict[str, str | None]], spec_keys: list[str]) -> bool:
+    return all(list(row) == spec_keys for row in rows)
+
+
+def test_every_column_of_the_spec_in_order_reads_as_cell_by_cell(monkeypatch) -> None:
+    """The file holds every column of the spec in its order (each row is built at once)."""
+    spec = preferences_spec({"BK": 4})
+    keys = [column.key for column in spec.columns]
+    grid = [keys, ["2601", "BK", "1", "1", "10101", "P1", "", "", ""],
+            ["2601", "BK", "1", "2", "10102", "P2", "", "", ""],
+            ["2602", "ZK", "1", "1", "10101", "", "G1", "P1;P2", "Y"],
+            ["2602", "BK", "1", "9", "10101", "P1", "", "", ""]]  # fmt: skip
+
+    def read() -> tuple[object, ...]:
+        result = read_table(csv_bytes(grid), "p.csv", spec)
+        assert _keys_in_order(result.rows, keys)
+        return result.rows, result.lines, result.errors, result.headers
+
+    cached = read()
+    assert cached[1] == [2, 3, 4]  # the fourth row's choice is over the batch's limit
+    _every_row_fully_checked(monkeypatch)
+    assert read() == cached
+
+
+def test_one_known_column_beside_an_unknown_one_reads_as_cell_by_cell(monkeypatch) -> None:
+    # the notes hold numbers of other rows: a cell picked from the wrong column would be found
+    # in the cache, and the row would take another candidate's number
+    grid = [["备注", "candidate_no"], ["2602", "2601"], ["2601", "2602"], ["2603", "2601"]]
+
+    def read() -> tuple[object, ...]:
+        result = read_table(csv_bytes(grid), "c.csv", spec_for("candidates"))
+        return result.rows, result.lines, result.errors, result.headers
+
+    cached = read()
+    assert [row["candidate_no"] for row in cached[0]] == ["2601", "2602", "2601"]
+    _every_row_fully_checked(monkeypatch)
+    assert read() == cached

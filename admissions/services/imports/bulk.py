@@ -88,12 +88,12 @@ def insert_rows_returning_ids(table: Table, rows: Sequence[dict[str, Any]]) -> l
         "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}
     ).scalar_one()
     raw = connection.connection.driver_connection
-    drawn = raw.execute(
-        "SELECT array_agg(nextval(%(sequence)s::regclass)) FROM generate_series(1, %(n)s)",
-        {"sequence": sequence, "n": len(rows)},
-        binary=True,
-    ).fetchone()
-    ids = [int(i) for i in drawn[0]]
+    with raw.cursor(binary=True) as cursor:
+        cursor.execute(
+            "SELECT array_agg(nextval(%(sequence)s::regclass)) FROM generate_series(1, %(n)s)",
+            {"sequence": sequence, "n": len(rows)},
+        )
+        ids = [int(i) for i in cursor.fetchone()[0]]
     _copy(connection, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
     return ids
 
