@@ -169,12 +169,11 @@ class _Reader:
         # The fast path's steps run in C (map over the columns' caches), not a Python loop per
         # cell. ``pick`` takes the cells of the columns read, in plan order; it is None when
         # every cell is one (the usual file), else a column not read (unknown, or a repeated
-        # one) sits among them. A row of every key of the spec, in its order, is built at once.
+        # one) sits among them.
         indices = [index for index, _column, _name, _validator, _seen in self.plan]
         pick = None if indices == list(range(self.fast_width)) else _picker(indices)
         caches = [seen for _index, _column, _name, _validator, seen in self.plan]
         misses = [_MISS] * len(caches)
-        whole = self.fast_keys == self.keys
         blank_row = dict.fromkeys(self.keys)
         keys = self.fast_keys
         for line, cells in enumerate(islice(grid, 1, None), start=2):
@@ -185,11 +184,8 @@ class _Reader:
                 if _MISS in got:  # a text not seen before (an ID number, a name): parse it here
                     got = self._parsed_misses(cells, got)
                 if got is not None:
-                    if whole:
-                        row = dict(zip(keys, got, strict=True))
-                    else:
-                        row = blank_row.copy()
-                        row.update(zip(keys, got, strict=True))
+                    row = blank_row.copy()
+                    row.update(zip(keys, got, strict=True))
                     for check in checks:
                         if check(row):
                             self._read_row(line, cells, no_problems)  # say what it found

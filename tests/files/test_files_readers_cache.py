@@ -149,7 +149,7 @@ def _keys_in_order(rows: list[dict[str, str | None]], spec_keys: list[str]) -> b
 
 
 def test_every_column_of_the_spec_in_order_reads_as_cell_by_cell(monkeypatch) -> None:
-    """The file holds every column of the spec in its order (each row is built at once)."""
+    """The file holds every column of the spec, in its order."""
     spec = preferences_spec({"BK": 4})
     keys = [column.key for column in spec.columns]
     grid = [keys, ["2601", "BK", "1", "1", "10101", "P1", "", "", ""],
