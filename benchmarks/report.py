@@ -60,6 +60,22 @@ def _load(doc: Any) -> str:
     return "?"
 
 
+def _machine_speed() -> list[str]:
+    """A line on how fast the machine was: the median time of `python -c "import flask"` in
+    bench_startup's run (absolute figures of two tables compare only on machines alike in it)."""
+    path = RESULTS / "startup.json"
+    if not path.exists():
+        return []
+    seconds = json.loads(path.read_text()).get("import_flask_s")
+    if seconds is None:
+        return []
+    return [
+        f'The machine\'s speed in this run: `python -c "import flask"` took {seconds:.3f} s '
+        "(median, `python benchmarks/bench_startup.py`).",
+        "",
+    ]
+
+
 def main() -> None:
     lines = [
         "# Benchmark results",
@@ -68,6 +84,7 @@ def main() -> None:
         "`benchmarks/results/*.json`. Medians; ratios are taken within one run. Load is the 1-minute",
         f"load average when the run started (this machine: {platform.machine()}, 2 cores, shared).",
         "",
+        *_machine_speed(),
         "| figure | value | goal | | load | measured by |",
         "|---|---|---|---|---|---|",
     ]
