@@ -15,6 +15,13 @@ benchmarks/results/bench_imports.json.
     python benchmarks/bench_imports.py                   # 100,000 candidates, 3 runs
     python benchmarks/bench_imports.py --quick           # 10,000 candidates, 1 run
     python benchmarks/bench_imports.py --bulk executemany   # compare without COPY
+    python benchmarks/bench_imports.py --profile         # one run, and where its time goes
+
+With --profile (one run, whose figures are not saved: the clock slows it a little), each stage's
+time is split into reading the files, each SQL statement by its first words (timed around
+psycopg's execute, COPY and commit in this process: a COPY's time includes building its rows),
+and the rest (checking and staging the rows in Python); printed after the table and saved to
+benchmarks/results/import_profile.json.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -124,9 +132,109 @@ def _cpu(backend: int) -> float:
     return time.process_time() + used
 
 
-def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float, float, float]]:
+class StatementClock:
+    """Where an import's time goes, per stage: seconds in reading its files and in each SQL
+    statement (psycopg's cursor methods and the reader, wrapped in this process only)."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None  # what is being timed now (None: nothing)
+        self.spent: dict[str, dict[str, list[float]]] = {}  # stage → label → [count, seconds]
+
+    def add(self, label: str, seconds: float) -> None:
+        if self.stage is not None:
+            cell = self.spent.setdefault(self.stage, {}).setdefault(label, [0, 0.0])
+            cell[0] += 1
+            cell[1] += seconds
+
+    def install(self) -> None:
+        """Wrap psycopg's execute, executemany, copy and commit, and the import's file reader."""
+        from contextlib import contextmanager
+
+        import psycopg
+
+        from admissions.services.imports import pipeline
+
+        clock = self
+
+        def label(cursor: Any, query: Any) -> str:
+            text = query if isinstance(query, str) else query.as_string(cursor)
+            return " ".join(text.split())[:72]
+
+        def timed(method: Any) -> Any:
+            def run(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return method(cursor, query, *args, **kwargs)
+                finally:
+                    clock.add(label(cursor, query), time.perf_counter() - start)
+
+            return run
+
+        copy = psycopg.Cursor.copy
+
+        @contextmanager
+        def timed_copy(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                with copy(cursor, query, *args, **kwargs) as stream:
+                    yield stream
+            finally:
+                clock.add(label(cursor, query), time.perf_counter() - start)
+
+        psycopg.Cursor.execute = timed(psycopg.Cursor.execute)  # type: ignore[method-assign]
+        psycopg.Cursor.executemany = timed(psycopg.Cursor.executemany)  # type: ignore[method-assign]
+        psycopg.Cursor.copy = timed_copy  # type: ignore[method-assign]
+        commit = psycopg.Connection.commit
+
+        def timed_commit(connection: Any) -> None:
+            start = time.perf_counter()
+            try:
+                commit(connection)
+            finally:
+                clock.add("COMMIT", time.perf_counter() - start)
+
+        psycopg.Connection.commit = timed_commit  # type: ignore[method-assign]
+        read = pipeline.read_table
+
+        def timed_read(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return read(*args, **kwargs)
+            finally:
+                clock.add(READING, time.perf_counter() - start)
+
+        pipeline.read_table = timed_read
+
+    def report(self, times: dict[str, tuple[float, float, float]]) -> dict[str, Any]:
+        """Print each stage's split (its largest statements first); the same as a dict."""
+        out: dict[str, Any] = {}
+        print("where the time goes (one run; a COPY includes building its rows in Python):")
+        for stage, spent in self.spent.items():
+            total = times[stage][0]
+            reading = spent.get(READING, [0, 0.0])[1]
+            statements = sorted(((s, int(n), q) for q, (n, s) in spent.items() if q != READING),
+                                reverse=True)  # fmt: skip
+            sql = sum(s for s, _n, _q in statements)
+            rest = total - reading - sql
+            print(f"  {stage}: {total:.2f} s = reading the files {reading:.2f} s + SQL "
+                  f"{sql:.2f} s ({len(statements)} statements) + the rest {rest:.2f} s")  # fmt: skip
+            for seconds, n, query in statements[:8]:
+                print(f"    {seconds:7.3f} s  ×{n:<3} {query}")
+            out[stage] = {"total_s": total, "reading_s": reading, "sql_s": sql, "rest_s": rest,
+                          "statements": [{"query": q, "count": n, "seconds": s}
+                                         for s, n, q in statements]}  # fmt: skip
+        return out
+
+
+READING = "(reading the files)"
+
+
+def one_run(
+    files: dict[str, list[bytes]], count: int, clock: StatementClock | None = None
+) -> dict[str, tuple[float, float, float]]:
     """Every stage once on an empty schema: stage → (import seconds, raw COPY seconds, CPU
-    seconds of the import in this process and its database backend)."""
+    seconds of the import in this process and its database backend). CLOCK, if given, times
+    each stage's reading and statements."""
     from admissions.extensions import db
     from admissions.services.exam.rules import create_exam_from_rules
     from admissions.services.imports.pipeline import import_file
@@ -149,6 +257,8 @@ def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float,
         got = [0, 0, 0]
         backend = _backend()  # the stage runs in this transaction, on this backend
         cpu = _cpu(backend)
+        if clock is not None:
+            clock.stage = label
         start = time.perf_counter()
         for n, data in enumerate(files[name], start=1):
             result = import_file(exam, kind, data, f"{name}-{n}.csv", None, dry_run=dry_run)
@@ -157,6 +267,8 @@ def one_run(files: dict[str, list[bytes]], count: int) -> dict[str, tuple[float,
             got = [a + b for a, b in zip(got, counts, strict=True)]
         db.session.rollback() if dry_run else db.session.commit()
         seconds = time.perf_counter() - start
+        if clock is not None:
+            clock.stage = None
         cpu = _cpu(backend) - cpu
         assert tuple(got) == expected, (label, got, expected, lists)
         times[label] = (seconds, raw_copy(files[name]), cpu)
@@ -170,9 +282,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs per stage (default 3, quick 1)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--bulk", choices=("copy", "executemany"), default="copy")
+    parser.add_argument("--profile", action="store_true", help="where each import's time goes")
     args = parser.parse_args()
     count = args.count or (10_000 if args.quick else 100_000)
-    runs = args.runs or (1 if args.quick else 3)
+    runs = 1 if args.profile else args.runs or (1 if args.quick else 3)
     _ensure_database(args.database_url)
 
     from admissions import create_app
@@ -186,7 +299,10 @@ def main() -> None:
     load_before = os.getloadavg()
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(args.database_url)})
     with app.app_context():
-        results = [one_run(files, count) for _ in range(runs)]
+        clock = StatementClock() if args.profile else None
+        if clock is not None:
+            clock.install()
+        results = [one_run(files, count, clock) for _ in range(runs)]
     load_after = os.getloadavg()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"imports on PostgreSQL, {count:,} candidates, {rows['preferences']:,} preference rows, "
@@ -220,6 +336,12 @@ def main() -> None:
                  "load": load_before[0]},
             ]  # fmt: skip
     print(f"  peak RSS {peak_mb:,.0f} MB")
+    if clock is not None:  # a profiled run is slowed by its clock: its figures are not saved
+        target = ROOT / "benchmarks" / "results" / "import_profile.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        profile = {"count": count, "load_before": load_before, "stages": clock.report(results[0])}
+        target.write_text(json.dumps(profile, indent=2, ensure_ascii=False))
+        return
     target = ROOT / "benchmarks" / "results" / "bench_imports.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     record = {"count": count, "runs": runs, "bulk": args.bulk, "rows": rows,

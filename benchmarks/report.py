@@ -76,6 +76,34 @@ def _machine_speed() -> list[str]:
     ]
 
 
+def _import_profile() -> list[str]:
+    """Where each import's time went in `bench_imports.py --profile` (one run): reading the
+    files, SQL (its largest statements) and the rest; nothing when it was not run."""
+    path = RESULTS / "import_profile.json"
+    if not path.exists():
+        return []
+    doc = json.loads(path.read_text())
+    lines = [
+        "",
+        "## Where the imports' time goes",
+        "",
+        f"One profiled run at {doc['count']:,} candidates (`python benchmarks/bench_imports.py "
+        "--profile`; its clock slows it a little): each stage's time split into reading the "
+        "files, SQL statements (timed around the driver's calls; a COPY includes building its "
+        "rows) and the rest (checking and staging rows in Python).",
+        "",
+        "| stage | total | reading | SQL | rest | largest statements |",
+        "|---|---|---|---|---|---|",
+    ]
+    for stage, p in doc["stages"].items():
+        top = "; ".join(f"{s['seconds']:.2f} s {s['query'][:40].rstrip()}…" if len(s["query"]) > 40
+                        else f"{s['seconds']:.2f} s {s['query']}"
+                        for s in p["statements"][:3])  # fmt: skip
+        lines.append(f"| {stage} | {p['total_s']:.2f} s | {p['reading_s']:.2f} s | "
+                     f"{p['sql_s']:.2f} s | {p['rest_s']:.2f} s | {top.replace('|', '/')} |")  # fmt: skip
+    return lines
+
+
 def main() -> None:
     lines = [
         "# Benchmark results",
@@ -97,6 +125,8 @@ def main() -> None:
             figures = _files_figures(doc)
         if path.stem == "bench_season":
             figures = _season_figures(doc)
+        if path.stem == "import_profile":
+            continue  # its own section below
         if not figures:
             others.append(path.name)
             continue
@@ -110,6 +140,7 @@ def main() -> None:
                          f"`{f['command']}` |")  # fmt: skip
     if others:
         lines += ["", "Also measured, without goals here: " + ", ".join(f"`{o}`" for o in others)]
+    lines += _import_profile()
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
