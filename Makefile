@@ -37,6 +37,7 @@ lint: $(STAMP)
 # the last step writes the one-page table benchmarks/RESULTS.md.
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/bench_imports.py --profile
 	$(BIN)/python benchmarks/report.py
 
 clean:

@@ -17,11 +17,14 @@ benchmarks/results/bench_imports.json.
     python benchmarks/bench_imports.py --bulk executemany   # compare without COPY
     python benchmarks/bench_imports.py --profile         # one run, and where its time goes
 
-With --profile (one run, whose figures are not saved: the clock slows it a little), each stage's
-time is split into reading the files, each SQL statement by its first words (timed around
-psycopg's execute, COPY and commit in this process: a COPY's time includes building its rows),
-and the rest (checking and staging the rows in Python); printed after the table and saved to
-benchmarks/results/import_profile.json.
+With --profile (one run; the clock slows it a little, so its times do not go to
+bench_imports.json), each stage's time is split into reading the files, each SQL statement by its
+first words (timed around psycopg's execute, COPY, commit and rollback in this process: a COPY's
+time includes building its rows), and the rest (checking and staging the rows in Python, with
+SQLAlchemy building statements and reading their results); printed after the table and saved to
+benchmarks/results/import_profile.json. With IMPORT_KEYS_CHECKED_ONCE=0 (foreign keys checked
+per row, the application's default) the table's figures go to bench_imports_per_row.json, beside
+the goals' figures, which are measured with the keys checked once.
 """
 
 from __future__ import annotations
@@ -140,14 +143,16 @@ class StatementClock:
         self.stage: str | None = None  # what is being timed now (None: nothing)
         self.spent: dict[str, dict[str, list[float]]] = {}  # stage → label → [count, seconds]
 
-    def add(self, label: str, seconds: float) -> None:
+    def add(self, label: Any, seconds: float) -> None:
+        """Count SECONDS for the statement that LABEL() names, if a stage is being timed."""
         if self.stage is not None:
-            cell = self.spent.setdefault(self.stage, {}).setdefault(label, [0, 0.0])
+            cell = self.spent.setdefault(self.stage, {}).setdefault(label(), [0, 0.0])
             cell[0] += 1
             cell[1] += seconds
 
     def install(self) -> None:
-        """Wrap psycopg's execute, executemany, copy and commit, and the import's file reader."""
+        """Wrap psycopg's execute, executemany, copy, commit and rollback, and the import's file
+        reader."""
         from contextlib import contextmanager
 
         import psycopg
@@ -156,9 +161,15 @@ class StatementClock:
 
         clock = self
 
-        def label(cursor: Any, query: Any) -> str:
-            text = query if isinstance(query, str) else query.as_string(cursor)
-            return " ".join(text.split())[:72]
+        def label(cursor: Any, query: Any) -> Any:
+            def named() -> str:
+                if isinstance(query, bytes | bytearray):
+                    text = bytes(query).decode("utf-8", "replace")
+                else:
+                    text = query if isinstance(query, str) else query.as_string(cursor)
+                return " ".join(text.split())[:72]
+
+            return named
 
         def timed(method: Any) -> Any:
             def run(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
@@ -166,7 +177,8 @@ class StatementClock:
                 try:
                     return method(cursor, query, *args, **kwargs)
                 finally:
-                    clock.add(label(cursor, query), time.perf_counter() - start)
+                    seconds = time.perf_counter() - start
+                    clock.add(label(cursor, query), seconds)
 
             return run
 
@@ -179,21 +191,26 @@ class StatementClock:
                 with copy(cursor, query, *args, **kwargs) as stream:
                     yield stream
             finally:
-                clock.add(label(cursor, query), time.perf_counter() - start)
+                seconds = time.perf_counter() - start
+                clock.add(label(cursor, query), seconds)
 
         psycopg.Cursor.execute = timed(psycopg.Cursor.execute)  # type: ignore[method-assign]
         psycopg.Cursor.executemany = timed(psycopg.Cursor.executemany)  # type: ignore[method-assign]
         psycopg.Cursor.copy = timed_copy  # type: ignore[method-assign]
-        commit = psycopg.Connection.commit
 
-        def timed_commit(connection: Any) -> None:
-            start = time.perf_counter()
-            try:
-                commit(connection)
-            finally:
-                clock.add("COMMIT", time.perf_counter() - start)
+        def timed_end(method: Any, name: str) -> Any:
+            def run(connection: Any) -> None:
+                start = time.perf_counter()
+                try:
+                    method(connection)
+                finally:
+                    seconds = time.perf_counter() - start
+                    clock.add(lambda: name, seconds)
 
-        psycopg.Connection.commit = timed_commit  # type: ignore[method-assign]
+            return run
+
+        psycopg.Connection.commit = timed_end(psycopg.Connection.commit, "COMMIT")  # type: ignore[method-assign]
+        psycopg.Connection.rollback = timed_end(psycopg.Connection.rollback, "ROLLBACK")  # type: ignore[method-assign]
         read = pipeline.read_table
 
         def timed_read(*args: Any, **kwargs: Any) -> Any:
@@ -201,7 +218,8 @@ class StatementClock:
             try:
                 return read(*args, **kwargs)
             finally:
-                clock.add(READING, time.perf_counter() - start)
+                seconds = time.perf_counter() - start
+                clock.add(lambda: READING, seconds)
 
         pipeline.read_table = timed_read
 
@@ -216,8 +234,10 @@ class StatementClock:
                                 reverse=True)  # fmt: skip
             sql = sum(s for s, _n, _q in statements)
             rest = total - reading - sql
+            calls = sum(n for _s, n, _q in statements)
             print(f"  {stage}: {total:.2f} s = reading the files {reading:.2f} s + SQL "
-                  f"{sql:.2f} s ({len(statements)} statements) + the rest {rest:.2f} s")  # fmt: skip
+                  f"{sql:.2f} s ({calls} calls, {len(statements)} distinct) + the rest "
+                  f"{rest:.2f} s")  # fmt: skip
             for seconds, n, query in statements[:8]:
                 print(f"    {seconds:7.3f} s  ×{n:<3} {query}")
             out[stage] = {"total_s": total, "reading_s": reading, "sql_s": sql, "rest_s": rest,
@@ -339,15 +359,33 @@ def main() -> None:
     if clock is not None:  # a profiled run is slowed by its clock: its figures are not saved
         target = ROOT / "benchmarks" / "results" / "import_profile.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        profile = {"count": count, "load_before": load_before, "stages": clock.report(results[0])}
+        profile = {"count": count, "keys_checked_once": _keys_checked_once(), "bulk": args.bulk,
+                   "commit": _commit(), "date": time.strftime("%Y-%m-%d"),
+                   "load_before": load_before, "stages": clock.report(results[0])}  # fmt: skip
         target.write_text(json.dumps(profile, indent=2, ensure_ascii=False))
         return
-    target = ROOT / "benchmarks" / "results" / "bench_imports.json"
+    if not _keys_checked_once():  # the default's figures, beside the goals' (keys checked once)
+        figures = []
+    name = "bench_imports.json" if _keys_checked_once() else "bench_imports_per_row.json"
+    target = ROOT / "benchmarks" / "results" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     record = {"count": count, "runs": runs, "bulk": args.bulk, "rows": rows,
               "stages": record_stages, "figures": figures, "peak_mb": peak_mb,
               "load_before": load_before, "load_after": load_after}  # fmt: skip
     target.write_text(json.dumps(record, indent=2))
+
+
+def _keys_checked_once() -> bool:
+    return os.environ.get("IMPORT_KEYS_CHECKED_ONCE", "") not in ("", "0")
+
+
+def _commit() -> str:
+    """The commit measured (its short hash), or "" outside a git checkout."""
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    return done.stdout.strip()
 
 
 def _ensure_database(url: str) -> None:

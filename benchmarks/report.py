@@ -70,8 +70,8 @@ def _machine_speed() -> list[str]:
     if seconds is None:
         return []
     return [
-        f'The machine\'s speed in this run: `python -c "import flask"` took {seconds:.3f} s '
-        "(median, `python benchmarks/bench_startup.py`).",
+        f'The machine\'s speed: `python -c "import flask"` took {seconds:.3f} s (median) when '
+        "`python benchmarks/bench_startup.py` last ran.",
         "",
     ]
 
@@ -83,21 +83,27 @@ def _import_profile() -> list[str]:
     if not path.exists():
         return []
     doc = json.loads(path.read_text())
+    keys = "once" if doc.get("keys_checked_once", True) else "per row"
+    when = ", ".join(
+        x for x in (doc.get("date"), doc.get("commit") and f"commit {doc['commit']}") if x
+    )
     lines = [
         "",
         "## Where the imports' time goes",
         "",
-        f"One profiled run at {doc['count']:,} candidates (`python benchmarks/bench_imports.py "
-        "--profile`; its clock slows it a little): each stage's time split into reading the "
-        "files, SQL statements (timed around the driver's calls; a COPY includes building its "
-        "rows) and the rest (checking and staging rows in Python).",
+        f"One profiled run at {doc['count']:,} candidates, foreign keys checked {keys} "
+        f"(`python benchmarks/bench_imports.py --profile`{'; ' + when if when else ''}; its clock "
+        "slows it a little): each stage's time split into reading the files, SQL statements "
+        "(timed around the driver's calls; a COPY includes building its rows) and the rest "
+        "(checking and staging rows in Python, SQLAlchemy building statements and reading their "
+        "results).",
         "",
         "| stage | total | reading | SQL | rest | largest statements |",
         "|---|---|---|---|---|---|",
     ]
     for stage, p in doc["stages"].items():
-        top = "; ".join(f"{s['seconds']:.2f} s {s['query'][:40].rstrip()}…" if len(s["query"]) > 40
-                        else f"{s['seconds']:.2f} s {s['query']}"
+        top = "; ".join(f"{s['seconds']:.2f} s `{s['query'][:40].rstrip()}…`"
+                        if len(s["query"]) > 40 else f"{s['seconds']:.2f} s `{s['query']}`"
                         for s in p["statements"][:3])  # fmt: skip
         lines.append(f"| {stage} | {p['total_s']:.2f} s | {p['reading_s']:.2f} s | "
                      f"{p['sql_s']:.2f} s | {p['rest_s']:.2f} s | {top.replace('|', '/')} |")  # fmt: skip
