@@ -30,15 +30,18 @@ from benchmarks.bench_imports import _ensure_database, _reset, make_files  # noq
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_board_lines"
 
 
-def _prepare(app, count: int):
+def _prepare(count: int):
     from admissions.extensions import db
     from admissions.services.exam.rules import create_exam_from_rules
     from admissions.services.imports.pipeline import import_file
     from admissions.services.scores.compute import compute_scores
 
-    _reset(app)
+    _reset()
     exam = create_exam_from_rules((ROOT / "presets" / "shandong.toml").read_text(encoding="utf-8"))
-    people, scores, changed = make_files(count, [c.code for c in exam.categories])
+    # the import bench's files (the season bench's candidates and scores, and the same scores
+    # each changed by half a point)
+    files = make_files(count)
+    people, scores, changed = (files[name][0] for name in ("candidates", "scores", "changed"))
     for kind, data in (("candidates", people), ("scores", scores)):
         assert import_file(exam, kind, data, f"{kind}.csv", None, dry_run=False).ok
     compute_scores(exam)
@@ -96,7 +99,7 @@ def main() -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(args.database_url)})
     with app.app_context():
-        exam, renamed, changed = _prepare(app, count)
+        exam, renamed, changed = _prepare(count)
         results = [one_run(exam, renamed, changed, count) for _ in range(runs)]
     print(f"board pages on PostgreSQL, {count:,} candidates, median of {runs} run(s)")
     figures = {}
