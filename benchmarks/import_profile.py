@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+READING = "(reading the files)"  # the label of the reader's time among the statements'
+
 
 class StatementClock:
     """Where an import's time goes, per stage: seconds in reading its files and in each SQL
@@ -117,6 +119,3 @@ class StatementClock:
                           "statements": [{"query": q, "count": n, "seconds": s}
                                          for s, n, q in statements]}  # fmt: skip
         return out
-
-
-READING = "(reading the files)"
